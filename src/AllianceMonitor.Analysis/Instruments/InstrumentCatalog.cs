@@ -1,0 +1,67 @@
+namespace AllianceMonitor.Analysis.Instruments;
+
+/// <summary>
+/// The instruments the service accepts. Ranges, subscales, cut-offs and reliable-change values follow the
+/// primary sources listed in each row's <see cref="InstrumentDefinition.Reference"/>.
+/// </summary>
+public static class InstrumentCatalog
+{
+    private static readonly IReadOnlyList<Subscale> None = [];
+    private static readonly IReadOnlyList<SeverityBand> NoBands = [];
+
+    public static IReadOnlyList<InstrumentDefinition> All { get; } =
+    [
+        new("wai-sr", "Working Alliance Inventory, short revised (client)", Construct.Alliance, ScoreDirection.HigherIsBetter,
+            ItemCount: 12, ItemMin: 1, ItemMax: 5, ItemStep: 1, Aggregation.Mean, TotalMin: 1, TotalMax: 5, DefaultTiming: "post",
+            Subscales:
+            [
+                new("task", [1, 2, 10, 12]),
+                new("goal", [4, 6, 8, 11]),
+                new("bond", [3, 5, 7, 9]),
+            ],
+            NoBands,
+            Reference: "Hatcher & Gillaspy (2006), Psychotherapy Research 16(1)"),
+        new("srs", "Session Rating Scale", Construct.Alliance, ScoreDirection.HigherIsBetter,
+            ItemCount: 4, ItemMin: 0, ItemMax: 10, ItemStep: 0.1, Aggregation.Sum, TotalMin: 0, TotalMax: 40, DefaultTiming: "post",
+            None, NoBands, ClinicalCutoff: 36,
+            Reference: "Duncan et al. (2003), Journal of Brief Therapy 3(1)"),
+        new("phq-9", "Patient Health Questionnaire-9", Construct.Symptoms, ScoreDirection.HigherIsWorse,
+            ItemCount: 9, ItemMin: 0, ItemMax: 3, ItemStep: 1, Aggregation.Sum, TotalMin: 0, TotalMax: 27, DefaultTiming: "pre",
+            None,
+            [new(0, "minimal"), new(5, "mild"), new(10, "moderate"), new(15, "moderately severe"), new(20, "severe")],
+            ReliableChange: 6, Loinc: "44261-6",
+            Reference: "Kroenke, Spitzer & Williams (2001)"),
+        new("gad-7", "Generalized Anxiety Disorder-7", Construct.Symptoms, ScoreDirection.HigherIsWorse,
+            ItemCount: 7, ItemMin: 0, ItemMax: 3, ItemStep: 1, Aggregation.Sum, TotalMin: 0, TotalMax: 21, DefaultTiming: "pre",
+            None,
+            [new(0, "minimal"), new(5, "mild"), new(10, "moderate"), new(15, "severe")],
+            ReliableChange: 4, Loinc: "70274-6",
+            Reference: "Spitzer et al. (2006)"),
+        new("who-5", "WHO-5 Well-Being Index", Construct.WellBeing, ScoreDirection.HigherIsBetter,
+            ItemCount: 5, ItemMin: 0, ItemMax: 5, ItemStep: 1, Aggregation.Sum, TotalMin: 0, TotalMax: 25, DefaultTiming: "pre",
+            None,
+            [new(0, "poor well-being"), new(13, "adequate well-being")],
+            ClinicalCutoff: 13,
+            Reference: "Topp et al. (2015)"),
+        new("ors", "Outcome Rating Scale", Construct.WellBeing, ScoreDirection.HigherIsBetter,
+            ItemCount: 4, ItemMin: 0, ItemMax: 10, ItemStep: 0.1, Aggregation.Sum, TotalMin: 0, TotalMax: 40, DefaultTiming: "pre",
+            None, NoBands, ReliableChange: 5, ClinicalCutoff: 25,
+            Reference: "Miller et al. (2003)"),
+        new("core-10", "CORE-10", Construct.Symptoms, ScoreDirection.HigherIsWorse,
+            ItemCount: 10, ItemMin: 0, ItemMax: 4, ItemStep: 1, Aggregation.Sum, TotalMin: 0, TotalMax: 40, DefaultTiming: "pre",
+            None, NoBands, ClinicalCutoff: 11,
+            Reference: "Barkham et al. (2013)"),
+        new("oq-45", "Outcome Questionnaire-45.2 (licensed: total only)", Construct.Symptoms, ScoreDirection.HigherIsWorse,
+            ItemCount: 0, ItemMin: 0, ItemMax: 0, ItemStep: 1, Aggregation.Sum, TotalMin: 0, TotalMax: 180, DefaultTiming: "pre",
+            None, NoBands, ReliableChange: 14, ClinicalCutoff: 64,
+            Reference: "Lambert et al., OQ-45.2 manual"),
+    ];
+
+    private static readonly Dictionary<string, InstrumentDefinition> ByCode =
+        All.ToDictionary(i => i.Code, StringComparer.Ordinal);
+
+    public static IEnumerable<string> Codes => ByCode.Keys;
+
+    public static InstrumentDefinition? Find(string? code) =>
+        code is not null && ByCode.TryGetValue(code, out var definition) ? definition : null;
+}
