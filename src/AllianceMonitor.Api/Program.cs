@@ -1,3 +1,111 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.MapGet("/health/live", () => "ok");
-app.Run();
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AllianceMonitor.Api.Auth;
+using AllianceMonitor.Api.Clinics;
+using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Data.Embedded;
+using AllianceMonitor.Api.Health;
+using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.OpenApi;
+using AllianceMonitor.Api.Patients;
+using AllianceMonitor.Api.Sessions;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+LocalPostgresCluster? embedded;
+try
+{
+    embedded = await DatabaseSetup.UseEmbeddedDefaultIfUnconfiguredAsync(builder);
+}
+catch (InvalidOperationException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 1;
+}
+
+builder.Services.AddAllianceDatabase(builder.Configuration);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddScoped<PatientStore>();
+builder.Services.AddScoped<SessionWriter>();
+builder.Services.AddValidatorsFrom(typeof(Program).Assembly);
+
+builder.Services.AddProblemJson();
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    // Unknown fields are rejected, not ignored: a platform must not believe it stored something we dropped.
+    o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+    o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+    o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+});
+
+builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorization();
+builder.Services.AddDatabaseHealthCheck();
+builder.Services.AddOpenApi(o =>
+{
+    o.AddDocumentTransformer<BearerSecurityTransformer>();
+    o.AddOperationTransformer<BearerSecurityTransformer>();
+});
+
+var app = builder.Build();
+
+if (args.Contains("migrate"))
+{
+    await MigrateAsync(app);
+    return 0;
+}
+
+if (embedded is not null || app.Configuration.GetValue<bool>("Database:MigrateOnStartup"))
+{
+    await MigrateAsync(app);
+}
+
+if (embedded is not null)
+{
+    app.Lifetime.ApplicationStopped.Register(() => embedded.StopAsync().GetAwaiter().GetResult());
+}
+
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    await BootstrapAdminKey.EnsureAsync(
+        scope.ServiceProvider.GetRequiredService<AllianceDbContext>(),
+        app.Configuration["Bootstrap:AdminKey"],
+        generateIfMissing: embedded is not null,
+        Console.Out);
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMiddleware<RequestBodyLimitMiddleware>();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi("/openapi/{documentName}.json");
+app.UseSwaggerUI(o =>
+{
+    o.RoutePrefix = "docs";
+    o.SwaggerEndpoint("/openapi/v1.json", "AllianceMonitor v1");
+    o.DocumentTitle = "AllianceMonitor API";
+});
+app.MapHealth();
+
+var api = app.MapGroup("/api/v1");
+api.MapClinics();
+api.MapPatients();
+api.MapSessions();
+
+await app.RunAsync();
+return 0;
+
+static async Task MigrateAsync(WebApplication app)
+{
+    await using var scope = app.Services.CreateAsyncScope();
+    await scope.ServiceProvider.GetRequiredService<AllianceDbContext>().Database.MigrateAsync();
+}
+
+/// <summary>Entry point, public so the integration tests can host the service.</summary>
+public partial class Program;

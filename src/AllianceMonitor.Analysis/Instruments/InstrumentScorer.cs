@@ -59,7 +59,7 @@ public static class InstrumentScorer
             throw new ArgumentException($"{instrument.Code} needs {instrument.ItemCount} items", nameof(items));
         }
 
-        var rounded = items.Select(v => RoundToStep(v, instrument.ItemStep)).ToArray();
+        var rounded = NormalizeItems(instrument, items);
         var score = Aggregate(instrument.Aggregation, rounded);
         var subscales = instrument.Subscales.ToDictionary(
             s => s.Name,
@@ -73,6 +73,10 @@ public static class InstrumentScorer
 
         return new InstrumentScore(score, subscales, BandOf(instrument, score));
     }
+
+    /// <summary>Items as stored: snapped to the instrument's step, so 7.300000000000001 is kept as 7.3.</summary>
+    public static double[] NormalizeItems(InstrumentDefinition instrument, IReadOnlyList<double> items) =>
+        items.Select(v => RoundToStep(v, instrument.ItemStep)).ToArray();
 
     private static List<ScoringError> ValidateTotalOnly(InstrumentDefinition instrument, IReadOnlyList<double>? items, double? total)
     {
@@ -111,7 +115,7 @@ public static class InstrumentScorer
 
     private static bool IsWhole(double value) => Math.Abs(value - Math.Round(value)) < Tolerance;
 
-    private static double RoundToStep(double value, double step) => Math.Round(value / step) * step;
+    private static double RoundToStep(double value, double step) => Math.Round(Math.Round(value / step) * step, 6);
 
     private static double Aggregate(Aggregation aggregation, double[] values)
     {

@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace AllianceMonitor.Api.Data;
+
+public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> options) : DbContext(options)
+{
+    public DbSet<Clinic> Clinics => Set<Clinic>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Therapist> Therapists => Set<Therapist>();
+    public DbSet<Patient> Patients => Set<Patient>();
+    public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<Measurement> Measurements => Set<Measurement>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AllianceDbContext).Assembly);
+        SnakeCaseNames.Apply(modelBuilder);
+    }
+}

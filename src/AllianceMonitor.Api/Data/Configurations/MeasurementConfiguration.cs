@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AllianceMonitor.Api.Data.Configurations;
+
+internal sealed class MeasurementConfiguration : IEntityTypeConfiguration<Measurement>
+{
+    public void Configure(EntityTypeBuilder<Measurement> builder)
+    {
+        builder.ToTable("measurements");
+        builder.Property(m => m.Instrument).HasMaxLength(16);
+        builder.Property(m => m.Rater).HasMaxLength(16);
+        builder.Property(m => m.Timing).HasMaxLength(8);
+        builder.Property(m => m.Band).HasMaxLength(32);
+        builder.Property(m => m.Subscales)
+            .HasColumnType("jsonb")
+            .HasConversion(
+                v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+                v => JsonSerializer.Deserialize<Dictionary<string, double>>(v, JsonSerializerOptions.Default) ?? new(),
+                new ValueComparer<Dictionary<string, double>>(
+                    (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
+                    v => v.Aggregate(0, (hash, pair) => HashCode.Combine(hash, pair.Key, pair.Value)),
+                    v => new Dictionary<string, double>(v)));
+
+        builder.HasIndex(m => new { m.SessionId, m.Instrument, m.Rater, m.Timing, m.Revision }).IsUnique();
+
+        // At most one revision of a form is in force; a race that tried to add a second would fail here, not corrupt history.
+        builder.HasIndex(m => new { m.SessionId, m.Instrument, m.Rater, m.Timing })
+            .IsUnique()
+            .HasFilter("superseded_at IS NULL")
+            .HasDatabaseName("ix_measurements_current");
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AllianceMonitor.Api.Data.Configurations;
+
+internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
+{
+    public void Configure(EntityTypeBuilder<Session> builder)
+    {
+        builder.ToTable("sessions", t => t.HasCheckConstraint("ck_sessions_number_positive", "number >= 1"));
+        builder.Property(s => s.Modality).HasMaxLength(16);
+        builder.HasIndex(s => new { s.PatientId, s.Number }).IsUnique();
+        builder.HasOne(s => s.Therapist).WithMany().HasForeignKey(s => s.TherapistId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasMany(s => s.Measurements).WithOne().HasForeignKey(m => m.SessionId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AllianceMonitor.Api.Infrastructure;
+
+/// <summary>Every error the service returns is RFC 9457 problem+json; this wires the pieces that make it so.</summary>
+public static class Problems
+{
+    public static IServiceCollection AddProblemJson(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions.Remove("exception");
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)
+            {
+                context.ProblemDetails.Detail ??= "The request body must be JSON: send Content-Type: application/json.";
+                context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]>
+                {
+                    ["Content-Type"] = ["must be application/json"],
+                };
+            }
+        });
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        return services;
+    }
+
+    public static Task Write(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        return problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        }).AsTask();
+    }
+}
+
+/// <summary>
+/// Turns the framework's bad-request exceptions (unreadable JSON, oversize body) into problem+json that names
+/// the offending field, instead of a bare status code or a 500.
+/// </summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException badRequest)
+        {
+            return false;
+        }
+
+        var status = badRequest.StatusCode;
+        ProblemDetails problem = status switch
+        {
+            StatusCodes.Status413PayloadTooLarge => new ProblemDetails
+            {
+                Title = "Request body too large",
+                Detail = $"The request body may be at most {RequestBodyLimitMiddleware.MaxBodyBytes} bytes.",
+            },
+            StatusCodes.Status415UnsupportedMediaType => new ProblemDetails
+            {
+                Title = "Unsupported media type",
+                Detail = "The request body must be JSON: send Content-Type: application/json.",
+            },
+            _ => JsonProblem(badRequest),
+        };
+        problem.Status = status;
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static HttpValidationProblemDetails JsonProblem(BadHttpRequestException exception)
+    {
+        var json = FindJsonException(exception);
+        var field = json?.Path is { Length: > 0 } path ? path : "body";
+        var rule = json is null
+            ? "the request body could not be read"
+            : json.Message.Split(" Path:", 2)[0].TrimEnd('.');
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [rule] })
+        {
+            Title = "The request body is not valid JSON for this endpoint",
+            Detail = $"{field}: {rule}",
+        };
+    }
+
+    private static JsonException? FindJsonException(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is JsonException json)
+            {
+                return json;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,62 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AllianceMonitor.Api.Sessions;
+
+/// <summary>One completed form as a platform sends it.</summary>
+/// <param name="Instrument">Catalog code, e.g. <c>wai-sr</c>, <c>phq-9</c>.</param>
+/// <param name="Rater"><c>client</c> (default), <c>therapist</c> or <c>observer</c>.</param>
+/// <param name="Timing"><c>pre</c> or <c>post</c>; defaults to the instrument's usual timing.</param>
+/// <param name="Items">Item responses in the order printed on the form. Omit for licensed instruments.</param>
+/// <param name="Total">Only for licensed instruments that accept a total alone (<c>oq-45</c>).</param>
+public sealed record MeasurementInput(
+    string Instrument,
+    string? Rater = null,
+    string? Timing = null,
+    double[]? Items = null,
+    double? Total = null);
+
+/// <summary>The full state of a session. Measurements left out of a later PUT stop being in force (their history is kept).</summary>
+public sealed record SessionBody(
+    DateOnly? OccurredOn,
+    string? Modality,
+    string? TherapistId,
+    IReadOnlyList<MeasurementInput>? Measurements);
+
+public sealed record PutSessionRequest(
+    [property: Description("The platform's pseudonymous patient id.")] string PatientId,
+    [property: Description("1 for the first session.")] int SessionNumber,
+    [property: FromBody] SessionBody Body);
+
+public sealed record MeasurementResponse(
+    string Instrument,
+    string Rater,
+    string Timing,
+    int Revision,
+    double[]? Items,
+    double Total,
+    IReadOnlyDictionary<string, double> Subscales,
+    string? Band,
+    DateTimeOffset ReceivedAt);
+
+public sealed record SessionResponse(
+    string PatientId,
+    int SessionNumber,
+    DateOnly? OccurredOn,
+    string? Modality,
+    string? TherapistId,
+    IReadOnlyList<MeasurementResponse> Measurements);
+
+public sealed record RevisionResponse(
+    string Instrument,
+    string Rater,
+    string Timing,
+    int Revision,
+    double[]? Items,
+    double Total,
+    IReadOnlyDictionary<string, double> Subscales,
+    string? Band,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? SupersededAt);
+
+public sealed record SessionRevisionsResponse(string PatientId, int SessionNumber, IReadOnlyList<RevisionResponse> Revisions);

@@ -1,0 +1,105 @@
+using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Patients;
+using Microsoft.EntityFrameworkCore;
+
+namespace AllianceMonitor.Api.Sessions;
+
+/// <summary>
+/// Applies a session PUT: the body is the session's full state. An unchanged form keeps its revision, a changed
+/// one gets a new revision, a form no longer sent stops being in force; nothing is overwritten or deleted.
+/// </summary>
+public sealed class SessionWriter(AllianceDbContext db, PatientStore patients, TimeProvider clock)
+{
+    public async Task<(Session Session, bool Created)> PutAsync(Guid clinicId, PutSessionRequest request, CancellationToken cancellationToken)
+    {
+        var body = request.Body;
+        var (patient, _) = await patients.LockOrCreateAsync(clinicId, request.PatientId, cancellationToken);
+        var therapist = await patients.EnsureTherapistAsync(clinicId, body.TherapistId, cancellationToken);
+        if (patient.TherapistId is null && therapist is not null)
+        {
+            patient.Therapist = therapist;
+        }
+
+        // PostgreSQL keeps microseconds; truncating here makes the first response equal every later read.
+        var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % 10));
+        var session = await db.Sessions
+            .Include(s => s.Therapist)
+            .Include(s => s.Measurements)
+            .SingleOrDefaultAsync(s => s.PatientId == patient.Id && s.Number == request.SessionNumber, cancellationToken);
+        var created = session is null;
+        if (session is null)
+        {
+            session = new Session { PatientId = patient.Id, Number = request.SessionNumber, CreatedAt = now };
+            db.Sessions.Add(session);
+        }
+
+        UpdateDetails(session, body, therapist);
+        var additions = new List<Measurement>();
+        var incoming = body.Measurements!
+            .Select(input => (input, instrument: InstrumentCatalog.Find(input.Instrument)!))
+            .ToDictionary(x => FormKey.Of(x.input, x.instrument));
+
+        foreach (var current in session.Measurements.Where(m => m.SupersededAt is null))
+        {
+            var key = (current.Instrument, current.Rater, current.Timing);
+            if (!incoming.TryGetValue(key, out var form) || !IsSameForm(current, form.instrument, form.input))
+            {
+                current.SupersededAt = now;
+            }
+        }
+
+        foreach (var (key, (input, instrument)) in incoming)
+        {
+            var revisions = session.Measurements.Where(m => (m.Instrument, m.Rater, m.Timing) == key).ToList();
+            if (revisions.Any(m => m.SupersededAt is null))
+            {
+                continue;
+            }
+
+            var score = InstrumentScorer.Score(instrument, input.Items, input.Total);
+            additions.Add(new Measurement
+            {
+                SessionId = session.Id,
+                Instrument = key.Instrument,
+                Rater = key.Rater,
+                Timing = key.Timing,
+                Revision = revisions.Count == 0 ? 1 : revisions.Max(m => m.Revision) + 1,
+                Items = input.Items is null ? null : InstrumentScorer.NormalizeItems(instrument, input.Items),
+                Total = score.Total,
+                Subscales = new Dictionary<string, double>(score.Subscales),
+                Band = score.Band,
+                ReceivedAt = now,
+            });
+        }
+
+        if (additions.Count == 0 && !db.ChangeTracker.HasChanges())
+        {
+            return (session, false);
+        }
+
+        session.UpdatedAt = now;
+
+        // Superseding first: the partial unique index allows one revision in force, and EF does not order an
+        // update that leaves a filtered index before the insert that enters it.
+        await db.SaveChangesAsync(cancellationToken);
+        session.Measurements.AddRange(additions);
+        await db.SaveChangesAsync(cancellationToken);
+        return (session, created);
+    }
+
+    private static void UpdateDetails(Session session, SessionBody body, Therapist? therapist)
+    {
+        session.OccurredOn = body.OccurredOn;
+        session.Modality = body.Modality;
+        session.Therapist = therapist;
+        session.TherapistId = therapist?.Id;
+    }
+
+    private static bool IsSameForm(Measurement current, InstrumentDefinition instrument, MeasurementInput input) =>
+        instrument.TotalOnly
+            ? input.Total == current.Total
+            : current.Items is not null && input.Items is not null
+              && current.Items.SequenceEqual(InstrumentScorer.NormalizeItems(instrument, input.Items));
+}
