@@ -1,0 +1,54 @@
+using System.Net.Http.Headers;
+using AllianceMonitor.Api.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AllianceMonitor.Api.Tests.Infrastructure;
+
+/// <summary>The service over HTTP on a database of its own. One per test class.</summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AdminKey = "test-admin-key-0123456789abcdef";
+
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync() => ConnectionString = await TestDatabaseServer.CreateDatabaseAsync();
+
+    Task IAsyncLifetime.DisposeAsync() => base.DisposeAsync().AsTask();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting($"ConnectionStrings:{DatabaseSetup.ConnectionName}", ConnectionString);
+        builder.UseSetting("Bootstrap:AdminKey", AdminKey);
+    }
+
+    /// <summary>A client whose every response is checked: never a 5xx, and every error is problem+json.</summary>
+    public HttpClient Client(string? key = null)
+    {
+        var client = CreateDefaultClient(new ProblemJsonContract());
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    public HttpClient Admin() => Client(AdminKey);
+
+    public AllianceDbContext NewDbContext()
+    {
+        var options = new DbContextOptionsBuilder<AllianceDbContext>();
+        DatabaseSetup.Configure(options, ConnectionString);
+        return new AllianceDbContext(options.Options);
+    }
+
+    public T Service<T>(Func<IServiceProvider, T> get) where T : notnull
+    {
+        using var scope = Services.CreateScope();
+        return get(scope.ServiceProvider);
+    }
+}

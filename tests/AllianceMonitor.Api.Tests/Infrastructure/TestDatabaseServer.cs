@@ -1,0 +1,113 @@
+using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Data.Embedded;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace AllianceMonitor.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real PostgreSQL server the integration tests run against, one per test run. A throwaway cluster from the
+/// machine's PostgreSQL binaries, else the server named by <c>ALLIANCEMONITOR_TEST_DB</c>. Each test class gets a
+/// fresh database cloned from a template migrated once, so no test sees another's data.
+/// </summary>
+/// <remarks>
+/// Testcontainers would come first where a Docker engine answers, but its Docker client packages are not in this
+/// project's package mirror, so that rung is left out rather than faked.
+/// </remarks>
+public static class TestDatabaseServer
+{
+    public const string EnvironmentVariable = "ALLIANCEMONITOR_TEST_DB";
+    private const string TemplateName = "alliancemonitor_template";
+
+    private static readonly Lazy<Task<Server>> Instance = new(StartAsync);
+
+    public static string Description => Instance.Value.GetAwaiter().GetResult().Description;
+
+    /// <returns>A connection string to a new, migrated, empty database.</returns>
+    public static async Task<string> CreateDatabaseAsync()
+    {
+        var server = await Instance.Value;
+        var name = "test_" + Guid.NewGuid().ToString("N")[..16];
+        await using var connection = new NpgsqlConnection(server.ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE \"{TemplateName}\"", connection);
+        await create.ExecuteNonQueryAsync();
+        return server.ConnectionString(name);
+    }
+
+    /// <returns>A connection string to a new database with no schema at all.</returns>
+    public static async Task<string> CreateEmptyDatabaseAsync()
+    {
+        var server = await Instance.Value;
+        var name = "empty_" + Guid.NewGuid().ToString("N")[..16];
+        await using var connection = new NpgsqlConnection(server.ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await create.ExecuteNonQueryAsync();
+        return server.ConnectionString(name);
+    }
+
+    private static async Task<Server> StartAsync()
+    {
+        var server = await StartLocalClusterAsync() ?? FromEnvironment()
+            ?? throw new InvalidOperationException(
+                $"No PostgreSQL for the integration tests: install the server binaries (apt-get install postgresql) " +
+                $"or set {EnvironmentVariable} to a connection string of a user that may create databases.");
+
+        await using var connection = new NpgsqlConnection(server.ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{TemplateName}\"", connection))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{TemplateName}\"", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var options = new DbContextOptionsBuilder<AllianceDbContext>();
+        DatabaseSetup.Configure(options, server.ConnectionString(TemplateName));
+        await using (var db = new AllianceDbContext(options.Options))
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        // A template must have no open connections when it is cloned.
+        NpgsqlConnection.ClearAllPools();
+        return server;
+    }
+
+    private static async Task<Server?> StartLocalClusterAsync()
+    {
+        var binDir = PostgresBinaries.Find();
+        if (binDir is null)
+        {
+            return null;
+        }
+
+        var root = Path.Combine(Path.GetTempPath(), "alliancemonitor-tests-" + Guid.NewGuid().ToString("N")[..8]);
+        var cluster = await LocalPostgresCluster.StartAsync(root, binDir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            cluster.StopAsync().GetAwaiter().GetResult();
+            Directory.Delete(root, recursive: true);
+        };
+        return new Server(cluster.ConnectionString, $"throwaway cluster on port {cluster.Port} ({binDir})");
+    }
+
+    private static Server? FromEnvironment()
+    {
+        var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return null;
+        }
+
+        return new Server(
+            database => new NpgsqlConnectionStringBuilder(configured) { Database = database }.ConnectionString,
+            $"{EnvironmentVariable}");
+    }
+
+    private sealed record Server(Func<string, string> ConnectionString, string Description);
+}
