@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Json;
+using AllianceMonitor.Api.Tests.Infrastructure;
+
+namespace AllianceMonitor.Api.Tests.Platform;
+
+/// <summary>401 without a valid key and 403 for a role that may not, on every endpoint, for every kind of caller.</summary>
+public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    public enum Caller { None, UnknownKey, RevokedKey, GlobalAdmin, ClinicAdmin, Ingest, Clinician, Researcher }
+
+    private static readonly (string Name, Caller[] Allowed)[] Endpoints =
+    [
+        ("POST /clinics", [Caller.GlobalAdmin]),
+        ("POST /clinics/{c}/api-keys", [Caller.GlobalAdmin, Caller.ClinicAdmin]),
+        ("GET /clinics/{c}/api-keys", [Caller.GlobalAdmin, Caller.ClinicAdmin]),
+        ("DELETE /clinics/{c}/api-keys/{k}", [Caller.GlobalAdmin, Caller.ClinicAdmin]),
+        ("PUT /patients/{p}", [Caller.Ingest]),
+        ("PUT /patients/{p}/sessions/{n}", [Caller.Ingest]),
+        ("GET /patients", [Caller.Clinician]),
+        ("GET /patients/{p}", [Caller.Clinician]),
+        ("GET /patients/{p}/sessions/{n}/revisions", [Caller.Clinician]),
+        ("DELETE /patients/{p}", [Caller.GlobalAdmin, Caller.ClinicAdmin]),
+    ];
+
+    public static TheoryData<string, Caller> Cases()
+    {
+        var data = new TheoryData<string, Caller>();
+        foreach (var (name, _) in Endpoints)
+        {
+            foreach (var caller in Enum.GetValues<Caller>())
+            {
+                data.Add(name, caller);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Each_endpoint_admits_only_its_roles(string endpoint, Caller caller)
+    {
+        var tenant = await Tenant.CreateAsync(factory);
+        await factory.Client(tenant.Ingest).PutAsJsonAsync("/api/v1/patients/p-1/sessions/1", Bodies.Session());
+        var victimKey = await NewKeyIdAsync(tenant);
+
+        var response = await SendAsync(endpoint, await KeyOfAsync(caller, tenant), tenant, victimKey);
+
+        var allowed = Endpoints.Single(e => e.Name == endpoint).Allowed;
+        var expected = caller switch
+        {
+            Caller.None or Caller.UnknownKey or Caller.RevokedKey => HttpStatusCode.Unauthorized,
+            _ when allowed.Contains(caller) => (HttpStatusCode?)null,
+            _ => HttpStatusCode.Forbidden,
+        };
+        if (expected is null)
+        {
+            Assert.True(response.IsSuccessStatusCode, $"{endpoint} as {caller}: {(int)response.StatusCode}");
+        }
+        else
+        {
+            Assert.Equal(expected, response.StatusCode);
+        }
+
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        }
+    }
+
+    private async Task<string?> KeyOfAsync(Caller caller, Tenant tenant) => caller switch
+    {
+        Caller.None => null,
+        Caller.UnknownKey => "amk_unknownX_" + new string('x', 43),
+        Caller.RevokedKey => await RevokedKeyAsync(tenant),
+        Caller.GlobalAdmin => ApiFactory.AdminKey,
+        Caller.ClinicAdmin => tenant.ClinicAdmin,
+        Caller.Ingest => tenant.Ingest,
+        Caller.Clinician => tenant.Clinician,
+        Caller.Researcher => tenant.Researcher,
+        _ => throw new ArgumentOutOfRangeException(nameof(caller)),
+    };
+
+    private async Task<string> RevokedKeyAsync(Tenant tenant)
+    {
+        var created = await factory.Admin().PostAsJsonAsync($"/api/v1/clinics/{tenant.ClinicId}/api-keys", new { name = "old", roles = new[] { "ingest", "clinician", "admin" } });
+        var key = (await created.Content.ReadFromJsonAsync<Api.Clinics.CreatedApiKeyResponse>())!;
+        await factory.Admin().DeleteAsync($"/api/v1/clinics/{tenant.ClinicId}/api-keys/{key.Id}");
+        return key.Key;
+    }
+
+    private async Task<Guid> NewKeyIdAsync(Tenant tenant)
+    {
+        var created = await factory.Admin().PostAsJsonAsync($"/api/v1/clinics/{tenant.ClinicId}/api-keys", new { name = "victim", roles = new[] { "researcher" } });
+        return (await created.Content.ReadFromJsonAsync<Api.Clinics.CreatedApiKeyResponse>())!.Id;
+    }
+
+    private Task<HttpResponseMessage> SendAsync(string endpoint, string? key, Tenant tenant, Guid victimKey)
+    {
+        var client = factory.Client(key);
+        var c = tenant.ClinicId;
+        return endpoint switch
+        {
+            "POST /clinics" => client.PostAsJsonAsync("/api/v1/clinics", new { name = "x" }),
+            "POST /clinics/{c}/api-keys" => client.PostAsJsonAsync($"/api/v1/clinics/{c}/api-keys", new { name = "k", roles = new[] { "clinician" } }),
+            "GET /clinics/{c}/api-keys" => client.GetAsync($"/api/v1/clinics/{c}/api-keys"),
+            "DELETE /clinics/{c}/api-keys/{k}" => client.DeleteAsync($"/api/v1/clinics/{c}/api-keys/{victimKey}"),
+            "PUT /patients/{p}" => client.PutAsJsonAsync("/api/v1/patients/p-1", new { therapistId = "t-1" }),
+            "PUT /patients/{p}/sessions/{n}" => client.PutAsJsonAsync("/api/v1/patients/p-1/sessions/2", Bodies.Session()),
+            "GET /patients" => client.GetAsync("/api/v1/patients"),
+            "GET /patients/{p}" => client.GetAsync("/api/v1/patients/p-1"),
+            "GET /patients/{p}/sessions/{n}/revisions" => client.GetAsync("/api/v1/patients/p-1/sessions/1/revisions"),
+            "DELETE /patients/{p}" => client.DeleteAsync($"/api/v1/patients/p-1?clinicId={c}"),
+            _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
+        };
+    }
+}
