@@ -16,7 +16,7 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
                 $"The request body may be at most {MaxBodyBytes} bytes.");
         }
 
-        if (context.Request.ContentLength is null && HttpMethods.IsGet(context.Request.Method) is false)
+        if (context.Request.ContentLength is null)
         {
             context.Request.Body = new LengthLimitedStream(context.Request.Body, MaxBodyBytes);
         }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AllianceMonitor.Api.Sessions;
@@ -28,6 +29,7 @@ public sealed record PutSessionRequest(
     [property: Description("1 for the first session.")] int SessionNumber,
     [property: FromBody] SessionBody Body);
 
+/// <summary>One revision of one form. <paramref name="SupersededAt"/> is set only on revisions no longer in force.</summary>
 public sealed record MeasurementResponse(
     string Instrument,
     string Rater,
@@ -37,7 +39,8 @@ public sealed record MeasurementResponse(
     double Total,
     IReadOnlyDictionary<string, double> Subscales,
     string? Band,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? SupersededAt = null);
 
 public sealed record SessionResponse(
     string PatientId,
@@ -47,16 +50,4 @@ public sealed record SessionResponse(
     string? TherapistId,
     IReadOnlyList<MeasurementResponse> Measurements);
 
-public sealed record RevisionResponse(
-    string Instrument,
-    string Rater,
-    string Timing,
-    int Revision,
-    double[]? Items,
-    double Total,
-    IReadOnlyDictionary<string, double> Subscales,
-    string? Band,
-    DateTimeOffset ReceivedAt,
-    DateTimeOffset? SupersededAt);
-
-public sealed record SessionRevisionsResponse(string PatientId, int SessionNumber, IReadOnlyList<RevisionResponse> Revisions);
+public sealed record SessionRevisionsResponse(string PatientId, int SessionNumber, IReadOnlyList<MeasurementResponse> Revisions);

@@ -13,10 +13,10 @@ internal static class SessionMapping
         session.Measurements
             .Where(m => m.SupersededAt is null)
             .OrderBy(m => m.Instrument, StringComparer.Ordinal).ThenBy(m => m.Rater, StringComparer.Ordinal).ThenBy(m => m.Timing, StringComparer.Ordinal)
-            .Select(m => new MeasurementResponse(m.Instrument, m.Rater, m.Timing, m.Revision, m.Items, m.Total, Sorted(m.Subscales), m.Band, m.ReceivedAt))
+            .Select(ToResponse)
             .ToList());
 
-    public static RevisionResponse ToRevision(Measurement m) =>
+    public static MeasurementResponse ToResponse(Measurement m) =>
         new(m.Instrument, m.Rater, m.Timing, m.Revision, m.Items, m.Total, Sorted(m.Subscales), m.Band, m.ReceivedAt, m.SupersededAt);
 
     // jsonb does not keep key order; a fixed order keeps a repeated PUT's response byte-for-byte the same.

@@ -61,6 +61,6 @@ public static class SessionsEndpoints
             return NotFoundProblems.Session(patientId, sessionNumber);
         }
 
-        return TypedResults.Ok(new SessionRevisionsResponse(patientId, sessionNumber, revisions.Select(SessionMapping.ToRevision).ToList()));
+        return TypedResults.Ok(new SessionRevisionsResponse(patientId, sessionNumber, revisions.Select(SessionMapping.ToResponse).ToList()));
     }
 }

@@ -2,8 +2,6 @@ using System.Net.Http.Headers;
 using AllianceMonitor.Api.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AllianceMonitor.Api.Tests.Infrastructure;
 
@@ -39,16 +37,5 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public HttpClient Admin() => Client(AdminKey);
 
-    public AllianceDbContext NewDbContext()
-    {
-        var options = new DbContextOptionsBuilder<AllianceDbContext>();
-        DatabaseSetup.Configure(options, ConnectionString);
-        return new AllianceDbContext(options.Options);
-    }
-
-    public T Service<T>(Func<IServiceProvider, T> get) where T : notnull
-    {
-        using var scope = Services.CreateScope();
-        return get(scope.ServiceProvider);
-    }
+    public AllianceDbContext NewDbContext() => TestDatabaseServer.Context(ConnectionString);
 }

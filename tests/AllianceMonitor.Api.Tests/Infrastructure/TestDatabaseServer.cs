@@ -24,27 +24,32 @@ public static class TestDatabaseServer
     public static string Description => Instance.Value.GetAwaiter().GetResult().Description;
 
     /// <returns>A connection string to a new, migrated, empty database.</returns>
-    public static async Task<string> CreateDatabaseAsync()
+    public static Task<string> CreateDatabaseAsync() => CreateAsync("test_", TemplateName);
+
+    /// <returns>A connection string to a new database with no schema at all.</returns>
+    public static Task<string> CreateEmptyDatabaseAsync() => CreateAsync("empty_", template: null);
+
+    public static AllianceDbContext Context(string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<AllianceDbContext>();
+        DatabaseSetup.Configure(options, connectionString);
+        return new AllianceDbContext(options.Options);
+    }
+
+    private static async Task<string> CreateAsync(string prefix, string? template)
     {
         var server = await Instance.Value;
-        var name = "test_" + Guid.NewGuid().ToString("N")[..16];
-        await using var connection = new NpgsqlConnection(server.ConnectionString("postgres"));
-        await connection.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE \"{TemplateName}\"", connection);
-        await create.ExecuteNonQueryAsync();
+        var name = prefix + Guid.NewGuid().ToString("N")[..16];
+        await ExecuteAsync(server, $"CREATE DATABASE \"{name}\"" + (template is null ? "" : $" TEMPLATE \"{template}\""));
         return server.ConnectionString(name);
     }
 
-    /// <returns>A connection string to a new database with no schema at all.</returns>
-    public static async Task<string> CreateEmptyDatabaseAsync()
+    private static async Task ExecuteAsync(Server server, string sql)
     {
-        var server = await Instance.Value;
-        var name = "empty_" + Guid.NewGuid().ToString("N")[..16];
         await using var connection = new NpgsqlConnection(server.ConnectionString("postgres"));
         await connection.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        await create.ExecuteNonQueryAsync();
-        return server.ConnectionString(name);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<Server> StartAsync()
@@ -54,21 +59,9 @@ public static class TestDatabaseServer
                 $"No PostgreSQL for the integration tests: install the server binaries (apt-get install postgresql) " +
                 $"or set {EnvironmentVariable} to a connection string of a user that may create databases.");
 
-        await using var connection = new NpgsqlConnection(server.ConnectionString("postgres"));
-        await connection.OpenAsync();
-        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{TemplateName}\"", connection))
-        {
-            await drop.ExecuteNonQueryAsync();
-        }
-
-        await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{TemplateName}\"", connection))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var options = new DbContextOptionsBuilder<AllianceDbContext>();
-        DatabaseSetup.Configure(options, server.ConnectionString(TemplateName));
-        await using (var db = new AllianceDbContext(options.Options))
+        await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{TemplateName}\"");
+        await ExecuteAsync(server, $"CREATE DATABASE \"{TemplateName}\"");
+        await using (var db = Context(server.ConnectionString(TemplateName)))
         {
             await db.Database.MigrateAsync();
         }

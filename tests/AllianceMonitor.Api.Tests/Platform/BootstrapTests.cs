@@ -75,10 +75,5 @@ public sealed class BootstrapTests
     private static string PrintedKey(StringWriter console) =>
         console.ToString().Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries).First(w => w.StartsWith("amk_", StringComparison.Ordinal));
 
-    private static async Task<AllianceDbContext> FreshAsync()
-    {
-        var options = new DbContextOptionsBuilder<AllianceDbContext>();
-        DatabaseSetup.Configure(options, await TestDatabaseServer.CreateDatabaseAsync());
-        return new AllianceDbContext(options.Options);
-    }
+    private static async Task<AllianceDbContext> FreshAsync() => TestDatabaseServer.Context(await TestDatabaseServer.CreateDatabaseAsync());
 }

@@ -1,4 +1,3 @@
-using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -29,12 +28,12 @@ public sealed class SchemaTests
     {
         var migrated = await TestDatabaseServer.CreateEmptyDatabaseAsync();
         var fromModel = await TestDatabaseServer.CreateEmptyDatabaseAsync();
-        await using (var db = Context(migrated))
+        await using (var db = TestDatabaseServer.Context(migrated))
         {
             await db.Database.MigrateAsync();
         }
 
-        await using (var db = Context(fromModel))
+        await using (var db = TestDatabaseServer.Context(fromModel))
         {
             await db.Database.EnsureCreatedAsync();
         }
@@ -48,17 +47,10 @@ public sealed class SchemaTests
     public async Task Migrating_twice_is_harmless()
     {
         var database = await TestDatabaseServer.CreateEmptyDatabaseAsync();
-        await using var db = Context(database);
+        await using var db = TestDatabaseServer.Context(database);
         await db.Database.MigrateAsync();
         await db.Database.MigrateAsync();
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-    }
-
-    private static AllianceDbContext Context(string connectionString)
-    {
-        var options = new DbContextOptionsBuilder<AllianceDbContext>();
-        DatabaseSetup.Configure(options, connectionString);
-        return new AllianceDbContext(options.Options);
     }
 
     private static async Task<List<string>> SchemaAsync(string connectionString)
