@@ -1,0 +1,317 @@
+namespace AllianceMonitor.Analysis.Mixed;
+
+/// <summary>
+/// The profiled deviance (ML) or REML criterion as a function of lme4's covariance parameters
+/// theta (Bates et al. 2015, JSS 67(1), section 3). With one grouping factor the random-effects
+/// system is block diagonal, so after the per-group cross-products are formed once, each evaluation
+/// costs a q x q Cholesky per group plus a p x p one: linear in the number of groups and
+/// independent of the number of observations.
+/// </summary>
+public sealed class ProfiledDeviance
+{
+    private readonly int _p;
+    private readonly int _q;
+    private readonly int _groups;
+    private readonly double[] _ztz;
+    private readonly double[] _ztx;
+    private readonly double[] _zty;
+    private readonly double[] _xtx;
+    private readonly double[] _xty;
+    private readonly double _yty;
+
+    public ProfiledDeviance(MixedModelSpec spec)
+    {
+        Spec = spec;
+        ObservationCount = spec.ObservationCount;
+        _p = spec.FixedTerms.Count;
+        _q = spec.RandomTerms.Count;
+        _groups = spec.GroupLevels.Count;
+        _ztz = new double[_groups * _q * _q];
+        _ztx = new double[_groups * _q * _p];
+        _zty = new double[_groups * _q];
+        _xtx = new double[_p * _p];
+        _xty = new double[_p];
+        _yty = AccumulateCrossProducts(spec);
+    }
+
+    public MixedModelSpec Spec { get; }
+
+    public int ObservationCount { get; }
+
+    public int FixedCount => _p;
+
+    public int RandomCount => _q;
+
+    public int ThetaLength => _q * (_q + 1) / 2;
+
+    /// <summary>Zero for the diagonal of the relative factor, unbounded below elsewhere.</summary>
+    public double[] LowerBounds()
+    {
+        var bounds = new double[ThetaLength];
+        var k = 0;
+        for (var j = 0; j < _q; j++)
+        {
+            for (var i = j; i < _q; i++)
+            {
+                bounds[k++] = i == j ? 0 : double.NegativeInfinity;
+            }
+        }
+
+        return bounds;
+    }
+
+    /// <summary>lme4's starting value: identity relative factor.</summary>
+    public double[] InitialTheta()
+    {
+        var bounds = LowerBounds();
+        return bounds.Select(b => b == 0 ? 1.0 : 0.0).ToArray();
+    }
+
+    /// <summary>The objective lme4's <c>devFunOnly = TRUE</c> returns: REML criterion or ML deviance.</summary>
+    public double Evaluate(ReadOnlySpan<double> theta, FitMethod method) => Solve(theta).Objective(method);
+
+    internal ProfiledSolution Solve(ReadOnlySpan<double> theta)
+    {
+        if (theta.Length != ThetaLength)
+        {
+            throw new ArgumentException($"theta must have {ThetaLength} elements.", nameof(theta));
+        }
+
+        int p = _p, q = _q;
+        Span<double> factor = stackalloc double[q * q];
+        SmallDense.RelativeFactorFromTheta(theta, q, factor);
+
+        var schur = (double[])_xtx.Clone();
+        var rhs = (double[])_xty.Clone();
+        var penalizedSquares = _yty;
+        var logDetL = 0.0;
+
+        Span<double> work = stackalloc double[q * q];
+        Span<double> block = stackalloc double[q * q];
+        Span<double> cx = stackalloc double[q * p];
+        Span<double> cy = stackalloc double[q];
+        for (var g = 0; g < _groups; g++)
+        {
+            FactorBlock(g, factor, work, block, cx, cy);
+            logDetL += SmallDense.LogDeterminantOfProduct(block, q);
+            for (var a = 0; a < q; a++)
+            {
+                var cya = cy[a];
+                penalizedSquares -= cya * cya;
+                for (var r = 0; r < p; r++)
+                {
+                    var car = cx[(a * p) + r];
+                    rhs[r] -= car * cya;
+                    for (var c = 0; c <= r; c++)
+                    {
+                        schur[(r * p) + c] -= car * cx[(a * p) + c];
+                    }
+                }
+            }
+        }
+
+        for (var r = 0; r < p; r++)
+        {
+            for (var c = r + 1; c < p; c++)
+            {
+                schur[(r * p) + c] = schur[(c * p) + r];
+            }
+        }
+
+        if (!SmallDense.CholeskyInPlace(schur, p))
+        {
+            throw new InvalidOperationException("The fixed-effects design is rank deficient.");
+        }
+
+        var beta = (double[])rhs.Clone();
+        SmallDense.ForwardSolveInPlace(schur, p, beta, 1);
+        for (var r = 0; r < p; r++)
+        {
+            penalizedSquares -= beta[r] * beta[r];
+        }
+
+        SmallDense.BackSolveTransposedInPlace(schur, p, beta);
+        return new ProfiledSolution(
+            theta.ToArray(),
+            beta,
+            schur,
+            Math.Max(penalizedSquares, 0),
+            logDetL,
+            SmallDense.LogDeterminantOfProduct(schur, p),
+            ObservationCount,
+            p);
+    }
+
+    /// <summary>
+    /// Conditional modes b_g = Lambda u_g of every group at the given solution
+    /// (lme4's <c>ranef</c>), as a groups x q row-major array.
+    /// </summary>
+    internal double[] ConditionalModes(ProfiledSolution solution)
+    {
+        int p = _p, q = _q;
+        Span<double> factor = stackalloc double[q * q];
+        SmallDense.RelativeFactorFromTheta(solution.Theta, q, factor);
+        Span<double> work = stackalloc double[q * q];
+        Span<double> block = stackalloc double[q * q];
+        Span<double> cx = stackalloc double[q * p];
+        Span<double> cy = stackalloc double[q];
+        var modes = new double[_groups * q];
+        for (var g = 0; g < _groups; g++)
+        {
+            FactorBlock(g, factor, work, block, cx, cy);
+            for (var a = 0; a < q; a++)
+            {
+                for (var r = 0; r < p; r++)
+                {
+                    cy[a] -= cx[(a * p) + r] * solution.Beta[r];
+                }
+            }
+
+            SmallDense.BackSolveTransposedInPlace(block, q, cy);
+            for (var a = 0; a < q; a++)
+            {
+                var b = 0.0;
+                for (var k = 0; k < q; k++)
+                {
+                    b += factor[(a * q) + k] * cy[k];
+                }
+
+                modes[(g * q) + a] = b;
+            }
+        }
+
+        return modes;
+    }
+
+    /// <summary>
+    /// For group g: block = chol(T' Z'Z T + I), cx = block^-1 T' Z'X, cy = block^-1 T' Z'y.
+    /// </summary>
+    private void FactorBlock(
+        int g, ReadOnlySpan<double> factor, Span<double> work, Span<double> block, Span<double> cx, Span<double> cy)
+    {
+        int p = _p, q = _q;
+        var ztz = _ztz.AsSpan(g * q * q, q * q);
+        var ztx = _ztx.AsSpan(g * q * p, q * p);
+        var zty = _zty.AsSpan(g * q, q);
+
+        // work = Z'Z T
+        for (var r = 0; r < q; r++)
+        {
+            for (var c = 0; c < q; c++)
+            {
+                var s = 0.0;
+                for (var k = c; k < q; k++)
+                {
+                    s += ztz[(r * q) + k] * factor[(k * q) + c];
+                }
+
+                work[(r * q) + c] = s;
+            }
+        }
+
+        // block = T' work + I, then T' Z'X and T' Z'y
+        for (var r = 0; r < q; r++)
+        {
+            for (var c = 0; c < q; c++)
+            {
+                var s = r == c ? 1.0 : 0.0;
+                for (var k = r; k < q; k++)
+                {
+                    s += factor[(k * q) + r] * work[(k * q) + c];
+                }
+
+                block[(r * q) + c] = s;
+            }
+
+            var sy = 0.0;
+            for (var k = r; k < q; k++)
+            {
+                sy += factor[(k * q) + r] * zty[k];
+            }
+
+            cy[r] = sy;
+            for (var c = 0; c < p; c++)
+            {
+                var sx = 0.0;
+                for (var k = r; k < q; k++)
+                {
+                    sx += factor[(k * q) + r] * ztx[(k * p) + c];
+                }
+
+                cx[(r * p) + c] = sx;
+            }
+        }
+
+        if (!SmallDense.CholeskyInPlace(block, q))
+        {
+            throw new InvalidOperationException("T' Z'Z T + I must be positive definite.");
+        }
+
+        SmallDense.ForwardSolveInPlace(block, q, cy, 1);
+        SmallDense.ForwardSolveInPlace(block, q, cx, p);
+    }
+
+    private double AccumulateCrossProducts(MixedModelSpec spec)
+    {
+        int p = _p, q = _q;
+        var y = spec.Response;
+        var groupIndex = spec.GroupIndex;
+        var x = new double[p][];
+        var z = new double[q][];
+        for (var c = 0; c < p; c++)
+        {
+            x[c] = spec.FixedColumn(c).ToArray();
+        }
+
+        for (var c = 0; c < q; c++)
+        {
+            z[c] = spec.RandomColumn(c).ToArray();
+        }
+
+        Span<double> xi = stackalloc double[p];
+        Span<double> zi = stackalloc double[q];
+        var yty = 0.0;
+        for (var i = 0; i < y.Length; i++)
+        {
+            var g = groupIndex[i];
+            var yi = y[i];
+            for (var c = 0; c < p; c++)
+            {
+                xi[c] = x[c][i];
+            }
+
+            for (var c = 0; c < q; c++)
+            {
+                zi[c] = z[c][i];
+            }
+
+            yty += yi * yi;
+            for (var r = 0; r < p; r++)
+            {
+                _xty[r] += xi[r] * yi;
+                for (var c = 0; c < p; c++)
+                {
+                    _xtx[(r * p) + c] += xi[r] * xi[c];
+                }
+            }
+
+            var ztzOffset = g * q * q;
+            var ztxOffset = g * q * p;
+            for (var r = 0; r < q; r++)
+            {
+                _zty[(g * q) + r] += zi[r] * yi;
+                for (var c = 0; c < q; c++)
+                {
+                    _ztz[ztzOffset + (r * q) + c] += zi[r] * zi[c];
+                }
+
+                for (var c = 0; c < p; c++)
+                {
+                    _ztx[ztxOffset + (r * p) + c] += zi[r] * xi[c];
+                }
+            }
+        }
+
+        return yty;
+    }
+}

@@ -1,0 +1,31 @@
+namespace AllianceMonitor.Analysis.Mixed;
+
+/// <summary>The penalized least-squares solution at one theta.</summary>
+/// <remarks>
+/// <para>FixedFactor: Lower Cholesky factor of the fixed-effects Schur complement (R_X' in lme4's notation).</para>
+/// <para>PenalizedResidualSquares: r^2: residual sum of squares plus the squared length of the spherical random effects.</para>
+/// <para>LogDetL: log |L_theta|^2.</para>
+/// <para>LogDetRX: log |R_X|^2.</para>
+/// </remarks>
+internal sealed record ProfiledSolution(
+    double[] Theta,
+    double[] Beta,
+    double[] FixedFactor,
+    double PenalizedResidualSquares,
+    double LogDetL,
+    double LogDetRX,
+    int Observations,
+    int FixedCount)
+{
+    /// <summary>Residual degrees of freedom that lme4 divides r^2 by.</summary>
+    public double Denominator(FitMethod method) => method == FitMethod.Reml ? Observations - FixedCount : Observations;
+
+    public double ResidualVariance(FitMethod method) => PenalizedResidualSquares / Denominator(method);
+
+    public double Objective(FitMethod method)
+    {
+        var d = Denominator(method);
+        var profiled = d * (1 + Math.Log(2 * Math.PI * PenalizedResidualSquares / d));
+        return method == FitMethod.Reml ? LogDetL + LogDetRX + profiled : LogDetL + profiled;
+    }
+}
