@@ -22,8 +22,9 @@ public static class NullModel
 {
     public const string Formula = "alliance ~ 1 + (1 | patient_id)";
 
+    /// <summary>The model frame of the null model: every session with an alliance rating.</summary>
     /// <exception cref="InsufficientDataException">Fewer than 3 patients or too few ratings.</exception>
-    public static NullModelResult Fit(IReadOnlyCollection<SessionObservation> observations, FitMethod method = FitMethod.Reml)
+    public static MixedModelSpec BuildSpec(IReadOnlyCollection<SessionObservation> observations)
     {
         var rated = observations.Where(o => o.Alliance.HasValue).ToArray();
         var patientCount = rated.Select(o => o.PatientId).Distinct(StringComparer.Ordinal).Count();
@@ -34,13 +35,19 @@ public static class NullModel
         }
 
         var ones = Enumerable.Repeat(1.0, rated.Length).ToArray();
-        var spec = MixedModelSpec.Create(
+        return MixedModelSpec.Create(
             "alliance",
             rated.Select(o => o.Alliance!.Value).ToArray(),
             [(LaggedModelDefinition.Intercept, ones)],
             [(LaggedModelDefinition.Intercept, ones)],
             LaggedModelDefinition.GroupName,
             rated.Select(o => o.PatientId).ToArray());
+    }
+
+    /// <exception cref="InsufficientDataException">Fewer than 3 patients or too few ratings.</exception>
+    public static NullModelResult Fit(IReadOnlyCollection<SessionObservation> observations, FitMethod method = FitMethod.Reml)
+    {
+        var spec = BuildSpec(observations);
         var fit = MixedModelFitter.Fit(spec, method);
 
         var between = fit.VarianceComponents[0].Variance;
@@ -48,7 +55,7 @@ public static class NullModel
         var summary = new NullModelSummary(between / (between + within), between, within, Math.Sqrt(within));
 
         var intercept = fit.FixedEffects[0].Estimate;
-        var observed = rated.GroupBy(o => o.PatientId, StringComparer.Ordinal)
+        var observed = observations.Where(o => o.Alliance.HasValue).GroupBy(o => o.PatientId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (Mean: g.Average(o => o.Alliance!.Value), Count: g.Count()), StringComparer.Ordinal);
         var personMeans = fit.RandomEffects
             .Select(r => new ShrunkenPersonMean(r.Group, observed[r.Group].Count, observed[r.Group].Mean, intercept + r.Effects[0]))
