@@ -11,7 +11,7 @@ public static class MixedModelFitter
     public static MixedModelFit Fit(MixedModelSpec spec, FitMethod method = FitMethod.Reml, IBoundedOptimizer? optimizer = null)
     {
         var deviance = new ProfiledDeviance(spec);
-        optimizer ??= new BoundedNelderMead();
+        optimizer ??= NewtonPolishedOptimizer.Default;
         var lower = deviance.LowerBounds();
         var result = optimizer.Minimize(theta => deviance.Evaluate(theta, method), deviance.InitialTheta(), lower);
         return Summarize(deviance, deviance.Solve(result.Minimizer), method, result);

@@ -9,6 +9,9 @@ namespace AllianceMonitor.Analysis.Mixed;
 /// </summary>
 public sealed class ProfiledDeviance
 {
+    private const int MinGroupsPerChunk = 2048;
+    private const int MaxChunks = 16;
+
     private readonly int _p;
     private readonly int _q;
     private readonly int _groups;
@@ -78,34 +81,43 @@ public sealed class ProfiledDeviance
         }
 
         int p = _p, q = _q;
-        Span<double> factor = stackalloc double[q * q];
+        var factor = new double[q * q];
         SmallDense.RelativeFactorFromTheta(theta, q, factor);
+
+        // A fixed chunking (not one per core) keeps the summation order, and so the result, identical on any machine.
+        var chunks = Math.Clamp(_groups / MinGroupsPerChunk, 1, MaxChunks);
+        var partial = new GroupSums[chunks];
+        Parallel.For(0, chunks, chunk =>
+        {
+            var sums = new GroupSums(p);
+            var from = (int)((long)_groups * chunk / chunks);
+            var to = (int)((long)_groups * (chunk + 1) / chunks);
+            if (q == 2)
+            {
+                AccumulateTwoByTwo(from, to, factor, sums);
+            }
+            else
+            {
+                AccumulateGeneral(from, to, factor, sums);
+            }
+
+            partial[chunk] = sums;
+        });
 
         var schur = (double[])_xtx.Clone();
         var rhs = (double[])_xty.Clone();
         var penalizedSquares = _yty;
         var logDetL = 0.0;
-
-        Span<double> work = stackalloc double[q * q];
-        Span<double> block = stackalloc double[q * q];
-        Span<double> cx = stackalloc double[q * p];
-        Span<double> cy = stackalloc double[q];
-        for (var g = 0; g < _groups; g++)
+        foreach (var sums in partial)
         {
-            FactorBlock(g, factor, work, block, cx, cy);
-            logDetL += SmallDense.LogDeterminantOfProduct(block, q);
-            for (var a = 0; a < q; a++)
+            logDetL += sums.LogDet;
+            penalizedSquares -= sums.SquaredLength;
+            for (var r = 0; r < p; r++)
             {
-                var cya = cy[a];
-                penalizedSquares -= cya * cya;
-                for (var r = 0; r < p; r++)
+                rhs[r] -= sums.Rhs[r];
+                for (var c = 0; c <= r; c++)
                 {
-                    var car = cx[(a * p) + r];
-                    rhs[r] -= car * cya;
-                    for (var c = 0; c <= r; c++)
-                    {
-                        schur[(r * p) + c] -= car * cx[(a * p) + c];
-                    }
+                    schur[(r * p) + c] -= sums.Schur[(r * p) + c];
                 }
             }
         }
@@ -140,6 +152,88 @@ public sealed class ProfiledDeviance
             SmallDense.LogDeterminantOfProduct(schur, p),
             ObservationCount,
             p);
+    }
+
+    private void AccumulateGeneral(int from, int to, double[] factor, GroupSums sums)
+    {
+        int p = _p, q = _q;
+        Span<double> work = stackalloc double[q * q];
+        Span<double> block = stackalloc double[q * q];
+        Span<double> cx = stackalloc double[q * p];
+        Span<double> cy = stackalloc double[q];
+        for (var g = from; g < to; g++)
+        {
+            FactorBlock(g, factor, work, block, cx, cy);
+            sums.LogDet += SmallDense.LogDeterminantOfProduct(block, q);
+            for (var a = 0; a < q; a++)
+            {
+                var cya = cy[a];
+                sums.SquaredLength += cya * cya;
+                for (var r = 0; r < p; r++)
+                {
+                    var car = cx[(a * p) + r];
+                    sums.Rhs[r] += car * cya;
+                    for (var c = 0; c <= r; c++)
+                    {
+                        sums.Schur[(r * p) + c] += car * cx[(a * p) + c];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The q = 2 case (random intercept and one slope) written out: the same arithmetic as
+    /// <see cref="AccumulateGeneral"/>, unrolled because this loop is the whole cost of a fit.
+    /// </summary>
+    private void AccumulateTwoByTwo(int from, int to, double[] factor, GroupSums sums)
+    {
+        var p = _p;
+        double t0 = factor[0], t1 = factor[2], t2 = factor[3];
+        Span<double> c0 = stackalloc double[p];
+        Span<double> c1 = stackalloc double[p];
+        var schur = sums.Schur;
+        var rhs = sums.Rhs;
+        double logDet = 0, squaredLength = 0;
+        for (var g = from; g < to; g++)
+        {
+            double a = _ztz[4 * g], b = _ztz[(4 * g) + 1], c = _ztz[(4 * g) + 3];
+            var m00 = (t0 * ((a * t0) + (b * t1))) + (t1 * ((b * t0) + (c * t1))) + 1;
+            var m01 = t2 * ((b * t0) + (c * t1));
+            var m11 = (c * t2 * t2) + 1;
+            var l00 = Math.Sqrt(m00);
+            var l10 = m01 / l00;
+            var l11Squared = m11 - (l10 * l10);
+            var l11 = Math.Sqrt(l11Squared);
+            logDet += Math.Log(m00 * l11Squared);
+
+            var zy0 = _zty[2 * g];
+            var zy1 = _zty[(2 * g) + 1];
+            var cy0 = ((t0 * zy0) + (t1 * zy1)) / l00;
+            var cy1 = ((t2 * zy1) - (l10 * cy0)) / l11;
+            squaredLength += (cy0 * cy0) + (cy1 * cy1);
+
+            var row0 = _ztx.AsSpan(2 * p * g, p);
+            var row1 = _ztx.AsSpan((2 * p * g) + p, p);
+            for (var r = 0; r < p; r++)
+            {
+                var x0 = row0[r];
+                var x1 = row1[r];
+                var v0 = ((t0 * x0) + (t1 * x1)) / l00;
+                var v1 = ((t2 * x1) - (l10 * v0)) / l11;
+                c0[r] = v0;
+                c1[r] = v1;
+                rhs[r] += (v0 * cy0) + (v1 * cy1);
+                var offset = r * p;
+                for (var k = 0; k <= r; k++)
+                {
+                    schur[offset + k] += (v0 * c0[k]) + (v1 * c1[k]);
+                }
+            }
+        }
+
+        sums.LogDet = logDet;
+        sums.SquaredLength = squaredLength;
     }
 
     /// <summary>
@@ -313,5 +407,17 @@ public sealed class ProfiledDeviance
         }
 
         return yty;
+    }
+
+    /// <summary>Per-chunk sums over groups of C'C, C'c, c'c and log det of the blocks.</summary>
+    private sealed class GroupSums(int p)
+    {
+        public double[] Schur { get; } = new double[p * p];
+
+        public double[] Rhs { get; } = new double[p];
+
+        public double SquaredLength { get; set; }
+
+        public double LogDet { get; set; }
     }
 }

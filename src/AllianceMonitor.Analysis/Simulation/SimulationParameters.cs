@@ -40,7 +40,7 @@ public sealed record SimulationParameters(
     double BetweenEffect = -3.0,
     double SymptomsNoiseSd = 2.0,
     int MinSessions = 6,
-    int MaxSessions = 16,
+    int MaxSessions = 18,
     double MissingSessionRate = 0.03,
     double MissingValueRate = 0.01,
     double RuptureRate = 0.12,
