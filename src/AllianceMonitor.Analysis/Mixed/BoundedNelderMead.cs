@@ -9,14 +9,15 @@ namespace AllianceMonitor.Analysis.Mixed;
 /// <param name="SimplexTolerance">Stop when every vertex lies within this distance (max norm) of the best one.</param>
 /// <param name="ValueTolerance">Relative spread of objective values across the simplex below which the search stops.</param>
 /// <param name="MaxEvaluations">Evaluation budget over all restarts.</param>
+/// <param name="MaxRestarts">Restarts after the first convergence; each stops early if it gains nothing.</param>
 public sealed record BoundedNelderMead(
     double SimplexTolerance = 1e-10,
     double ValueTolerance = 1e-15,
-    int MaxEvaluations = 20_000) : IBoundedOptimizer
+    int MaxEvaluations = 20_000,
+    int MaxRestarts = 8) : IBoundedOptimizer
 {
     private const double InitialStep = 0.25;
     private const double RestartStep = 0.02;
-    private const int MaxRestarts = 8;
 
     public OptimizationResult Minimize(Func<double[], double> objective, double[] start, double[] lowerBounds)
     {

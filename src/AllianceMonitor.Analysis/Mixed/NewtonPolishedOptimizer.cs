@@ -1,23 +1,33 @@
 namespace AllianceMonitor.Analysis.Mixed;
 
 /// <summary>
-/// Runs a coarse derivative-free search, then Newton steps on finite-difference derivatives.
-/// Near the optimum the profiled deviance is close to quadratic, so a few Newton steps reach the
-/// precision that a simplex would need hundreds of evaluations for. Coordinates sitting on their
-/// bound with the gradient pushing outwards are held there (an active set), so singular fits
-/// stay exactly on the boundary.
+/// A coarse derivative-free search, then Newton steps on finite-difference derivatives, then, only
+/// if Newton could not finish, a fine derivative-free search. Near the optimum the profiled deviance
+/// is close to quadratic, so a few Newton steps reach the precision a simplex needs hundreds of
+/// evaluations for. Coordinates on their bound with the gradient pushing outwards are held there
+/// (an active set), so singular fits stay exactly on the boundary.
 /// </summary>
-/// <param name="Coarse">The global, derivative-free phase.</param>
+/// <param name="Coarse">Global phase: gets into the basin of the optimum.</param>
+/// <param name="Fine">Fallback when the Newton phase stops without converging (e.g. indefinite Hessian, near a bound).</param>
 /// <param name="Step">Finite-difference step.</param>
 /// <param name="MaxNewtonSteps">Newton iterations after the coarse phase.</param>
-public sealed record NewtonPolishedOptimizer(IBoundedOptimizer Coarse, double Step = 1e-4, int MaxNewtonSteps = 4) : IBoundedOptimizer
+public sealed record NewtonPolishedOptimizer(
+    IBoundedOptimizer Coarse,
+    IBoundedOptimizer Fine,
+    double Step = 1e-4,
+    int MaxNewtonSteps = 6) : IBoundedOptimizer
 {
-    private const double StepTolerance = 1e-9;
-
-    /// <summary>A gain this small relative to the objective is rounding noise: the quadratic model has nothing left to give.</summary>
+    /// <summary>
+    /// Converged when the Newton decrement (the decrease the quadratic model still predicts) is below
+    /// this share of the objective, i.e. at the level of its rounding noise, or below <see cref="AbsoluteGainTolerance"/>.
+    /// </summary>
     private const double RelativeGainTolerance = 1e-13;
 
-    public static NewtonPolishedOptimizer Default { get; } = new(new BoundedNelderMead(SimplexTolerance: 1e-4));
+    private const double AbsoluteGainTolerance = 1e-14;
+
+    public static NewtonPolishedOptimizer Default { get; } = new(
+        new BoundedNelderMead(SimplexTolerance: 1e-3, MaxRestarts: 0),
+        new BoundedNelderMead(SimplexTolerance: 1e-10));
 
     public OptimizationResult Minimize(Func<double[], double> objective, double[] start, double[] lowerBounds)
     {
@@ -29,57 +39,81 @@ public sealed record NewtonPolishedOptimizer(IBoundedOptimizer Coarse, double St
             return objective(x);
         }
 
-        var x = (double[])coarse.Minimizer.Clone();
-        var fx = coarse.Minimum;
+        var (x, fx, converged) = Polish(F, coarse.Minimizer, coarse.Minimum, lowerBounds);
+        if (converged)
+        {
+            return new OptimizationResult(x, fx, evaluations, true);
+        }
+
+        var fine = Fine.Minimize(objective, x, lowerBounds);
+        return new OptimizationResult(fine.Minimizer, fine.Minimum, evaluations + fine.Evaluations, fine.Converged);
+    }
+
+    private (double[] X, double F, bool Converged) Polish(Func<double[], double> f, double[] start, double fStart, double[] lower)
+    {
+        var x = (double[])start.Clone();
+        var fx = fStart;
         for (var iteration = 0; iteration < MaxNewtonSteps; iteration++)
         {
-            var free = FreeCoordinates(F, x, fx, lowerBounds);
+            var free = FreeCoordinates(f, x, fx, lower);
             if (free.Length == 0)
             {
-                break;
+                return (x, fx, true);
             }
 
-            if (free.Any(i => x[i] - Step < lowerBounds[i]))
+            if (free.Any(i => x[i] - Step < lower[i]))
             {
-                break; // Too close to a bound for central differences; keep the coarse answer.
+                return (x, fx, false); // Too close to a bound for central differences.
             }
 
-            var (gradient, hessian) = Derivatives(F, x, fx, free);
+            var (gradient, hessian) = Derivatives(f, x, fx, free);
             var direction = SolveNewton(hessian, gradient, free.Length);
             if (direction is null)
             {
-                break;
+                return (x, fx, false);
             }
 
-            var improved = false;
+            var predictedGain = 0.0;
+            for (var k = 0; k < free.Length; k++)
+            {
+                predictedGain -= 0.5 * gradient[k] * direction[k];
+            }
+
+            var negligible = Math.Max(AbsoluteGainTolerance, RelativeGainTolerance * Math.Abs(fx));
+            if (predictedGain <= negligible)
+            {
+                return (x, fx, true);
+            }
+
             var previous = fx;
-            for (var scale = 1.0; scale >= 0.125; scale /= 2)
+            var improved = false;
+            for (var scale = 1.0; scale >= 0.125 && !improved; scale /= 2)
             {
                 var trial = (double[])x.Clone();
                 for (var k = 0; k < free.Length; k++)
                 {
-                    trial[free[k]] = Math.Max(lowerBounds[free[k]], x[free[k]] + (scale * direction[k]));
+                    trial[free[k]] = Math.Max(lower[free[k]], x[free[k]] + (scale * direction[k]));
                 }
 
-                var ft = F(trial);
+                var ft = f(trial);
                 if (ft < fx)
                 {
-                    x = trial;
-                    fx = ft;
-                    improved = true;
-                    break;
+                    (x, fx, improved) = (trial, ft, true);
                 }
             }
 
-            if (!improved
-                || direction.Max(Math.Abs) < StepTolerance
-                || previous - fx <= RelativeGainTolerance * Math.Abs(fx))
+            if (improved && previous - fx <= negligible)
             {
-                break;
+                return (x, fx, true);
+            }
+
+            if (!improved)
+            {
+                return (x, fx, false);
             }
         }
 
-        return new OptimizationResult(x, fx, evaluations, coarse.Converged);
+        return (x, fx, false);
     }
 
     /// <summary>Coordinates not pinned to their bound; a pinned one is set exactly onto the bound.</summary>
