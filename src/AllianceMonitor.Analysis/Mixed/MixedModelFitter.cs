@@ -27,10 +27,11 @@ public static class MixedModelFitter
         var inverse = SmallDense.InverseFromCholesky(solution.FixedFactor, p);
         var covariance = new IReadOnlyList<double>[p];
         var fixedEffects = new FixedEffect[p];
+        var coefficients = solution.Coefficients;
         for (var r = 0; r < p; r++)
         {
             covariance[r] = Enumerable.Range(0, p).Select(c => sigma2 * inverse[(r * p) + c]).ToArray();
-            var estimate = solution.Beta[r];
+            var estimate = coefficients[r];
             var se = Math.Sqrt(covariance[r][r]);
             fixedEffects[r] = new FixedEffect(
                 spec.FixedTerms[r], estimate, se, estimate / se,

@@ -15,8 +15,28 @@ internal sealed record ProfiledSolution(
     double LogDetL,
     double LogDetRX,
     int Observations,
-    int FixedCount)
+    int FixedCount,
+    int InterceptIndex,
+    double ResponseShift)
 {
+    /// <summary>
+    /// Fixed effects on the scale of the original response. <see cref="Beta"/> belongs to the
+    /// response shifted by <see cref="ResponseShift"/>, which only the intercept absorbs.
+    /// </summary>
+    public double[] Coefficients
+    {
+        get
+        {
+            var coefficients = (double[])Beta.Clone();
+            if (InterceptIndex >= 0)
+            {
+                coefficients[InterceptIndex] += ResponseShift;
+            }
+
+            return coefficients;
+        }
+    }
+
     /// <summary>Residual degrees of freedom that lme4 divides r^2 by.</summary>
     public double Denominator(FitMethod method) => method == FitMethod.Reml ? Observations - FixedCount : Observations;
 
