@@ -53,6 +53,31 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
+    public void Report_has_the_documented_shape()
+    {
+        var result = CliRunner.Run("analyze", "--input", Lme4Fixture.PathOf("small.csv"));
+
+        using var report = JsonDocument.Parse(result.Stdout);
+        var root = report.RootElement;
+        Assert.Equal(["models", "null_model"], root.EnumerateObject().Select(p => p.Name));
+        var model = root.GetProperty("models")[0];
+        Assert.Equal(
+            ["name", "formula", "method", "n_observations", "n_patients", "fixed_effects", "random_effects",
+             "residual_variance", "log_likelihood", "reml_criterion", "converged", "singular", "iterations", "fit_seconds"],
+            model.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["term", "estimate", "std_error", "t_value", "ci_low", "ci_high"],
+            model.GetProperty("fixed_effects")[0].EnumerateObject().Select(p => p.Name));
+        var randomEffects = model.GetProperty("random_effects");
+        Assert.Equal(["group", "term", "variance", "sd"], randomEffects[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal("(Intercept)|alliance_within", randomEffects[2].GetProperty("term").GetString());
+        Assert.Equal(["group", "term", "correlation"], randomEffects[2].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["icc", "between_variance", "within_variance", "within_sd"],
+            root.GetProperty("null_model").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
     public void Model_option_selects_one_model()
     {
         var result = CliRunner.Run("analyze", "--input", Lme4Fixture.PathOf("small.csv"), "--model", "symptoms_to_alliance");
