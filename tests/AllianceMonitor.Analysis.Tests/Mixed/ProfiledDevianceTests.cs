@@ -26,6 +26,29 @@ public sealed class ProfiledDevianceTests
         Tolerance.Close(expected, new ProfiledDeviance(spec).Evaluate(theta, method), 1e-10, 1e-9, "objective");
     }
 
+    [Theory]
+    [InlineData(FitMethod.Reml)]
+    [InlineData(FitMethod.Ml)]
+    public void General_kernel_with_three_random_terms_equals_dense_marginal_objective(FitMethod method)
+    {
+        // q = 3 takes the general per-group kernel rather than the unrolled q = 2 one.
+        var lagged = Specs.For("small", "alliance_to_symptoms");
+        var fixedTerms = Enumerable.Range(0, lagged.FixedTerms.Count)
+            .Select(c => (lagged.FixedTerms[c], (IReadOnlyList<double>)lagged.FixedColumn(c).ToArray()))
+            .ToArray();
+        var spec = MixedModelSpec.Create(
+            lagged.ResponseName,
+            lagged.Response.ToArray(),
+            fixedTerms,
+            [fixedTerms[0], fixedTerms[1], fixedTerms[3]],
+            lagged.GroupName,
+            lagged.GroupIndex.ToArray().Select(g => lagged.GroupLevels[g]).ToArray());
+        double[] theta = [1.1, -0.3, 0.2, 0.6, 0.05, 0.4];
+
+        var expected = MarginalDeviance.Evaluate(spec, theta, method);
+        Tolerance.Close(expected, new ProfiledDeviance(spec).Evaluate(theta, method), 1e-10, 1e-9, "objective");
+    }
+
     [Fact]
     public void Objective_is_minimal_at_the_fitted_theta()
     {
