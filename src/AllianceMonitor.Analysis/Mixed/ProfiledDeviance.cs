@@ -15,14 +15,10 @@ public sealed class ProfiledDeviance
     private readonly int _p;
     private readonly int _q;
     private readonly int _groups;
+    private readonly GroupCrossProducts _products;
     private readonly double[] _ztz;
     private readonly double[] _ztx;
     private readonly double[] _zty;
-    private readonly double[] _xtx;
-    private readonly double[] _xty;
-    private readonly double _yty;
-    private readonly int _interceptIndex;
-    private readonly double _responseShift;
 
     public ProfiledDeviance(MixedModelSpec spec)
     {
@@ -31,16 +27,10 @@ public sealed class ProfiledDeviance
         _p = spec.FixedTerms.Count;
         _q = spec.RandomTerms.Count;
         _groups = spec.GroupLevels.Count;
-        _ztz = new double[_groups * _q * _q];
-        _ztx = new double[_groups * _q * _p];
-        _zty = new double[_groups * _q];
-        _xtx = new double[_p * _p];
-        _xty = new double[_p];
-        // With an intercept in X, shifting y by a constant only moves the intercept estimate; doing so
-        // keeps y'y near the residual sum of squares, so r^2 = y'y - ... loses far fewer digits.
-        _interceptIndex = FindInterceptColumn(spec);
-        _responseShift = _interceptIndex >= 0 ? Mean(spec.Response) : 0;
-        _yty = AccumulateCrossProducts(spec);
+        _products = new GroupCrossProducts(spec);
+        _ztz = _products.Ztz;
+        _ztx = _products.Ztx;
+        _zty = _products.Zty;
     }
 
     public MixedModelSpec Spec { get; }
@@ -110,9 +100,9 @@ public sealed class ProfiledDeviance
             partial[chunk] = sums;
         });
 
-        var schur = (double[])_xtx.Clone();
-        var rhs = (double[])_xty.Clone();
-        var penalizedSquares = _yty;
+        var schur = (double[])_products.Xtx.Clone();
+        var rhs = (double[])_products.Xty.Clone();
+        var penalizedSquares = _products.Yty;
         var logDetL = 0.0;
         foreach (var sums in partial)
         {
@@ -128,38 +118,7 @@ public sealed class ProfiledDeviance
             }
         }
 
-        for (var r = 0; r < p; r++)
-        {
-            for (var c = r + 1; c < p; c++)
-            {
-                schur[(r * p) + c] = schur[(c * p) + r];
-            }
-        }
-
-        if (!SmallDense.CholeskyInPlace(schur, p))
-        {
-            throw new InvalidOperationException("The fixed-effects design is rank deficient.");
-        }
-
-        var beta = (double[])rhs.Clone();
-        SmallDense.ForwardSolveInPlace(schur, p, beta, 1);
-        for (var r = 0; r < p; r++)
-        {
-            penalizedSquares -= beta[r] * beta[r];
-        }
-
-        SmallDense.BackSolveTransposedInPlace(schur, p, beta);
-        return new ProfiledSolution(
-            theta.ToArray(),
-            beta,
-            schur,
-            Math.Max(penalizedSquares, 0),
-            logDetL,
-            SmallDense.LogDeterminantOfProduct(schur, p),
-            ObservationCount,
-            p,
-            _interceptIndex,
-            _responseShift);
+        return ProfiledSolution.Complete(theta.ToArray(), schur, rhs, penalizedSquares, logDetL, ObservationCount, _products);
     }
 
     private void AccumulateGeneral(int from, int to, double[] factor, GroupSums sums)
@@ -364,123 +323,6 @@ public sealed class ProfiledDeviance
 
         SmallDense.ForwardSolveInPlace(block, q, cy, 1);
         SmallDense.ForwardSolveInPlace(block, q, cx, p);
-    }
-
-    private static int FindInterceptColumn(MixedModelSpec spec)
-    {
-        for (var c = 0; c < spec.FixedTerms.Count; c++)
-        {
-            var column = spec.FixedColumn(c);
-            var allOnes = true;
-            foreach (var v in column)
-            {
-                allOnes &= v == 1.0;
-            }
-
-            if (allOnes)
-            {
-                return c;
-            }
-        }
-
-        return -1;
-    }
-
-    private static double Mean(ReadOnlySpan<double> values)
-    {
-        var sum = 0.0;
-        foreach (var v in values)
-        {
-            sum += v;
-        }
-
-        return values.Length == 0 ? 0 : sum / values.Length;
-    }
-
-    private double AccumulateCrossProducts(MixedModelSpec spec)
-    {
-        const int BlockRows = 1024;
-        int p = _p, q = _q;
-        var y = spec.Response;
-        var groupIndex = spec.GroupIndex;
-        var x = new double[p][];
-        var z = new double[q][];
-        for (var c = 0; c < p; c++)
-        {
-            x[c] = spec.FixedColumn(c).ToArray();
-        }
-
-        for (var c = 0; c < q; c++)
-        {
-            z[c] = spec.RandomColumn(c).ToArray();
-        }
-
-        // Global sums are accumulated per block of rows and then added up, which keeps the
-        // rounding error of a million-term sum close to that of a thousand-term one.
-        Span<double> xi = stackalloc double[p];
-        Span<double> zi = stackalloc double[q];
-        var xtxBlock = new double[p * p];
-        var xtyBlock = new double[p];
-        double yty = 0, ytyBlock = 0;
-        for (var i = 0; i < y.Length; i++)
-        {
-            var g = groupIndex[i];
-            var yi = y[i] - _responseShift;
-            for (var c = 0; c < p; c++)
-            {
-                xi[c] = x[c][i];
-            }
-
-            for (var c = 0; c < q; c++)
-            {
-                zi[c] = z[c][i];
-            }
-
-            ytyBlock += yi * yi;
-            for (var r = 0; r < p; r++)
-            {
-                xtyBlock[r] += xi[r] * yi;
-                for (var c = 0; c < p; c++)
-                {
-                    xtxBlock[(r * p) + c] += xi[r] * xi[c];
-                }
-            }
-
-            var ztzOffset = g * q * q;
-            var ztxOffset = g * q * p;
-            for (var r = 0; r < q; r++)
-            {
-                _zty[(g * q) + r] += zi[r] * yi;
-                for (var c = 0; c < q; c++)
-                {
-                    _ztz[ztzOffset + (r * q) + c] += zi[r] * zi[c];
-                }
-
-                for (var c = 0; c < p; c++)
-                {
-                    _ztx[ztxOffset + (r * p) + c] += zi[r] * xi[c];
-                }
-            }
-
-            if ((i + 1) % BlockRows == 0 || i == y.Length - 1)
-            {
-                yty += ytyBlock;
-                ytyBlock = 0;
-                for (var k = 0; k < p * p; k++)
-                {
-                    _xtx[k] += xtxBlock[k];
-                    xtxBlock[k] = 0;
-                }
-
-                for (var k = 0; k < p; k++)
-                {
-                    _xty[k] += xtyBlock[k];
-                    xtyBlock[k] = 0;
-                }
-            }
-        }
-
-        return yty;
     }
 
     /// <summary>Per-chunk sums over groups of C'C, C'c, c'c and log det of the blocks.</summary>

@@ -42,6 +42,56 @@ internal sealed record ProfiledSolution(
 
     public double ResidualVariance(FitMethod method) => PenalizedResidualSquares / Denominator(method);
 
+    /// <summary>
+    /// Finishes an evaluation from the reduced system: <paramref name="schur"/> is X'X minus the
+    /// random-effects part (lower triangle filled), <paramref name="rhs"/> X'y minus its part, and
+    /// <paramref name="reducedSquares"/> y'y minus the squared length of the random-effects part.
+    /// </summary>
+    internal static ProfiledSolution Complete(
+        double[] theta,
+        double[] schur,
+        double[] rhs,
+        double reducedSquares,
+        double logDetL,
+        int observations,
+        GroupCrossProducts products)
+    {
+        var p = products.P;
+        for (var r = 0; r < p; r++)
+        {
+            for (var c = r + 1; c < p; c++)
+            {
+                schur[(r * p) + c] = schur[(c * p) + r];
+            }
+        }
+
+        if (!SmallDense.CholeskyInPlace(schur, p))
+        {
+            throw new InvalidOperationException("The fixed-effects design is rank deficient.");
+        }
+
+        var beta = (double[])rhs.Clone();
+        SmallDense.ForwardSolveInPlace(schur, p, beta, 1);
+        var penalizedSquares = reducedSquares;
+        for (var r = 0; r < p; r++)
+        {
+            penalizedSquares -= beta[r] * beta[r];
+        }
+
+        SmallDense.BackSolveTransposedInPlace(schur, p, beta);
+        return new ProfiledSolution(
+            theta,
+            beta,
+            schur,
+            Math.Max(penalizedSquares, 0),
+            logDetL,
+            SmallDense.LogDeterminantOfProduct(schur, p),
+            observations,
+            p,
+            products.InterceptIndex,
+            products.ResponseShift);
+    }
+
     public double Objective(FitMethod method)
     {
         var d = Denominator(method);
