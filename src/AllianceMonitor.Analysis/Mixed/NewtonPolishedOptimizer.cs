@@ -1,0 +1,193 @@
+namespace AllianceMonitor.Analysis.Mixed;
+
+/// <summary>
+/// A coarse derivative-free search, then Newton steps on finite-difference derivatives, then, only
+/// if Newton could not finish, a fine derivative-free search. Near the optimum the profiled deviance
+/// is close to quadratic, so a few Newton steps reach the precision a simplex needs hundreds of
+/// evaluations for. Coordinates on their bound with the gradient pushing outwards are held there
+/// (an active set), so singular fits stay exactly on the boundary.
+/// </summary>
+/// <param name="Coarse">Global phase: gets into the basin of the optimum.</param>
+/// <param name="Fine">Fallback when the Newton phase stops without converging (e.g. indefinite Hessian, near a bound).</param>
+/// <param name="Step">Finite-difference step.</param>
+/// <param name="MaxNewtonSteps">Newton iterations after the coarse phase.</param>
+public sealed record NewtonPolishedOptimizer(
+    IBoundedOptimizer Coarse,
+    IBoundedOptimizer Fine,
+    double Step = 1e-4,
+    int MaxNewtonSteps = 6) : IBoundedOptimizer
+{
+    /// <summary>
+    /// Converged when the Newton decrement (the decrease the quadratic model still predicts) is below
+    /// this share of the objective, i.e. at the level of its rounding noise, or below <see cref="AbsoluteGainTolerance"/>.
+    /// </summary>
+    private const double RelativeGainTolerance = 1e-13;
+
+    private const double AbsoluteGainTolerance = 1e-14;
+
+    public static NewtonPolishedOptimizer Default { get; } = new(
+        new BoundedNelderMead(SimplexTolerance: 1e-3, MaxRestarts: 0),
+        new BoundedNelderMead(SimplexTolerance: 1e-10));
+
+    public OptimizationResult Minimize(Func<double[], double> objective, double[] start, double[] lowerBounds)
+    {
+        var coarse = Coarse.Minimize(objective, start, lowerBounds);
+        var evaluations = coarse.Evaluations;
+        double F(double[] x)
+        {
+            evaluations++;
+            return objective(x);
+        }
+
+        var (x, fx, converged) = Polish(F, coarse.Minimizer, coarse.Minimum, lowerBounds);
+        if (converged)
+        {
+            return new OptimizationResult(x, fx, evaluations, true);
+        }
+
+        var fine = Fine.Minimize(objective, x, lowerBounds);
+        return new OptimizationResult(fine.Minimizer, fine.Minimum, evaluations + fine.Evaluations, fine.Converged);
+    }
+
+    private (double[] X, double F, bool Converged) Polish(Func<double[], double> f, double[] start, double fStart, double[] lower)
+    {
+        var x = (double[])start.Clone();
+        var fx = fStart;
+        for (var iteration = 0; iteration < MaxNewtonSteps; iteration++)
+        {
+            var free = FreeCoordinates(f, x, fx, lower);
+            if (free.Length == 0)
+            {
+                return (x, fx, true);
+            }
+
+            if (free.Any(i => x[i] - Step < lower[i]))
+            {
+                return (x, fx, false); // Too close to a bound for central differences.
+            }
+
+            var (gradient, hessian) = Derivatives(f, x, fx, free);
+            var direction = SolveNewton(hessian, gradient, free.Length);
+            if (direction is null)
+            {
+                return (x, fx, false);
+            }
+
+            var predictedGain = 0.0;
+            for (var k = 0; k < free.Length; k++)
+            {
+                predictedGain -= 0.5 * gradient[k] * direction[k];
+            }
+
+            var negligible = Math.Max(AbsoluteGainTolerance, RelativeGainTolerance * Math.Abs(fx));
+            if (predictedGain <= negligible)
+            {
+                return (x, fx, true);
+            }
+
+            var previous = fx;
+            var improved = false;
+            for (var scale = 1.0; scale >= 0.125 && !improved; scale /= 2)
+            {
+                var trial = (double[])x.Clone();
+                for (var k = 0; k < free.Length; k++)
+                {
+                    trial[free[k]] = Math.Max(lower[free[k]], x[free[k]] + (scale * direction[k]));
+                }
+
+                var ft = f(trial);
+                if (ft < fx)
+                {
+                    (x, fx, improved) = (trial, ft, true);
+                }
+            }
+
+            if (improved && previous - fx <= negligible)
+            {
+                return (x, fx, true);
+            }
+
+            if (!improved)
+            {
+                return (x, fx, false);
+            }
+        }
+
+        return (x, fx, false);
+    }
+
+    /// <summary>Coordinates not pinned to their bound; a pinned one is set exactly onto the bound.</summary>
+    private int[] FreeCoordinates(Func<double[], double> f, double[] x, double fx, double[] lower)
+    {
+        var free = new List<int>();
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (x[i] - lower[i] > Step)
+            {
+                free.Add(i);
+                continue;
+            }
+
+            var onBound = (double[])x.Clone();
+            onBound[i] = lower[i];
+            var inside = (double[])onBound.Clone();
+            inside[i] = lower[i] + Step;
+            var fb = f(onBound);
+            if (fb <= fx && f(inside) >= fb)
+            {
+                x[i] = lower[i];
+            }
+            else
+            {
+                free.Add(i);
+            }
+        }
+
+        return [.. free];
+    }
+
+    private (double[] Gradient, double[] Hessian) Derivatives(Func<double[], double> f, double[] x, double fx, int[] free)
+    {
+        var m = free.Length;
+        var h = Step;
+        var gradient = new double[m];
+        var hessian = new double[m * m];
+        double Shifted(int a, double da, int b, double db)
+        {
+            var y = (double[])x.Clone();
+            y[free[a]] += da;
+            y[free[b]] += db;
+            return f(y);
+        }
+
+        for (var a = 0; a < m; a++)
+        {
+            var plus = Shifted(a, h, a, 0);
+            var minus = Shifted(a, -h, a, 0);
+            gradient[a] = (plus - minus) / (2 * h);
+            hessian[(a * m) + a] = (plus - (2 * fx) + minus) / (h * h);
+            for (var b = 0; b < a; b++)
+            {
+                var cross = (Shifted(a, h, b, h) - Shifted(a, h, b, -h) - Shifted(a, -h, b, h) + Shifted(a, -h, b, -h)) / (4 * h * h);
+                hessian[(a * m) + b] = cross;
+                hessian[(b * m) + a] = cross;
+            }
+        }
+
+        return (gradient, hessian);
+    }
+
+    /// <summary>-H^-1 g, or null when H is not positive definite (not yet in the quadratic basin).</summary>
+    private static double[]? SolveNewton(double[] hessian, double[] gradient, int m)
+    {
+        if (!SmallDense.CholeskyInPlace(hessian, m))
+        {
+            return null;
+        }
+
+        var direction = gradient.Select(g => -g).ToArray();
+        SmallDense.ForwardSolveInPlace(hessian, m, direction, 1);
+        SmallDense.BackSolveTransposedInPlace(hessian, m, direction);
+        return direction;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AllianceMonitor.Analysis.Data;
+using AllianceMonitor.Analysis.Mixed;
+
+namespace AllianceMonitor.Analysis.Models;
+
+public static class AnalysisReportBuilder
+{
+    private static readonly JsonSerializerOptions CompactJson = new() { WriteIndented = false };
+
+    /// <summary>Fits the requested lagged models and the null model of alliance.</summary>
+    /// <exception cref="InsufficientDataException">A model cannot be fitted to these data.</exception>
+    public static AnalysisReport Build(
+        IReadOnlyCollection<SessionObservation> observations,
+        FitMethod method,
+        IEnumerable<LaggedModelDefinition> models)
+    {
+        var reports = new List<ModelReport>();
+        foreach (var model in models)
+        {
+            var spec = LaggedDesign.Build(observations, model);
+            var clock = Stopwatch.StartNew();
+            var fit = MixedModelFitter.Fit(spec, method);
+            clock.Stop();
+            reports.Add(ToReport(model.Name, model.Formula, fit, clock.Elapsed.TotalSeconds));
+        }
+
+        var nullModel = NullModel.Fit(observations, method).Summary;
+        return new AnalysisReport(
+            reports,
+            new NullModelReport(nullModel.Icc, nullModel.BetweenVariance, nullModel.WithinVariance, nullModel.WithinSd));
+    }
+
+    public static string ToJson(AnalysisReport report) => JsonSerializer.Serialize(report, CompactJson);
+
+    public static ModelReport ToReport(string name, string formula, MixedModelFit fit, double fitSeconds) => new(
+        name,
+        formula,
+        fit.Method == FitMethod.Reml ? "REML" : "ML",
+        fit.ObservationCount,
+        fit.GroupCount,
+        fit.FixedEffects.Select(f => new FixedEffectReport(f.Term, f.Estimate, f.StdError, f.TValue, f.CiLow, f.CiHigh)).ToArray(),
+        fit.VarianceComponents.Select(v => new VarianceReport(v.Group, v.Term, v.Variance, v.Sd)).ToArray(),
+        fit.Correlations.Select(c => new CorrelationReport(c.Group, $"{c.Term1}|{c.Term2}", c.Correlation)).ToArray(),
+        fit.ResidualVariance,
+        fit.LogLikelihood,
+        fit.Method == FitMethod.Reml ? fit.Objective : null,
+        fit.Converged,
+        fit.Singular,
+        fit.Iterations,
+        fitSeconds);
+}

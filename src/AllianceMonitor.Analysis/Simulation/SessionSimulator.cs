@@ -1,0 +1,102 @@
+using AllianceMonitor.Analysis.Data;
+
+namespace AllianceMonitor.Analysis.Simulation;
+
+/// <summary>A session inside an injected rupture-repair dip.</summary>
+public sealed record RuptureSession(string PatientId, int Session);
+
+public sealed record SimulatedData(
+    IReadOnlyList<SessionObservation> Observations,
+    IReadOnlyList<RuptureSession> Ruptures,
+    SimulationParameters Parameters);
+
+/// <summary>Deterministic generator of session data with known parameters (see <see cref="SimulationParameters"/>).</summary>
+public static class SessionSimulator
+{
+    private const double WaiSrStep = 1.0 / 12;
+
+    public static SimulatedData Simulate(int patients, ulong seed, SimulationParameters? parameters = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(patients, 1);
+        var p = parameters ?? new SimulationParameters();
+        var random = new Xoshiro256StarStar(seed);
+        var observations = new List<SessionObservation>();
+        var ruptures = new List<RuptureSession>();
+        var width = Math.Max(5, patients.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
+        for (var i = 0; i < patients; i++)
+        {
+            var patientId = "P" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(width, '0');
+            var therapistId = "T" + ((i / p.PatientsPerTherapist) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(4, '0');
+            SimulatePatient(random, p, patientId, therapistId, observations, ruptures);
+        }
+
+        return new SimulatedData(observations, ruptures, p);
+    }
+
+    private static void SimulatePatient(
+        Xoshiro256StarStar random,
+        SimulationParameters p,
+        string patientId,
+        string therapistId,
+        List<SessionObservation> observations,
+        List<RuptureSession> ruptures)
+    {
+        var sessions = random.NextInt(p.MinSessions, p.MaxSessions);
+        var trueMeanAlliance = p.AllianceMean + (p.AllianceBetweenSd * random.NextNormal());
+        var startSymptoms = p.SymptomsStartMean + (p.SymptomsStartSd * random.NextNormal());
+        var improvement = p.ImprovementPerSession + (p.ImprovementSd * random.NextNormal());
+        var withinEffect = p.WithinEffect + (p.WithinEffectSd * random.NextNormal());
+        var level = startSymptoms + (p.BetweenEffect * (trueMeanAlliance - p.AllianceMean));
+
+        var dip = new double[sessions + 1];
+        if (sessions >= 5 && random.Chance(p.RuptureRate))
+        {
+            var start = random.NextInt(3, sessions - 2);
+            var length = random.NextInt(1, 2);
+            var depth = p.RuptureDepthMinSds + ((p.RuptureDepthMaxSds - p.RuptureDepthMinSds) * random.NextDouble());
+            for (var t = start; t < start + length; t++)
+            {
+                dip[t] = depth * p.AllianceWithinSd;
+            }
+        }
+
+        var innovationSd = p.AllianceWithinSd * Math.Sqrt(1 - (p.AllianceAutocorrelation * p.AllianceAutocorrelation));
+        var noise = p.AllianceWithinSd * random.NextNormal();
+        var symptoms = level + (p.SymptomsNoiseSd * random.NextNormal());
+        for (var t = 1; t <= sessions; t++)
+        {
+            if (t > 1)
+            {
+                noise = (p.AllianceAutocorrelation * noise) + (innovationSd * random.NextNormal());
+            }
+
+            var expectedSymptoms = level - (improvement * (t - 1));
+            var alliance = Math.Clamp(
+                Math.Round((trueMeanAlliance + noise - dip[t]) / WaiSrStep) * WaiSrStep,
+                1,
+                5);
+            var phq = Math.Clamp(Math.Round(symptoms), 0, 27);
+
+            var present = t == 1 || !random.Chance(p.MissingSessionRate);
+            if (present)
+            {
+                observations.Add(new SessionObservation(
+                    patientId,
+                    therapistId,
+                    t,
+                    random.Chance(p.MissingValueRate) ? null : alliance,
+                    random.Chance(p.MissingValueRate) ? null : phq));
+                if (dip[t] > 0)
+                {
+                    ruptures.Add(new RuptureSession(patientId, t));
+                }
+            }
+
+            // Next session: the lagged within-patient effects act on the deviations at t.
+            symptoms = expectedSymptoms - improvement
+                + (withinEffect * (alliance - trueMeanAlliance))
+                + (p.SymptomsNoiseSd * random.NextNormal());
+            noise += p.SymptomsToAllianceEffect * (phq - expectedSymptoms);
+        }
+    }
+}

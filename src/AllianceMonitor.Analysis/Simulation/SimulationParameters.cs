@@ -1,0 +1,49 @@
+namespace AllianceMonitor.Analysis.Simulation;
+
+/// <summary>
+/// Known parameters of the simulated clinic. Alliance is on the WAI-SR item-mean scale (1-5, in
+/// steps of 1/12, clamped at the ceiling); symptoms are PHQ-9 totals (integers 0-27).
+/// </summary>
+/// <param name="AllianceMean">Mean of the patients' true mean alliance.</param>
+/// <param name="AllianceBetweenSd">SD of the patients' true mean alliance.</param>
+/// <param name="AllianceWithinSd">Stationary SD of the session-to-session alliance noise.</param>
+/// <param name="AllianceAutocorrelation">Lag-1 autocorrelation (AR(1)) of the alliance noise.</param>
+/// <param name="SymptomsToAllianceEffect">Within-patient effect of the symptoms deviation at t on alliance at t + 1, per PHQ-9 point.</param>
+/// <param name="SymptomsStartMean">Mean PHQ-9 at session 1.</param>
+/// <param name="SymptomsStartSd">SD of the PHQ-9 at session 1 between patients.</param>
+/// <param name="ImprovementPerSession">Mean PHQ-9 decrease per session.</param>
+/// <param name="ImprovementSd">Between-patient SD of the per-session decrease.</param>
+/// <param name="WithinEffect">Mean within-patient effect of alliance at t (deviation from the patient's mean) on PHQ-9 at t + 1, per alliance point.</param>
+/// <param name="WithinEffectSd">Between-patient SD of that effect (the random slope).</param>
+/// <param name="BetweenEffect">Effect of the patient's mean alliance (deviation from <paramref name="AllianceMean"/>) on PHQ-9 level.</param>
+/// <param name="SymptomsNoiseSd">SD of the PHQ-9 session noise before rounding.</param>
+/// <param name="MinSessions">Fewest sessions a patient is scheduled for.</param>
+/// <param name="MaxSessions">Most sessions a patient is scheduled for.</param>
+/// <param name="MissingSessionRate">Probability that a session after the first is absent altogether.</param>
+/// <param name="MissingValueRate">Probability that one rating of a present session is blank.</param>
+/// <param name="RuptureRate">Share of patients with one injected rupture-repair sequence.</param>
+/// <param name="RuptureDepthMinSds">Smallest dip, in within-patient SDs.</param>
+/// <param name="RuptureDepthMaxSds">Largest dip, in within-patient SDs.</param>
+/// <param name="PatientsPerTherapist">Caseload used to assign therapist ids.</param>
+public sealed record SimulationParameters(
+    double AllianceMean = 4.2,
+    double AllianceBetweenSd = 0.45,
+    double AllianceWithinSd = 0.25,
+    double AllianceAutocorrelation = 0.3,
+    double SymptomsToAllianceEffect = -0.02,
+    double SymptomsStartMean = 14,
+    double SymptomsStartSd = 4,
+    double ImprovementPerSession = 0.5,
+    double ImprovementSd = 0.2,
+    double WithinEffect = -2.0,
+    double WithinEffectSd = 0.5,
+    double BetweenEffect = -3.0,
+    double SymptomsNoiseSd = 2.0,
+    int MinSessions = 6,
+    int MaxSessions = 18,
+    double MissingSessionRate = 0.03,
+    double MissingValueRate = 0.01,
+    double RuptureRate = 0.12,
+    double RuptureDepthMinSds = 2.5,
+    double RuptureDepthMaxSds = 3.5,
+    int PatientsPerTherapist = 25);

@@ -1,0 +1,132 @@
+using System.Text.Json;
+using AllianceMonitor.Analysis.Tests.Support;
+
+namespace AllianceMonitor.Analysis.Tests.Cli;
+
+public sealed class AnalyzeCommandTests
+{
+    [Theory]
+    [InlineData("reml", "REML")]
+    [InlineData("ml", "ML")]
+    public void Analyze_prints_the_report_with_lme4_estimates(string option, string method)
+    {
+        var result = CliRunner.Run("analyze", "--input", Lme4Fixture.PathOf("medium.csv"), "--method", option);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(string.Empty, result.Stderr);
+        using var report = JsonDocument.Parse(result.Stdout);
+        var models = report.RootElement.GetProperty("models").EnumerateArray().ToArray();
+        Assert.Equal(["alliance_to_symptoms", "symptoms_to_alliance"], models.Select(m => m.GetProperty("name").GetString()));
+        foreach (var model in models)
+        {
+            var reference = Lme4Fixture.Fit("medium", model.GetProperty("name").GetString()!, method);
+            Assert.Equal(method, model.GetProperty("method").GetString());
+            Assert.Equal(reference.Json.GetProperty("n_observations").GetInt32(), model.GetProperty("n_observations").GetInt32());
+            Assert.Equal(reference.Json.GetProperty("n_patients").GetInt32(), model.GetProperty("n_patients").GetInt32());
+            var expectedEffects = reference.Json.GetProperty("fixed_effects").EnumerateArray().ToArray();
+            var actualEffects = model.GetProperty("fixed_effects").EnumerateArray().ToArray();
+            Assert.Equal(expectedEffects.Length, actualEffects.Length);
+            for (var i = 0; i < expectedEffects.Length; i++)
+            {
+                Assert.Equal(expectedEffects[i].GetProperty("term").GetString(), actualEffects[i].GetProperty("term").GetString());
+                Tolerance.Close(expectedEffects[i].GetProperty("estimate").GetDouble(), actualEffects[i].GetProperty("estimate").GetDouble(), 1e-5, 1e-7, "estimate");
+                var se = actualEffects[i].GetProperty("std_error").GetDouble();
+                var estimate = actualEffects[i].GetProperty("estimate").GetDouble();
+                Assert.Equal(estimate - (1.959963984540054 * se), actualEffects[i].GetProperty("ci_low").GetDouble(), 10);
+                Assert.Equal(estimate / se, actualEffects[i].GetProperty("t_value").GetDouble(), 10);
+            }
+
+            Tolerance.Close(reference.Number("log_likelihood"), model.GetProperty("log_likelihood").GetDouble(), 0, 1e-6, "log-likelihood");
+            var randomEffects = model.GetProperty("random_effects").EnumerateArray().ToArray();
+            Assert.Equal(3, randomEffects.Length);
+            Assert.True(randomEffects[2].TryGetProperty("correlation", out _));
+            Assert.True(model.GetProperty("converged").GetBoolean());
+            Assert.True(model.GetProperty("fit_seconds").GetDouble() > 0);
+            Assert.Equal(
+                method == "REML" ? JsonValueKind.Number : JsonValueKind.Null,
+                model.GetProperty("reml_criterion").ValueKind);
+        }
+
+        var nullModel = report.RootElement.GetProperty("null_model");
+        var nullReference = Lme4Fixture.Fit("medium", "null_model", method);
+        Tolerance.Close(nullReference.Number("residual_variance"), nullModel.GetProperty("within_variance").GetDouble(), 1e-4, 1e-10, "within variance");
+    }
+
+    [Fact]
+    public void Report_has_the_documented_shape()
+    {
+        var result = CliRunner.Run("analyze", "--input", Lme4Fixture.PathOf("small.csv"));
+
+        using var report = JsonDocument.Parse(result.Stdout);
+        var root = report.RootElement;
+        Assert.Equal(["models", "null_model"], root.EnumerateObject().Select(p => p.Name));
+        var model = root.GetProperty("models")[0];
+        Assert.Equal(
+            ["name", "formula", "method", "n_observations", "n_patients", "fixed_effects", "random_effects",
+             "residual_variance", "log_likelihood", "reml_criterion", "converged", "singular", "iterations", "fit_seconds"],
+            model.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["term", "estimate", "std_error", "t_value", "ci_low", "ci_high"],
+            model.GetProperty("fixed_effects")[0].EnumerateObject().Select(p => p.Name));
+        var randomEffects = model.GetProperty("random_effects");
+        Assert.Equal(["group", "term", "variance", "sd"], randomEffects[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal("(Intercept)|alliance_within", randomEffects[2].GetProperty("term").GetString());
+        Assert.Equal(["group", "term", "correlation"], randomEffects[2].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["icc", "between_variance", "within_variance", "within_sd"],
+            root.GetProperty("null_model").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void Model_option_selects_one_model()
+    {
+        var result = CliRunner.Run("analyze", "--input", Lme4Fixture.PathOf("small.csv"), "--model", "symptoms_to_alliance");
+
+        using var report = JsonDocument.Parse(result.Stdout);
+        var names = report.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString());
+        Assert.Equal(["symptoms_to_alliance"], names);
+    }
+
+    private const string Header = "patient_id,therapist_id,session,alliance,symptoms";
+
+    public static TheoryData<string, string> BadInputs => new()
+    {
+        { "patient_id,session,alliance,symptoms\na,1,4,10\n", "row 1, column therapist_id" },
+        { $"{Header}\na,,1,4,10\na,,2,high,10\n", "row 3, column alliance" },
+        { $"{Header}\na,,1,4,10\na,,x,4,10\n", "row 3, column session" },
+        { $"{Header}\na,,1,4,10\na,,2,4,10\na,,1,3,12\n", "row 4, column session" },
+        { $"{Header}\na,,1,4,10\na,,0,4,10\n", "row 3, column session" },
+        { $"{Header}\na,,1,4,10\na,,2,4,twelve\n", "row 3, column symptoms" },
+        { $"{Header}\na,,1,4,10\na,,2,4,10\nb,,1,3,12\nb,,2,3,11\n", "too little data" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void Bad_input_prints_one_line_naming_the_problem_and_exits_2(string csv, string expectedFragment)
+    {
+        var path = CliRunner.TempCsv(csv);
+        try
+        {
+            var result = CliRunner.Run("analyze", "--input", path);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Equal(string.Empty, result.Stdout);
+            Assert.Contains(expectedFragment, result.Stderr, StringComparison.Ordinal);
+            Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Unknown_method_is_rejected_without_output()
+    {
+        var result = CliRunner.Run("analyze", "--input", Lme4Fixture.PathOf("small.csv"), "--method", "bayes");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(string.Empty, result.Stdout);
+        Assert.Contains("--method", result.Stderr, StringComparison.Ordinal);
+    }
+}
