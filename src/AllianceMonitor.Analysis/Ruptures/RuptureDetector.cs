@@ -1,0 +1,172 @@
+using System.Globalization;
+using AllianceMonitor.Analysis.Instruments;
+
+namespace AllianceMonitor.Analysis.Ruptures;
+
+/// <summary>
+/// Replays one patient's ratings (one instrument, one rater) in session order and returns every alert as it stands
+/// after the last session given. Each step uses only the sessions up to it, so an alert raised at session t is the
+/// same whether or not later sessions exist; later sessions only move a rupture to repaired or unrepaired. The live
+/// service and the command-line replay both call this.
+/// </summary>
+public static class RuptureDetector
+{
+    public const string RuptureRule = "rupture.baseline_drop";
+    public const string LowLevelRule = "low_alliance.lowest_decile";
+    public const string SrsRule = "low_alliance.srs_threshold";
+    public const int RuleVersion = 1;
+
+    public static IReadOnlyList<DetectedAlert> Replay(
+        IReadOnlyList<RatedSession> history,
+        InstrumentDefinition instrument,
+        Calibration calibration,
+        DetectorSettings settings)
+    {
+        var sign = instrument.Direction == ScoreDirection.HigherIsBetter ? 1.0 : -1.0;
+        var threshold = Math.Max(calibration.ReliableChange(settings.Reliability), settings.K * calibration.WithinSd);
+        var repairTolerance = 1.96 * calibration.MeasurementError(settings.Reliability);
+
+        var alerts = new List<DetectedAlert>();
+        var baselineValues = new List<double>();
+        var allValues = new List<double>();
+        Episode? open = null;
+        int? lastLowAlert = null;
+
+        foreach (var (session, value) in history.OrderBy(h => h.Session))
+        {
+            allValues.Add(value);
+            if (open is not null)
+            {
+                open = Track(open, session, value, sign, repairTolerance, settings, alerts, baselineValues);
+            }
+            else if (baselineValues.Count >= settings.MinBaselineSessions)
+            {
+                var baseline = ShrunkenMean(baselineValues, calibration);
+                var drop = sign * (baseline - value);
+                if (drop >= threshold)
+                {
+                    var evidence = RuptureEvidence(instrument, calibration, session, value, baseline, drop, threshold);
+                    alerts.Add(new DetectedAlert(evidence, RuptureStatus.Open, 2, null));
+                    open = new Episode(alerts.Count - 1, baseline, [value]);
+                }
+            }
+
+            if (open is null)
+            {
+                baselineValues.Add(value);
+            }
+
+            if (LowAlliance(instrument, calibration, settings, session, value, allValues, lastLowAlert) is { } low)
+            {
+                alerts.Add(new DetectedAlert(low, null, 1, null));
+                lastLowAlert = session;
+            }
+        }
+
+        return alerts;
+    }
+
+    /// <summary>The empirical Bayes estimate of the patient's level: the mean of the values pulled towards the clinic's grand mean.</summary>
+    public static double ShrunkenMean(IReadOnlyCollection<double> values, Calibration calibration)
+    {
+        var n = values.Count;
+        var between = calibration.BetweenVariance;
+        var weight = n * between / ((n * between) + (calibration.WithinSd * calibration.WithinSd));
+        return calibration.GrandMean + (weight * (values.Average() - calibration.GrandMean));
+    }
+
+    private static Episode? Track(
+        Episode open, int session, double value, double sign, double repairTolerance, DetectorSettings settings,
+        List<DetectedAlert> alerts, List<double> baselineValues)
+    {
+        var since = open.Dip.Count;
+        if (sign * (open.Baseline - value) <= repairTolerance)
+        {
+            // A repaired dip was a departure from the patient's level, not part of it: it stays out of the baseline.
+            alerts[open.AlertIndex] = alerts[open.AlertIndex] with { Status = RuptureStatus.Repaired, Severity = 1, StatusSession = session };
+            return null;
+        }
+
+        if (since >= settings.RepairWindow)
+        {
+            // Not repaired: the lower level is now the patient's level, so it joins the baseline (and a chronically
+            // low level is the low-alliance rule's concern, not a string of new ruptures).
+            alerts[open.AlertIndex] = alerts[open.AlertIndex] with { Status = RuptureStatus.Unrepaired, Severity = 3, StatusSession = session };
+            baselineValues.AddRange(open.Dip);
+            return null;
+        }
+
+        open.Dip.Add(value);
+        return open;
+    }
+
+    private static AlertEvidence RuptureEvidence(
+        InstrumentDefinition instrument, Calibration calibration, int session, double value, double baseline, double drop, double threshold)
+    {
+        var sds = drop / calibration.WithinSd;
+        var expected = calibration.SymptomEffectPerPoint is { } effect ? -effect * drop : (double?)null;
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{Label(instrument)} {Format(instrument, value)} after a usual {Format(instrument, baseline)}: a drop of {sds:0.0} times this clinic's usual session-to-session variation (alerts start at {threshold / calibration.WithinSd:0.0}).");
+        if (expected is { } change)
+        {
+            text += string.Create(CultureInfo.InvariantCulture,
+                $" At this clinic a dip this size goes with next-session symptoms about {Math.Abs(change):0.0} points {(change > 0 ? "higher" : "lower")}.");
+        }
+
+        text += DefaultNote(calibration);
+        return new AlertEvidence(AlertKind.Rupture, session, value, baseline, sds, threshold, RuptureRule, RuleVersion,
+            calibration.Version, calibration.IsDefault, expected, text);
+    }
+
+    private static AlertEvidence? LowAlliance(
+        InstrumentDefinition instrument, Calibration calibration, DetectorSettings settings,
+        int session, double value, List<double> allValues, int? lastLowAlert)
+    {
+        if (lastLowAlert is { } last && session - last < settings.LowAllianceCooldown)
+        {
+            return null;
+        }
+
+        if (instrument.Code == "srs" && value < settings.SrsConcernThreshold)
+        {
+            var text = string.Create(CultureInfo.InvariantCulture,
+                $"SRS total {value:0.#} is below the concern threshold of {settings.SrsConcernThreshold:0.#} (PCOMS practice).");
+            return new AlertEvidence(AlertKind.LowAlliance, session, value, settings.SrsConcernThreshold, 0, settings.SrsConcernThreshold,
+                SrsRule, RuleVersion, calibration.Version, calibration.IsDefault, null, text);
+        }
+
+        if (allValues.Count < Calibration.MinRatedSessions)
+        {
+            return null;
+        }
+
+        var level = ShrunkenMean(allValues, calibration);
+        if (level >= calibration.LowAllianceThreshold)
+        {
+            return null;
+        }
+
+        var message = string.Create(CultureInfo.InvariantCulture,
+            $"{Label(instrument)} has stayed low: this patient's usual level {Format(instrument, level)} is in this clinic's lowest tenth (below {Format(instrument, calibration.LowAllianceThreshold)}).")
+            + DefaultNote(calibration);
+        return new AlertEvidence(AlertKind.LowAlliance, session, value, level, (calibration.GrandMean - level) / calibration.WithinSd,
+            calibration.LowAllianceThreshold, LowLevelRule, RuleVersion, calibration.Version, calibration.IsDefault, null, message);
+    }
+
+    private static string DefaultNote(Calibration calibration) => calibration.IsDefault
+        ? " Judged against default values: this clinic does not yet have enough rated sessions for its own calibration."
+        : "";
+
+    private static string Label(InstrumentDefinition instrument) => instrument.Code switch
+    {
+        "wai-sr" => "Alliance (WAI-SR)",
+        "srs" => "Alliance (SRS)",
+        _ => instrument.Name,
+    };
+
+    private static string Format(InstrumentDefinition instrument, double value) =>
+        value.ToString(instrument.IntegerItems && instrument.Aggregation == Aggregation.Sum ? "0" : "0.0#", CultureInfo.InvariantCulture);
+
+    /// <param name="Dip">The ratings of the dip so far, the rupture's own first.</param>
+    private sealed record Episode(int AlertIndex, double Baseline, List<double> Dip);
+}
