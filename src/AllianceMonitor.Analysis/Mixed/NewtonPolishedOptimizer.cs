@@ -21,7 +21,7 @@ public sealed record NewtonPolishedOptimizer(
     /// Converged when the Newton decrement (the decrease the quadratic model still predicts) is below
     /// this share of the objective, i.e. at the level of its rounding noise, or below <see cref="AbsoluteGainTolerance"/>.
     /// </summary>
-    private const double RelativeGainTolerance = 1e-13;
+    private const double RelativeGainTolerance = 1e-15;
 
     private const double AbsoluteGainTolerance = 1e-14;
 
