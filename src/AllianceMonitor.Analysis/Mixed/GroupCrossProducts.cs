@@ -97,12 +97,12 @@ internal sealed class GroupCrossProducts
         var z = new double[q][];
         for (var c = 0; c < p; c++)
         {
-            x[c] = spec.FixedColumn(c).ToArray();
+            x[c] = spec.FixedArray(c);
         }
 
         for (var c = 0; c < q; c++)
         {
-            z[c] = spec.RandomColumn(c).ToArray();
+            z[c] = spec.RandomArray(c);
         }
 
         // Global sums are accumulated per block of rows and then added up, which keeps the

@@ -25,6 +25,12 @@ public sealed record NewtonPolishedOptimizer(
 
     private const double AbsoluteGainTolerance = 1e-14;
 
+    /// <summary>
+    /// When a Newton step fails to lower the objective although the model predicted a gain below this
+    /// share of it, the failure is rounding noise in the objective, not a bad model: we are at the optimum.
+    /// </summary>
+    private const double NoiseFloor = 1e-12;
+
     public static NewtonPolishedOptimizer Default { get; } = new(
         new BoundedNelderMead(SimplexTolerance: 1e-3, MaxRestarts: 0),
         new BoundedNelderMead(SimplexTolerance: 1e-10));
@@ -103,6 +109,11 @@ public sealed record NewtonPolishedOptimizer(
             }
 
             if (improved && previous - fx <= negligible)
+            {
+                return (x, fx, true);
+            }
+
+            if (!improved && predictedGain <= NoiseFloor * Math.Abs(fx))
             {
                 return (x, fx, true);
             }

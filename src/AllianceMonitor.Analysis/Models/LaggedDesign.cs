@@ -38,7 +38,7 @@ public static class LaggedDesign
         return new NestedLaggedDesign(spec, rows.Select(r => r.Therapist!).ToArray());
     }
 
-    private sealed record DesignRow(
+    private readonly record struct DesignRow(
         double Response, double PredictorWithin, double PredictorBetween, double OutcomeWithin, int Session, string Patient, string? Therapist);
 
     private static List<DesignRow> CollectRows(IReadOnlyCollection<SessionObservation> observations, LaggedModelDefinition model)
@@ -75,7 +75,7 @@ public static class LaggedDesign
 
         var ones = Enumerable.Repeat(1.0, rows.Count).ToArray();
         var predictorWithin = rows.Select(r => r.PredictorWithin).ToArray();
-        return MixedModelSpec.Create(
+        return MixedModelSpec.Adopt(
             model.Response,
             rows.Select(r => r.Response).ToArray(),
             [
@@ -87,6 +87,7 @@ public static class LaggedDesign
             ],
             [(LaggedModelDefinition.Intercept, ones), (model.PredictorWithin, predictorWithin)],
             groupName,
-            rows.Select(group).ToArray());
+            rows.Select(group).ToArray(),
+            copy: false);
     }
 }
