@@ -15,7 +15,7 @@ public sealed record NewtonPolishedOptimizer(
     IBoundedOptimizer Coarse,
     IBoundedOptimizer Fine,
     double Step = 1e-4,
-    int MaxNewtonSteps = 6) : IBoundedOptimizer
+    int MaxNewtonSteps = 10) : IBoundedOptimizer
 {
     /// <summary>
     /// Converged when the Newton decrement (the decrease the quadratic model still predicts) is below
@@ -32,7 +32,7 @@ public sealed record NewtonPolishedOptimizer(
     private const double NoiseFloor = 1e-12;
 
     public static NewtonPolishedOptimizer Default { get; } = new(
-        new BoundedNelderMead(SimplexTolerance: 1e-3, MaxRestarts: 0),
+        new BoundedNelderMead(SimplexTolerance: 1e-2, MaxRestarts: 0),
         new BoundedNelderMead(SimplexTolerance: 1e-10));
 
     public OptimizationResult Minimize(Func<double[], double> objective, double[] start, double[] lowerBounds)
@@ -59,6 +59,8 @@ public sealed record NewtonPolishedOptimizer(
     {
         var x = (double[])start.Clone();
         var fx = fStart;
+        double[]? cachedHessian = null;
+        int[]? cachedFree = null;
         for (var iteration = 0; iteration < MaxNewtonSteps; iteration++)
         {
             var free = FreeCoordinates(f, x, fx, lower);
@@ -72,7 +74,21 @@ public sealed record NewtonPolishedOptimizer(
                 return (x, fx, false); // Too close to a bound for central differences.
             }
 
-            var (gradient, hessian) = Derivatives(f, x, fx, free);
+            // After the first step the Hessian barely changes, so it is reused (a chord step needs
+            // only the gradient) until a step fails or the set of free coordinates changes.
+            var reuse = cachedHessian is not null && cachedFree!.SequenceEqual(free);
+            double[] gradient, hessian;
+            if (reuse)
+            {
+                gradient = Gradient(f, x, free);
+                hessian = (double[])cachedHessian!.Clone();
+            }
+            else
+            {
+                (gradient, hessian) = Derivatives(f, x, fx, free);
+                (cachedHessian, cachedFree) = ((double[])hessian.Clone(), free);
+            }
+
             var direction = SolveNewton(hessian, gradient, free.Length);
             if (direction is null)
             {
@@ -111,6 +127,12 @@ public sealed record NewtonPolishedOptimizer(
             if (improved && previous - fx <= negligible)
             {
                 return (x, fx, true);
+            }
+
+            if (!improved && reuse)
+            {
+                cachedHessian = null; // Retry from the same point with a fresh Hessian.
+                continue;
             }
 
             if (!improved && predictedGain <= NoiseFloor * Math.Abs(fx))
@@ -155,6 +177,21 @@ public sealed record NewtonPolishedOptimizer(
         }
 
         return [.. free];
+    }
+
+    private double[] Gradient(Func<double[], double> f, double[] x, int[] free)
+    {
+        var gradient = new double[free.Length];
+        for (var a = 0; a < free.Length; a++)
+        {
+            var plus = (double[])x.Clone();
+            var minus = (double[])x.Clone();
+            plus[free[a]] += Step;
+            minus[free[a]] -= Step;
+            gradient[a] = (f(plus) - f(minus)) / (2 * Step);
+        }
+
+        return gradient;
     }
 
     private (double[] Gradient, double[] Hessian) Derivatives(Func<double[], double> f, double[] x, double fx, int[] free)

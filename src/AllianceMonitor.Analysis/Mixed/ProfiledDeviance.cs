@@ -9,7 +9,7 @@ namespace AllianceMonitor.Analysis.Mixed;
 /// </summary>
 public sealed class ProfiledDeviance
 {
-    private const int MinGroupsPerChunk = 2048;
+    private const int MinGroupsPerChunk = 1024;
     private const int MaxChunks = 16;
 
     private readonly int _p;
