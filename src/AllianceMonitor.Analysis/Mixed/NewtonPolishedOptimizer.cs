@@ -15,7 +15,7 @@ public sealed record NewtonPolishedOptimizer(
     IBoundedOptimizer Coarse,
     IBoundedOptimizer Fine,
     double Step = 1e-4,
-    int MaxNewtonSteps = 10) : IBoundedOptimizer
+    int MaxNewtonSteps = 20) : IBoundedOptimizer
 {
     /// <summary>
     /// Converged when the Newton decrement (the decrease the quadratic model still predicts) is below
@@ -61,6 +61,7 @@ public sealed record NewtonPolishedOptimizer(
         var fx = fStart;
         double[]? cachedHessian = null;
         int[]? cachedFree = null;
+        var modelIsGood = false;
         for (var iteration = 0; iteration < MaxNewtonSteps; iteration++)
         {
             var free = FreeCoordinates(f, x, fx, lower);
@@ -74,9 +75,10 @@ public sealed record NewtonPolishedOptimizer(
                 return (x, fx, false); // Too close to a bound for central differences.
             }
 
-            // After the first step the Hessian barely changes, so it is reused (a chord step needs
-            // only the gradient) until a step fails or the set of free coordinates changes.
-            var reuse = cachedHessian is not null && cachedFree!.SequenceEqual(free);
+            // Once the quadratic model predicts well, the Hessian barely changes between steps, so it
+            // is reused (a chord step needs only the gradient) while full steps keep delivering at
+            // least half the predicted gain and the set of free coordinates stays the same.
+            var reuse = modelIsGood && cachedHessian is not null && cachedFree!.SequenceEqual(free);
             double[] gradient, hessian;
             if (reuse)
             {
@@ -109,8 +111,10 @@ public sealed record NewtonPolishedOptimizer(
 
             var previous = fx;
             var improved = false;
+            var fullStep = false;
             for (var scale = 1.0; scale >= 0.125 && !improved; scale /= 2)
             {
+                fullStep = scale == 1.0;
                 var trial = (double[])x.Clone();
                 for (var k = 0; k < free.Length; k++)
                 {
@@ -124,6 +128,7 @@ public sealed record NewtonPolishedOptimizer(
                 }
             }
 
+            modelIsGood = improved && fullStep && previous - fx >= 0.5 * predictedGain;
             if (improved && previous - fx <= negligible)
             {
                 return (x, fx, true);
