@@ -32,6 +32,10 @@ public static class CsvObservationReader
 
         var observations = new List<SessionObservation>();
         var seen = new Dictionary<(string, int), int>();
+
+        // One string instance per distinct id: a clinic has thousands of patients but millions of rows.
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Shared(string id) => ids.TryGetValue(id, out var existing) ? existing : ids[id] = id;
         var row = 1;
         while (reader.ReadLine() is { } line)
         {
@@ -44,7 +48,7 @@ public static class CsvObservationReader
             var cells = SplitLine(line, source, row);
             string Cell(string column) => index[column] < cells.Count ? cells[index[column]].Trim() : string.Empty;
 
-            var patient = Cell("patient_id");
+            var patient = Shared(Cell("patient_id"));
             if (patient.Length == 0)
             {
                 throw new InputException($"{source}: row {row}, column patient_id: empty.");
@@ -70,7 +74,7 @@ public static class CsvObservationReader
             var therapist = Cell("therapist_id");
             observations.Add(new SessionObservation(
                 patient,
-                therapist.Length == 0 ? null : therapist,
+                therapist.Length == 0 ? null : Shared(therapist),
                 session,
                 ParseOptional(Cell("alliance"), source, row, "alliance"),
                 ParseOptional(Cell("symptoms"), source, row, "symptoms")));

@@ -97,12 +97,12 @@ internal sealed class GroupCrossProducts
         var z = new double[q][];
         for (var c = 0; c < p; c++)
         {
-            x[c] = spec.FixedColumn(c).ToArray();
+            x[c] = spec.FixedArray(c);
         }
 
         for (var c = 0; c < q; c++)
         {
-            z[c] = spec.RandomColumn(c).ToArray();
+            z[c] = spec.RandomArray(c);
         }
 
         // Global sums are accumulated per block of rows and then added up, which keeps the
@@ -176,5 +176,73 @@ internal sealed class GroupCrossProducts
         }
 
         return yty;
+    }
+
+    /// <summary>
+    /// For group g: block = chol(T' Z'Z T + I), cx = block^-1 T' Z'X, cy = block^-1 T' Z'y.
+    /// </summary>
+    public void FactorBlock(
+        int g, ReadOnlySpan<double> factor, Span<double> work, Span<double> block, Span<double> cx, Span<double> cy)
+    {
+        int p = P, q = Q;
+        var ztz = Ztz.AsSpan(g * q * q, q * q);
+        var ztx = Ztx.AsSpan(g * q * p, q * p);
+        var zty = Zty.AsSpan(g * q, q);
+
+        // work = Z'Z T
+        for (var r = 0; r < q; r++)
+        {
+            for (var c = 0; c < q; c++)
+            {
+                var s = 0.0;
+                for (var k = c; k < q; k++)
+                {
+                    s += ztz[(r * q) + k] * factor[(k * q) + c];
+                }
+
+                work[(r * q) + c] = s;
+            }
+        }
+
+        // block = T' work + I, then T' Z'X and T' Z'y
+        for (var r = 0; r < q; r++)
+        {
+            for (var c = 0; c < q; c++)
+            {
+                var s = r == c ? 1.0 : 0.0;
+                for (var k = r; k < q; k++)
+                {
+                    s += factor[(k * q) + r] * work[(k * q) + c];
+                }
+
+                block[(r * q) + c] = s;
+            }
+
+            var sy = 0.0;
+            for (var k = r; k < q; k++)
+            {
+                sy += factor[(k * q) + r] * zty[k];
+            }
+
+            cy[r] = sy;
+            for (var c = 0; c < p; c++)
+            {
+                var sx = 0.0;
+                for (var k = r; k < q; k++)
+                {
+                    sx += factor[(k * q) + r] * ztx[(k * p) + c];
+                }
+
+                cx[(r * p) + c] = sx;
+            }
+        }
+
+        if (!SmallDense.CholeskyInPlace(block, q))
+        {
+            throw new InvalidOperationException("T' Z'Z T + I must be positive definite.");
+        }
+
+        SmallDense.ForwardSolveInPlace(block, q, cy, 1);
+        SmallDense.ForwardSolveInPlace(block, q, cx, p);
     }
 }

@@ -46,7 +46,12 @@ public sealed record MixedModelFit(
 {
     public double ResidualSd => Math.Sqrt(ResidualVariance);
 
+    /// <summary>Conditional modes of the outer grouping factor's intercepts in a nested fit; empty otherwise.</summary>
+    public IReadOnlyList<GroupRandomEffects> OuterRandomEffects { get; init; } = [];
+
     public FixedEffect Fixed(string term) => FixedEffects.Single(f => f.Term == term);
 
     public VarianceComponent Variance(string term) => VarianceComponents.Single(v => v.Term == term);
+
+    public VarianceComponent Variance(string group, string term) => VarianceComponents.Single(v => v.Group == group && v.Term == term);
 }

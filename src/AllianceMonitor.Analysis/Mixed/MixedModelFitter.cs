@@ -14,14 +14,43 @@ public static class MixedModelFitter
         optimizer ??= NewtonPolishedOptimizer.Default;
         var lower = deviance.LowerBounds();
         var result = optimizer.Minimize(theta => deviance.Evaluate(theta, method), deviance.InitialTheta(), lower);
-        return Summarize(deviance, deviance.Solve(result.Minimizer), method, result);
+        var solution = deviance.Solve(result.Minimizer);
+        return Summarize(spec, solution, method, result, deviance.ConditionalModes(solution), outer: null);
     }
 
-    private static MixedModelFit Summarize(
-        ProfiledDeviance deviance, ProfiledSolution solution, FitMethod method, OptimizationResult optimization)
+    /// <summary>
+    /// Fits <c>(1 | outer) + (random terms | outer:inner)</c>: the spec's groups must be nested in
+    /// <paramref name="outerGroups"/> (one label per observation), e.g. patients within therapists.
+    /// The outer random intercept is reported as an extra variance component and in
+    /// <see cref="MixedModelFit.OuterRandomEffects"/>.
+    /// </summary>
+    public static MixedModelFit FitNested(
+        MixedModelSpec spec,
+        string outerGroupName,
+        IReadOnlyList<string> outerGroups,
+        FitMethod method = FitMethod.Reml,
+        IBoundedOptimizer? optimizer = null)
     {
-        var spec = deviance.Spec;
-        int p = deviance.FixedCount, q = deviance.RandomCount;
+        var deviance = new NestedProfiledDeviance(spec, outerGroupName, outerGroups);
+        optimizer ??= NewtonPolishedOptimizer.Default;
+        var result = optimizer.Minimize(theta => deviance.Evaluate(theta, method), deviance.InitialTheta(), deviance.LowerBounds());
+        var solution = deviance.Solve(result.Minimizer);
+        var (inner, outer) = deviance.ConditionalModes(solution);
+        var outerLevel = new OuterLevel(outerGroupName, deviance.OuterLevels, solution.Theta[deviance.InnerThetaLength], outer);
+        return Summarize(spec, solution, method, result, inner, outerLevel);
+    }
+
+    private sealed record OuterLevel(string GroupName, IReadOnlyList<string> Levels, double RelativeSd, double[] Modes);
+
+    private static MixedModelFit Summarize(
+        MixedModelSpec spec,
+        ProfiledSolution solution,
+        FitMethod method,
+        OptimizationResult optimization,
+        double[] modes,
+        OuterLevel? outer)
+    {
+        int p = spec.FixedTerms.Count, q = spec.RandomTerms.Count;
         var sigma2 = solution.ResidualVariance(method);
 
         var inverse = SmallDense.InverseFromCholesky(solution.FixedFactor, p);
@@ -58,7 +87,7 @@ public static class MixedModelFitter
         var components = Enumerable.Range(0, q)
             .Select(r => new VarianceComponent(
                 spec.GroupName, spec.RandomTerms[r], sigmaB[(r * q) + r], Math.Sqrt(sigmaB[(r * q) + r])))
-            .ToArray();
+            .ToList();
         var correlations = new List<RandomEffectCorrelation>();
         for (var c = 0; c < q; c++)
         {
@@ -71,12 +100,20 @@ public static class MixedModelFitter
             }
         }
 
-        var modes = deviance.ConditionalModes(solution);
         var groups = spec.GroupLevels
             .Select((level, g) => new GroupRandomEffects(level, modes.AsSpan(g * q, q).ToArray()))
             .ToArray();
 
         var singular = IsSingular(solution.Theta, q);
+        IReadOnlyList<GroupRandomEffects> outerEffects = [];
+        if (outer is not null)
+        {
+            var variance = sigma2 * outer.RelativeSd * outer.RelativeSd;
+            components.Add(new VarianceComponent(outer.GroupName, spec.RandomTerms[0], variance, Math.Sqrt(variance)));
+            outerEffects = outer.Levels.Select((level, k) => new GroupRandomEffects(level, [outer.Modes[k]])).ToArray();
+            singular |= outer.RelativeSd < SingularTolerance;
+        }
+
         var objective = solution.Objective(method);
         return new MixedModelFit(
             method,
@@ -93,7 +130,10 @@ public static class MixedModelFitter
             groups,
             optimization.Converged,
             singular,
-            optimization.Evaluations);
+            optimization.Evaluations)
+        {
+            OuterRandomEffects = outerEffects,
+        };
     }
 
     private static bool IsSingular(double[] theta, int q)

@@ -55,6 +55,10 @@ public sealed class MixedModelSpec
 
     public ReadOnlySpan<double> RandomColumn(int term) => _randomColumns[term];
 
+    internal double[] FixedArray(int term) => _fixedColumns[term];
+
+    internal double[] RandomArray(int term) => _randomColumns[term];
+
     /// <summary>Validates and copies the model data.</summary>
     /// <param name="responseName">Name of the response.</param>
     /// <param name="response">Response, one value per observation.</param>
@@ -68,7 +72,22 @@ public sealed class MixedModelSpec
         IReadOnlyList<(string Term, IReadOnlyList<double> Column)> fixedTerms,
         IReadOnlyList<(string Term, IReadOnlyList<double> Column)> randomTerms,
         string groupName,
-        IReadOnlyList<string> groups)
+        IReadOnlyList<string> groups) =>
+        Adopt(responseName, response, fixedTerms, randomTerms, groupName, groups, copy: true);
+
+    /// <summary>
+    /// As <see cref="Create"/>; with <paramref name="copy"/> false the arrays passed in become the
+    /// spec's own (the caller must not change them), which halves the peak memory of a large design.
+    /// A column passed twice (e.g. a predictor with a random slope) is stored once.
+    /// </summary>
+    internal static MixedModelSpec Adopt(
+        string responseName,
+        IReadOnlyList<double> response,
+        IReadOnlyList<(string Term, IReadOnlyList<double> Column)> fixedTerms,
+        IReadOnlyList<(string Term, IReadOnlyList<double> Column)> randomTerms,
+        string groupName,
+        IReadOnlyList<string> groups,
+        bool copy)
     {
         var n = response.Count;
         if (fixedTerms.Count == 0 || randomTerms.Count == 0)
@@ -81,6 +100,18 @@ public sealed class MixedModelSpec
             || randomTerms.Any(t => t.Column.Count != n))
         {
             throw new ArgumentException("Every column must have one value per observation.");
+        }
+
+        var stored = new Dictionary<IReadOnlyList<double>, double[]>(ReferenceEqualityComparer.Instance);
+        double[] Store(IReadOnlyList<double> column)
+        {
+            if (!stored.TryGetValue(column, out var array))
+            {
+                array = !copy && column is double[] owned ? owned : column.ToArray();
+                stored.Add(column, array);
+            }
+
+            return array;
         }
 
         var levels = new List<string>();
@@ -98,10 +129,10 @@ public sealed class MixedModelSpec
             groupIndex[i] = g;
         }
 
-        var copy = response.ToArray();
-        var fixedColumns = fixedTerms.Select(t => t.Column.ToArray()).ToArray();
-        var randomColumns = randomTerms.Select(t => t.Column.ToArray()).ToArray();
-        if (!copy.All(double.IsFinite)
+        var responseArray = Store(response);
+        var fixedColumns = fixedTerms.Select(t => Store(t.Column)).ToArray();
+        var randomColumns = randomTerms.Select(t => Store(t.Column)).ToArray();
+        if (!responseArray.All(double.IsFinite)
             || !fixedColumns.All(c => c.All(double.IsFinite))
             || !randomColumns.All(c => c.All(double.IsFinite)))
         {
@@ -114,7 +145,7 @@ public sealed class MixedModelSpec
             randomTerms.Select(t => t.Term).ToArray(),
             groupName,
             levels,
-            copy,
+            responseArray,
             fixedColumns,
             randomColumns,
             groupIndex);

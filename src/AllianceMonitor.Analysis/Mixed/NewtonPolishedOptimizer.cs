@@ -15,18 +15,24 @@ public sealed record NewtonPolishedOptimizer(
     IBoundedOptimizer Coarse,
     IBoundedOptimizer Fine,
     double Step = 1e-4,
-    int MaxNewtonSteps = 6) : IBoundedOptimizer
+    int MaxNewtonSteps = 20) : IBoundedOptimizer
 {
     /// <summary>
     /// Converged when the Newton decrement (the decrease the quadratic model still predicts) is below
     /// this share of the objective, i.e. at the level of its rounding noise, or below <see cref="AbsoluteGainTolerance"/>.
     /// </summary>
-    private const double RelativeGainTolerance = 1e-13;
+    private const double RelativeGainTolerance = 1e-15;
 
     private const double AbsoluteGainTolerance = 1e-14;
 
+    /// <summary>
+    /// When a Newton step fails to lower the objective although the model predicted a gain below this
+    /// share of it, the failure is rounding noise in the objective, not a bad model: we are at the optimum.
+    /// </summary>
+    private const double NoiseFloor = 1e-12;
+
     public static NewtonPolishedOptimizer Default { get; } = new(
-        new BoundedNelderMead(SimplexTolerance: 1e-3, MaxRestarts: 0),
+        new BoundedNelderMead(SimplexTolerance: 1e-2, MaxRestarts: 0),
         new BoundedNelderMead(SimplexTolerance: 1e-10));
 
     public OptimizationResult Minimize(Func<double[], double> objective, double[] start, double[] lowerBounds)
@@ -53,6 +59,9 @@ public sealed record NewtonPolishedOptimizer(
     {
         var x = (double[])start.Clone();
         var fx = fStart;
+        double[]? cachedHessian = null;
+        int[]? cachedFree = null;
+        var modelIsGood = false;
         for (var iteration = 0; iteration < MaxNewtonSteps; iteration++)
         {
             var free = FreeCoordinates(f, x, fx, lower);
@@ -66,7 +75,22 @@ public sealed record NewtonPolishedOptimizer(
                 return (x, fx, false); // Too close to a bound for central differences.
             }
 
-            var (gradient, hessian) = Derivatives(f, x, fx, free);
+            // Once the quadratic model predicts well, the Hessian barely changes between steps, so it
+            // is reused (a chord step needs only the gradient) while full steps keep delivering at
+            // least half the predicted gain and the set of free coordinates stays the same.
+            var reuse = modelIsGood && cachedHessian is not null && cachedFree!.SequenceEqual(free);
+            double[] gradient, hessian;
+            if (reuse)
+            {
+                gradient = Gradient(f, x, free);
+                hessian = (double[])cachedHessian!.Clone();
+            }
+            else
+            {
+                (gradient, hessian) = Derivatives(f, x, fx, free);
+                (cachedHessian, cachedFree) = ((double[])hessian.Clone(), free);
+            }
+
             var direction = SolveNewton(hessian, gradient, free.Length);
             if (direction is null)
             {
@@ -87,8 +111,10 @@ public sealed record NewtonPolishedOptimizer(
 
             var previous = fx;
             var improved = false;
+            var fullStep = false;
             for (var scale = 1.0; scale >= 0.125 && !improved; scale /= 2)
             {
+                fullStep = scale == 1.0;
                 var trial = (double[])x.Clone();
                 for (var k = 0; k < free.Length; k++)
                 {
@@ -102,7 +128,19 @@ public sealed record NewtonPolishedOptimizer(
                 }
             }
 
+            modelIsGood = improved && fullStep && previous - fx >= 0.5 * predictedGain;
             if (improved && previous - fx <= negligible)
+            {
+                return (x, fx, true);
+            }
+
+            if (!improved && reuse)
+            {
+                cachedHessian = null; // Retry from the same point with a fresh Hessian.
+                continue;
+            }
+
+            if (!improved && predictedGain <= NoiseFloor * Math.Abs(fx))
             {
                 return (x, fx, true);
             }
@@ -144,6 +182,21 @@ public sealed record NewtonPolishedOptimizer(
         }
 
         return [.. free];
+    }
+
+    private double[] Gradient(Func<double[], double> f, double[] x, int[] free)
+    {
+        var gradient = new double[free.Length];
+        for (var a = 0; a < free.Length; a++)
+        {
+            var plus = (double[])x.Clone();
+            var minus = (double[])x.Clone();
+            plus[free[a]] += Step;
+            minus[free[a]] -= Step;
+            gradient[a] = (f(plus) - f(minus)) / (2 * Step);
+        }
+
+        return gradient;
     }
 
     private (double[] Gradient, double[] Hessian) Derivatives(Func<double[], double> f, double[] x, double fx, int[] free)

@@ -9,7 +9,7 @@ namespace AllianceMonitor.Analysis.Mixed;
 /// </summary>
 public sealed class ProfiledDeviance
 {
-    private const int MinGroupsPerChunk = 2048;
+    private const int MinGroupsPerChunk = 1024;
     private const int MaxChunks = 16;
 
     private readonly int _p;
@@ -130,7 +130,7 @@ public sealed class ProfiledDeviance
         Span<double> cy = stackalloc double[q];
         for (var g = from; g < to; g++)
         {
-            FactorBlock(g, factor, work, block, cx, cy);
+            _products.FactorBlock(g, factor, work, block, cx, cy);
             sums.LogDet += SmallDense.LogDeterminantOfProduct(block, q);
             for (var a = 0; a < q; a++)
             {
@@ -232,7 +232,7 @@ public sealed class ProfiledDeviance
         var modes = new double[_groups * q];
         for (var g = 0; g < _groups; g++)
         {
-            FactorBlock(g, factor, work, block, cx, cy);
+            _products.FactorBlock(g, factor, work, block, cx, cy);
             for (var a = 0; a < q; a++)
             {
                 for (var r = 0; r < p; r++)
@@ -255,74 +255,6 @@ public sealed class ProfiledDeviance
         }
 
         return modes;
-    }
-
-    /// <summary>
-    /// For group g: block = chol(T' Z'Z T + I), cx = block^-1 T' Z'X, cy = block^-1 T' Z'y.
-    /// </summary>
-    private void FactorBlock(
-        int g, ReadOnlySpan<double> factor, Span<double> work, Span<double> block, Span<double> cx, Span<double> cy)
-    {
-        int p = _p, q = _q;
-        var ztz = _ztz.AsSpan(g * q * q, q * q);
-        var ztx = _ztx.AsSpan(g * q * p, q * p);
-        var zty = _zty.AsSpan(g * q, q);
-
-        // work = Z'Z T
-        for (var r = 0; r < q; r++)
-        {
-            for (var c = 0; c < q; c++)
-            {
-                var s = 0.0;
-                for (var k = c; k < q; k++)
-                {
-                    s += ztz[(r * q) + k] * factor[(k * q) + c];
-                }
-
-                work[(r * q) + c] = s;
-            }
-        }
-
-        // block = T' work + I, then T' Z'X and T' Z'y
-        for (var r = 0; r < q; r++)
-        {
-            for (var c = 0; c < q; c++)
-            {
-                var s = r == c ? 1.0 : 0.0;
-                for (var k = r; k < q; k++)
-                {
-                    s += factor[(k * q) + r] * work[(k * q) + c];
-                }
-
-                block[(r * q) + c] = s;
-            }
-
-            var sy = 0.0;
-            for (var k = r; k < q; k++)
-            {
-                sy += factor[(k * q) + r] * zty[k];
-            }
-
-            cy[r] = sy;
-            for (var c = 0; c < p; c++)
-            {
-                var sx = 0.0;
-                for (var k = r; k < q; k++)
-                {
-                    sx += factor[(k * q) + r] * ztx[(k * p) + c];
-                }
-
-                cx[(r * p) + c] = sx;
-            }
-        }
-
-        if (!SmallDense.CholeskyInPlace(block, q))
-        {
-            throw new InvalidOperationException("T' Z'Z T + I must be positive definite.");
-        }
-
-        SmallDense.ForwardSolveInPlace(block, q, cy, 1);
-        SmallDense.ForwardSolveInPlace(block, q, cx, p);
     }
 
     /// <summary>Per-chunk sums over groups of C'C, C'c, c'c and log det of the blocks.</summary>

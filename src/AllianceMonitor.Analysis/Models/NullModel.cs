@@ -35,13 +35,14 @@ public static class NullModel
         }
 
         var ones = Enumerable.Repeat(1.0, rated.Length).ToArray();
-        return MixedModelSpec.Create(
+        return MixedModelSpec.Adopt(
             "alliance",
             rated.Select(o => o.Alliance!.Value).ToArray(),
             [(LaggedModelDefinition.Intercept, ones)],
             [(LaggedModelDefinition.Intercept, ones)],
             LaggedModelDefinition.GroupName,
-            rated.Select(o => o.PatientId).ToArray());
+            rated.Select(o => o.PatientId).ToArray(),
+            copy: false);
     }
 
     /// <exception cref="InsufficientDataException">Fewer than 3 patients or too few ratings.</exception>

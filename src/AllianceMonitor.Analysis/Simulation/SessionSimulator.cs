@@ -20,6 +20,9 @@ public static class SessionSimulator
         ArgumentOutOfRangeException.ThrowIfLessThan(patients, 1);
         var p = parameters ?? new SimulationParameters();
         var random = new Xoshiro256StarStar(seed);
+        // A separate stream, so adding therapists leaves every patient's own draws unchanged.
+        var therapistRandom = new Xoshiro256StarStar(seed ^ 0x5448455241504953UL);
+        var therapistEffect = 0.0;
         var observations = new List<SessionObservation>();
         var ruptures = new List<RuptureSession>();
         var width = Math.Max(5, patients.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
@@ -27,7 +30,12 @@ public static class SessionSimulator
         {
             var patientId = "P" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(width, '0');
             var therapistId = "T" + ((i / p.PatientsPerTherapist) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(4, '0');
-            SimulatePatient(random, p, patientId, therapistId, observations, ruptures);
+            if (i % p.PatientsPerTherapist == 0)
+            {
+                therapistEffect = p.TherapistSymptomsSd * therapistRandom.NextNormal();
+            }
+
+            SimulatePatient(random, p, patientId, therapistId, therapistEffect, observations, ruptures);
         }
 
         return new SimulatedData(observations, ruptures, p);
@@ -38,6 +46,7 @@ public static class SessionSimulator
         SimulationParameters p,
         string patientId,
         string therapistId,
+        double therapistEffect,
         List<SessionObservation> observations,
         List<RuptureSession> ruptures)
     {
@@ -46,7 +55,7 @@ public static class SessionSimulator
         var startSymptoms = p.SymptomsStartMean + (p.SymptomsStartSd * random.NextNormal());
         var improvement = p.ImprovementPerSession + (p.ImprovementSd * random.NextNormal());
         var withinEffect = p.WithinEffect + (p.WithinEffectSd * random.NextNormal());
-        var level = startSymptoms + (p.BetweenEffect * (trueMeanAlliance - p.AllianceMean));
+        var level = startSymptoms + therapistEffect + (p.BetweenEffect * (trueMeanAlliance - p.AllianceMean));
 
         var dip = new double[sessions + 1];
         if (sessions >= 5 && random.Chance(p.RuptureRate))

@@ -25,6 +25,7 @@ namespace AllianceMonitor.Analysis.Simulation;
 /// <param name="RuptureDepthMinSds">Smallest dip, in within-patient SDs.</param>
 /// <param name="RuptureDepthMaxSds">Largest dip, in within-patient SDs.</param>
 /// <param name="PatientsPerTherapist">Caseload used to assign therapist ids.</param>
+/// <param name="TherapistSymptomsSd">SD of the therapists' effect on their patients' PHQ-9 level (therapist effects).</param>
 public sealed record SimulationParameters(
     double AllianceMean = 4.2,
     double AllianceBetweenSd = 0.45,
@@ -46,4 +47,5 @@ public sealed record SimulationParameters(
     double RuptureRate = 0.12,
     double RuptureDepthMinSds = 2.5,
     double RuptureDepthMaxSds = 3.5,
-    int PatientsPerTherapist = 25);
+    int PatientsPerTherapist = 25,
+    double TherapistSymptomsSd = 1.0);

@@ -24,9 +24,11 @@ public sealed class OptimizerTests
     {
         var result = Create(optimizer).Minimize(Rosenbrock, [-1.2, 1.0], Unbounded);
 
+        // Central differences with step 1e-4 carry a bias of order h^2 times the third derivative,
+        // which Rosenbrock's steep walls turn into a few 1e-6 in x; deviances are far smoother.
         Assert.True(result.Converged);
-        Assert.Equal(1.0, result.Minimizer[0], 6);
-        Assert.Equal(1.0, result.Minimizer[1], 6);
+        Assert.Equal(1.0, result.Minimizer[0], 5);
+        Assert.Equal(1.0, result.Minimizer[1], 5);
     }
 
     [Theory]

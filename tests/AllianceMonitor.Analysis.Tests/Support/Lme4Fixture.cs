@@ -25,7 +25,7 @@ public sealed record Lme4Fit(string Source, JsonElement Json)
 
 public static class Lme4Fixture
 {
-    public static readonly string[] Datasets = ["small", "singular", "missing_uneven", "medium"];
+    public static readonly string[] Datasets = ["small", "singular", "missing_uneven", "medium", "therapists"];
 
     private static readonly Dictionary<string, IReadOnlyList<SessionObservation>> ObservationCache = [];
     private static readonly Dictionary<string, IReadOnlyList<Lme4Fit>> FitCache = [];
