@@ -245,4 +245,45 @@ internal sealed class GroupCrossProducts
         SmallDense.ForwardSolveInPlace(block, q, cy, 1);
         SmallDense.ForwardSolveInPlace(block, q, cx, p);
     }
+
+    /// <summary>
+    /// After <see cref="FactorBlock"/> for a group: its conditional mode b = T L^-T (cy - cx beta - offset),
+    /// written to <paramref name="mode"/>. <paramref name="offset"/> is the coupling to an outer level
+    /// (nested models), or empty.
+    /// </summary>
+    public void ConditionalMode(
+        ReadOnlySpan<double> factor,
+        ReadOnlySpan<double> block,
+        ReadOnlySpan<double> cx,
+        Span<double> cy,
+        ReadOnlySpan<double> beta,
+        ReadOnlySpan<double> offset,
+        Span<double> mode)
+    {
+        int p = P, q = Q;
+        for (var a = 0; a < q; a++)
+        {
+            if (!offset.IsEmpty)
+            {
+                cy[a] -= offset[a];
+            }
+
+            for (var c = 0; c < p; c++)
+            {
+                cy[a] -= cx[(a * p) + c] * beta[c];
+            }
+        }
+
+        SmallDense.BackSolveTransposedInPlace(block, q, cy);
+        for (var a = 0; a < q; a++)
+        {
+            var b = 0.0;
+            for (var j = 0; j < q; j++)
+            {
+                b += factor[(a * q) + j] * cy[j];
+            }
+
+            mode[a] = b;
+        }
+    }
 }

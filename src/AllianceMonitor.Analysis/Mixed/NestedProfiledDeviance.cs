@@ -171,7 +171,7 @@ public sealed class NestedProfiledDeviance
         var w = new double[q];
         var inner = new double[_products.Groups * q];
         var outer = new double[_innerByOuter.Length];
-        var residual = new double[q];
+        var offset = new double[q];
         for (var k = 0; k < _innerByOuter.Length; k++)
         {
             // Forward pass: the outer row of the factor and its right-hand side.
@@ -210,24 +210,10 @@ public sealed class NestedProfiledDeviance
                 Coupling(g, factor, block, outerSd, w);
                 for (var a = 0; a < q; a++)
                 {
-                    residual[a] = cy[a] - (w[a] * uOuter);
-                    for (var c = 0; c < p; c++)
-                    {
-                        residual[a] -= cx[(a * p) + c] * solution.Beta[c];
-                    }
+                    offset[a] = w[a] * uOuter;
                 }
 
-                SmallDense.BackSolveTransposedInPlace(block, q, residual);
-                for (var a = 0; a < q; a++)
-                {
-                    var b = 0.0;
-                    for (var j = 0; j < q; j++)
-                    {
-                        b += factor[(a * q) + j] * residual[j];
-                    }
-
-                    inner[(g * q) + a] = b;
-                }
+                _products.ConditionalMode(factor, block, cx, cy, solution.Beta, offset, inner.AsSpan(g * q, q));
             }
         }
 

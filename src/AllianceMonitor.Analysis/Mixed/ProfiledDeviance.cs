@@ -233,25 +233,7 @@ public sealed class ProfiledDeviance
         for (var g = 0; g < _groups; g++)
         {
             _products.FactorBlock(g, factor, work, block, cx, cy);
-            for (var a = 0; a < q; a++)
-            {
-                for (var r = 0; r < p; r++)
-                {
-                    cy[a] -= cx[(a * p) + r] * solution.Beta[r];
-                }
-            }
-
-            SmallDense.BackSolveTransposedInPlace(block, q, cy);
-            for (var a = 0; a < q; a++)
-            {
-                var b = 0.0;
-                for (var k = 0; k < q; k++)
-                {
-                    b += factor[(a * q) + k] * cy[k];
-                }
-
-                modes[(g * q) + a] = b;
-            }
+            _products.ConditionalMode(factor, block, cx, cy, solution.Beta, [], modes.AsSpan(g * q, q));
         }
 
         return modes;

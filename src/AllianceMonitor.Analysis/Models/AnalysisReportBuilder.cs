@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using AllianceMonitor.Analysis.Data;
 using AllianceMonitor.Analysis.Mixed;
@@ -7,7 +8,12 @@ namespace AllianceMonitor.Analysis.Models;
 
 public static class AnalysisReportBuilder
 {
-    private static readonly JsonSerializerOptions CompactJson = new() { WriteIndented = false };
+    // The report is data, never embedded in HTML, so formulas keep their '+' and '|' unescaped.
+    private static readonly JsonSerializerOptions CompactJson = new()
+    {
+        WriteIndented = false,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>Fits the requested lagged models and the null model of alliance.</summary>
     /// <exception cref="InsufficientDataException">A model cannot be fitted to these data.</exception>

@@ -57,6 +57,7 @@ public sealed class AnalyzeCommandTests
     {
         var result = CliRunner.Run("analyze", "--input", Lme4Fixture.PathOf("small.csv"));
 
+        Assert.Contains("\"formula\":\"symptoms_next ~ alliance_within + alliance_between", result.Stdout, StringComparison.Ordinal);
         using var report = JsonDocument.Parse(result.Stdout);
         var root = report.RootElement;
         Assert.Equal(["models", "null_model"], root.EnumerateObject().Select(p => p.Name));

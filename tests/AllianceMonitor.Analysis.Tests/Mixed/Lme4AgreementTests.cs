@@ -89,4 +89,30 @@ public sealed class Lme4AgreementTests
             }
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Fits))]
+    public void Conditional_modes_equal_lme4_ranef(string dataset, string model, string method)
+    {
+        var reference = Lme4Fixture.Fit(dataset, model, method);
+        var fit = Specs.Fit(dataset, model, method);
+        foreach (var factor in reference.Json.GetProperty("conditional_modes").EnumerateArray())
+        {
+            var group = factor.GetProperty("group").GetString()!;
+            var ours = (group == "therapist_id" ? fit.OuterRandomEffects : fit.RandomEffects)
+                .ToDictionary(r => r.Group, r => r.Effects);
+            var levels = factor.GetProperty("levels").EnumerateArray().Select(l => l.GetString()!).ToArray();
+            var effects = factor.GetProperty("effects").EnumerateArray().Select(Lme4Fit.Vector).ToArray();
+            Assert.Equal(levels.Length, ours.Count);
+            for (var i = 0; i < levels.Length; i++)
+            {
+                for (var term = 0; term < effects[i].Length; term++)
+                {
+                    // Small modes are judged on the scale of their term's SD, as the variances are (1e-4).
+                    var sd = fit.VarianceComponents.Where(v => v.Group == group).ElementAt(term).Sd;
+                    Tolerance.Close(effects[i][term], ours[levels[i]][term], 1e-4, Math.Max(1e-4 * sd, 1e-9), $"{group} {levels[i]} effect {term}");
+                }
+            }
+        }
+    }
 }
