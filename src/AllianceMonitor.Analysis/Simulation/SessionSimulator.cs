@@ -5,10 +5,15 @@ namespace AllianceMonitor.Analysis.Simulation;
 /// <summary>A session inside an injected rupture-repair dip.</summary>
 public sealed record RuptureSession(string PatientId, int Session);
 
+/// <param name="ExpectedAlliance">
+/// Each patient's latent expected alliance outside a dip: the mean of their true level plus session noise, clamped to
+/// the scale as observed ratings are. What an oracle detector would judge a dip against.
+/// </param>
 public sealed record SimulatedData(
     IReadOnlyList<SessionObservation> Observations,
     IReadOnlyList<RuptureSession> Ruptures,
-    SimulationParameters Parameters);
+    SimulationParameters Parameters,
+    IReadOnlyDictionary<string, double> ExpectedAlliance);
 
 /// <summary>Deterministic generator of session data with known parameters (see <see cref="SimulationParameters"/>).</summary>
 public static class SessionSimulator
@@ -25,6 +30,7 @@ public static class SessionSimulator
         var therapistEffect = 0.0;
         var observations = new List<SessionObservation>();
         var ruptures = new List<RuptureSession>();
+        var expected = new Dictionary<string, double>(StringComparer.Ordinal);
         var width = Math.Max(5, patients.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
         for (var i = 0; i < patients; i++)
         {
@@ -35,13 +41,33 @@ public static class SessionSimulator
                 therapistEffect = p.TherapistSymptomsSd * therapistRandom.NextNormal();
             }
 
-            SimulatePatient(random, p, patientId, therapistId, therapistEffect, observations, ruptures);
+            var trueMean = SimulatePatient(random, p, patientId, therapistId, therapistEffect, observations, ruptures);
+            expected[patientId] = ClampedNormalMean(trueMean, p.AllianceWithinSd, 1, 5);
         }
 
-        return new SimulatedData(observations, ruptures, p);
+        return new SimulatedData(observations, ruptures, p, expected);
     }
 
-    private static void SimulatePatient(
+    /// <summary>E[clamp(X, low, high)] for X ~ N(mean, sd^2).</summary>
+    internal static double ClampedNormalMean(double mean, double sd, double low, double high)
+    {
+        static double Excess(double distance, double sd) =>
+            (distance * NormalCdf(distance / sd)) + (sd * Math.Exp(-0.5 * (distance / sd) * (distance / sd)) / Math.Sqrt(2 * Math.PI));
+        return mean - Excess(mean - high, sd) + Excess(low - mean, sd);
+    }
+
+    /// <summary>Standard normal CDF (Abramowitz &amp; Stegun 7.1.26, absolute error below 1.5e-7).</summary>
+    internal static double NormalCdf(double z)
+    {
+        var x = Math.Abs(z) / Math.Sqrt(2);
+        var t = 1 / (1 + (0.3275911 * x));
+        var polynomial = ((((((((1.061405429 * t) - 1.453152027) * t) + 1.421413741) * t) - 0.284496736) * t) + 0.254829592) * t;
+        var erf = 1 - (polynomial * Math.Exp(-x * x));
+        return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+    }
+
+    /// <returns>The patient's true mean alliance.</returns>
+    private static double SimulatePatient(
         Xoshiro256StarStar random,
         SimulationParameters p,
         string patientId,
@@ -107,5 +133,7 @@ public static class SessionSimulator
                 + (p.SymptomsNoiseSd * random.NextNormal());
             noise += p.SymptomsToAllianceEffect * (phq - expectedSymptoms);
         }
+
+        return trueMeanAlliance;
     }
 }

@@ -72,4 +72,29 @@ public sealed class SessionSimulatorTests
 
         Assert.True(dips >= 0.95 * rated, $"only {dips} of {rated} rupture sessions lie below the patient's other sessions");
     }
+
+    [Fact]
+    public void Expected_alliance_is_the_clamped_mean_of_level_plus_noise()
+    {
+        var atCeiling = SessionSimulator.Simulate(5, 3, new SimulationParameters(AllianceMean: 5, AllianceBetweenSd: 0));
+        var midScale = SessionSimulator.Simulate(5, 3, new SimulationParameters(AllianceMean: 3, AllianceBetweenSd: 0));
+
+        // E[min(X, 5)] for X ~ N(5, .25^2) is 5 - .25 / sqrt(2 pi).
+        Assert.All(atCeiling.ExpectedAlliance.Values, e => Assert.Equal(5 - (0.25 / Math.Sqrt(2 * Math.PI)), e, 6));
+        Assert.All(midScale.ExpectedAlliance.Values, e => Assert.Equal(3, e, 9));
+    }
+
+    [Fact]
+    public void Ratings_outside_dips_average_to_the_expected_alliance()
+    {
+        var data = SessionSimulator.Simulate(3000, 11);
+        var dips = data.Ruptures.Select(r => (r.PatientId, r.Session)).ToHashSet();
+        var residuals = data.Observations
+            .Where(o => o.Alliance.HasValue && !dips.Contains((o.PatientId, o.Session)))
+            .Select(o => o.Alliance!.Value - data.ExpectedAlliance[o.PatientId])
+            .ToList();
+
+        Assert.Equal(data.Observations.Select(o => o.PatientId).Distinct().Count(), data.ExpectedAlliance.Count);
+        Assert.InRange(residuals.Average(), -0.01, 0.01);
+    }
 }
