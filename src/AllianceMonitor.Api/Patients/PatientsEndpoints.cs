@@ -45,7 +45,7 @@ public static class PatientsEndpoints
     public static async Task<Results<Created<PatientResponse>, Ok<PatientResponse>>> PutPatient(
         [AsParameters] PutPatientRequest request, HttpContext http, PatientStore patients, AllianceDbContext db)
     {
-        var clinicId = Caller.From(http.User).ClinicId!.Value;
+        var clinicId = Caller.ClinicOf(http.User);
         var (patient, created) = await patients.LockOrCreateAsync(clinicId, request.PatientId, http.RequestAborted);
         patient.Therapist = await patients.EnsureTherapistAsync(clinicId, request.Body.TherapistId, http.RequestAborted);
         await db.SaveChangesAsync(http.RequestAborted);
@@ -57,7 +57,7 @@ public static class PatientsEndpoints
     public static async Task<Ok<PagedList<PatientSummary>>> ListPatients(
         [AsParameters] PatientListQuery query, HttpContext http, AllianceDbContext db)
     {
-        var clinicId = Caller.From(http.User).ClinicId!.Value;
+        var clinicId = Caller.ClinicOf(http.User);
         var patients = db.Patients.AsNoTracking().Where(p => p.ClinicId == clinicId);
         if (query.TherapistId is not null)
         {
@@ -81,7 +81,7 @@ public static class PatientsEndpoints
     public static async Task<Results<Ok<PatientDetail>, ProblemHttpResult>> GetPatient(
         string patientId, HttpContext http, AllianceDbContext db)
     {
-        var clinicId = Caller.From(http.User).ClinicId!.Value;
+        var clinicId = Caller.ClinicOf(http.User);
         var patient = await db.Patients.AsNoTracking().AsSplitQuery()
             .Include(p => p.Therapist)
             .Include(p => p.Sessions).ThenInclude(s => s.Therapist)

@@ -34,7 +34,7 @@ public static class SessionsEndpoints
     public static async Task<Results<Created<SessionResponse>, Ok<SessionResponse>>> PutSession(
         [AsParameters] PutSessionRequest request, HttpContext http, SessionWriter writer)
     {
-        var clinicId = Caller.From(http.User).ClinicId!.Value;
+        var clinicId = Caller.ClinicOf(http.User);
         var (session, created) = await writer.PutAsync(clinicId, request, http.RequestAborted);
         var response = SessionMapping.ToResponse(session, request.PatientId);
         return created
@@ -45,7 +45,7 @@ public static class SessionsEndpoints
     public static async Task<Results<Ok<SessionRevisionsResponse>, ProblemHttpResult>> GetRevisions(
         string patientId, int sessionNumber, HttpContext http, PatientStore patients, AllianceDbContext db)
     {
-        var clinicId = Caller.From(http.User).ClinicId!.Value;
+        var clinicId = Caller.ClinicOf(http.User);
         var patient = await patients.FindAsync(clinicId, patientId, http.RequestAborted);
         if (patient is null)
         {
