@@ -6,7 +6,8 @@ public static class Program
 
     private const string Usage =
         "usage: alliance-monitor analyze --input FILE.csv [--method reml|ml] [--model alliance_to_symptoms|symptoms_to_alliance|all]\n"
-        + "       alliance-monitor simulate --patients N --seed S --out FILE.csv [--truth TRUTH.csv]";
+        + "       alliance-monitor simulate --patients N --seed S --out FILE.csv [--truth TRUTH.csv]\n"
+        + "       alliance-monitor ruptures --input FILE.csv [--instrument wai-sr|srs] [--calibration data|default] [--k K]";
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
@@ -19,6 +20,7 @@ public static class Program
             {
                 ["analyze", .. var rest] => AnalyzeCommand.Run(rest, stdout),
                 ["simulate", .. var rest] => SimulateCommand.Run(rest),
+                ["ruptures", .. var rest] => RupturesCommand.Run(rest, stdout),
                 _ => throw new InputException(Usage.Replace('\n', ' ')),
             };
         }

@@ -1,0 +1,55 @@
+using System.Globalization;
+using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Analysis.Ruptures;
+
+namespace AllianceMonitor.Cli;
+
+/// <summary>
+/// Replays every patient's sessions in order through the same detector the service runs on each new session and
+/// prints one CSV row per alert raised. Severity: 1 repaired rupture or low alliance, 2 open rupture, 3 unrepaired.
+/// </summary>
+public static class RupturesCommand
+{
+    public const string Header = "patient_id,session,kind,severity,observed,baseline,z";
+
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout)
+    {
+        var options = CommandLineOptions.Parse(args, ["input", "instrument", "calibration", "k"]);
+        var path = options.Required("input");
+        var instrumentCode = options.Optional("instrument") ?? "wai-sr";
+        var instrument = InstrumentCatalog.Find(instrumentCode) is { Construct: Construct.Alliance } found
+            ? found
+            : throw new InputException($"Option --instrument: '{instrumentCode}' is not an alliance instrument (wai-sr or srs).");
+        var settings = options.Optional("k") is { } k
+            ? DetectorSettings.Default with { K = double.TryParse(k, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : throw new InputException("Option --k must be a positive number.") }
+            : DetectorSettings.Default;
+
+        if (!File.Exists(path))
+        {
+            throw new InputException($"{path}: file not found.");
+        }
+
+        using var reader = new StreamReader(path);
+        var observations = CsvObservationReader.Read(reader, path);
+        var calibration = (options.Optional("calibration") ?? "data") switch
+        {
+            "data" => Calibration.FromRatings(instrument, observations, version: 1, settings),
+            "default" => Calibration.Default(instrument),
+            var other => throw new InputException($"Option --calibration: '{other}' is not data or default."),
+        };
+
+        stdout.Write(Header + "\n");
+        foreach (var patient in observations.Where(o => o.Alliance.HasValue).GroupBy(o => o.PatientId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var history = patient.Select(o => new RatedSession(o.Session, o.Alliance!.Value)).ToList();
+            foreach (var alert in RuptureDetector.Replay(history, instrument, calibration, settings))
+            {
+                var e = alert.Evidence;
+                stdout.Write(string.Create(CultureInfo.InvariantCulture,
+                    $"{patient.Key},{e.Session},{(e.Kind == AlertKind.Rupture ? "rupture" : "low_alliance")},{alert.Severity},{e.Observed:R},{e.Baseline:R},{e.DropInSds:R}\n"));
+            }
+        }
+
+        return 0;
+    }
+}
