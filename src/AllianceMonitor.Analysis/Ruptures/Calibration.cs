@@ -60,12 +60,13 @@ public sealed record Calibration(
         DetectorSettings settings,
         double? symptomEffectPerPoint = null)
     {
+        var rated = ratings.Count(r => r.Alliance.HasValue);
         var eligible = ratings.Where(r => r.Alliance.HasValue)
             .GroupBy(r => r.PatientId, StringComparer.Ordinal)
             .Count(g => g.Count() >= MinRatedSessions);
         if (eligible < MinPatients)
         {
-            return Default(instrument) with { Version = version, Patients = eligible, Ratings = ratings.Count, SymptomEffectPerPoint = symptomEffectPerPoint };
+            return Default(instrument) with { Version = version, Patients = eligible, Ratings = rated, SymptomEffectPerPoint = symptomEffectPerPoint };
         }
 
         var result = NullModel.Fit(ratings);
@@ -79,7 +80,7 @@ public sealed record Calibration(
             WithinSd: result.Summary.WithinSd,
             LowAllianceThreshold: Quantile(shrunken, settings.LowAllianceQuantile),
             Patients: eligible,
-            Ratings: ratings.Count(r => r.Alliance.HasValue),
+            Ratings: rated,
             SymptomEffectPerPoint: symptomEffectPerPoint);
     }
 

@@ -122,8 +122,10 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         await File.AppendAllTextAsync(Path.Combine(dataDir, "postgresql.conf"),
             "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nlogging_collector = off\nfsync = on\n",
             cancellationToken);
-        Directory.CreateDirectory(Path.Combine(dataDir, "log"));
-        await HandToServiceUserAsync(dataDir, cancellationToken);
+        // initdb ran as the service user, so only the folder made here afterwards needs handing over.
+        var logDir = Path.Combine(dataDir, "log");
+        Directory.CreateDirectory(logDir);
+        await HandToServiceUserAsync(logDir, cancellationToken);
     }
 
     private static int? RunningPort(string dataDir)
