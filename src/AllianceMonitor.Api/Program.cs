@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Auth;
+using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Clinics;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Data.Embedded;
@@ -29,6 +31,12 @@ builder.Services.AddAllianceDatabase(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<PatientStore>();
 builder.Services.AddScoped<SessionWriter>();
+builder.Services.AddScoped<AlertSync>();
+builder.Services.AddScoped<AlertWorkflow>();
+builder.Services.AddScoped<CalibrationStore>();
+builder.Services.Configure<AutomaticRefitOptions>(builder.Configuration.GetSection("Calibration"));
+builder.Services.AddSingleton<AutomaticRefit>();
+builder.Services.AddHostedService(s => s.GetRequiredService<AutomaticRefit>());
 builder.Services.AddValidatorsFrom(typeof(Program).Assembly);
 
 builder.Services.AddProblemJson();
@@ -97,6 +105,9 @@ var api = app.MapGroup("/api/v1");
 api.MapClinics();
 api.MapPatients();
 api.MapSessions();
+api.MapAlerts();
+api.MapClinicSettings();
+api.MapCalibrations();
 
 await app.RunAsync();
 return 0;

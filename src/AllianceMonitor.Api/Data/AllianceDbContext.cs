@@ -11,6 +11,9 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<Measurement> Measurements => Set<Measurement>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<CalibrationRecord> Calibrations => Set<CalibrationRecord>();
+    public DbSet<ClinicSettings> ClinicSettings => Set<ClinicSettings>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

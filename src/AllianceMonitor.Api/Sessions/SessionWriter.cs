@@ -1,5 +1,7 @@
 using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Patients;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,7 +11,7 @@ namespace AllianceMonitor.Api.Sessions;
 /// Applies a session PUT: the body is the session's full state. An unchanged form keeps its revision, a changed
 /// one gets a new revision, a form no longer sent stops being in force; nothing is overwritten or deleted.
 /// </summary>
-public sealed class SessionWriter(AllianceDbContext db, PatientStore patients, TimeProvider clock)
+public sealed class SessionWriter(AllianceDbContext db, PatientStore patients, AlertSync alerts, TimeProvider clock)
 {
     public async Task<(Session Session, bool Created)> PutAsync(Guid clinicId, PutSessionRequest request, CancellationToken cancellationToken)
     {
@@ -21,9 +23,7 @@ public sealed class SessionWriter(AllianceDbContext db, PatientStore patients, T
             patient.Therapist = therapist;
         }
 
-        // PostgreSQL keeps microseconds; truncating here makes the first response equal every later read.
-        var now = clock.GetUtcNow();
-        now = now.AddTicks(-(now.Ticks % 10));
+        var now = Timestamps.Now(clock);
         var session = await db.Sessions
             .Include(s => s.Therapist)
             .Include(s => s.Measurements)
@@ -86,6 +86,9 @@ public sealed class SessionWriter(AllianceDbContext db, PatientStore patients, T
         await db.SaveChangesAsync(cancellationToken);
         session.Measurements.AddRange(additions);
         await db.SaveChangesAsync(cancellationToken);
+
+        // In the same transaction: a session is never stored without its alerts, nor an alert without its session.
+        await alerts.RunAsync(clinicId, patient.Id, request.SessionNumber, cancellationToken);
         return (session, created);
     }
 

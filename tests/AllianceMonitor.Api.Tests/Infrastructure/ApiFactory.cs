@@ -21,6 +21,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting($"ConnectionStrings:{DatabaseSetup.ConnectionName}", ConnectionString);
         builder.UseSetting("Bootstrap:AdminKey", AdminKey);
+
+        // Tests drive refits themselves (AutomaticRefit.RefitDueClinicsAsync); a timer would race them.
+        builder.UseSetting("Calibration:CheckInterval", "12:00:00");
     }
 
     /// <summary>A client whose every response is checked: never a 5xx, and every error is problem+json.</summary>

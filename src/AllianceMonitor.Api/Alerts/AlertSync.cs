@@ -1,0 +1,146 @@
+using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Analysis.Ruptures;
+using AllianceMonitor.Api.Calibrations;
+using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace AllianceMonitor.Api.Alerts;
+
+/// <summary>What a session write did to one alert, for the webhook outbox.</summary>
+public sealed record AlertChange(Alert Alert, bool Created);
+
+/// <summary>
+/// The live path: after a session write, replays the patient's alliance series through the detector and brings the
+/// stored alerts in line, inside the request's transaction. Alerts are keyed by (series, kind, session), so a
+/// corrected session updates or withdraws its alert and never adds a second one. Alerts raised before the changed
+/// session keep the evidence they were raised with; only their repair tracking moves on.
+/// </summary>
+public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibrations, TimeProvider clock)
+{
+    public async Task<List<AlertChange>> RunAsync(Guid clinicId, Guid patientId, int changedSession, CancellationToken cancellationToken)
+    {
+        var rows = await AllianceSeries.LoadAsync(db, clinicId, patientId, AllianceSeries.Instruments, cancellationToken);
+        var series = AllianceSeries.Group(rows);
+        var stored = await db.Alerts.Where(a => a.PatientId == patientId).ToListAsync(cancellationToken);
+        var keys = series.Keys.Select(k => (k.Instrument, k.Rater))
+            .Union(stored.Select(a => (a.Instrument, a.Rater)))
+            .ToList();
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var settings = await calibrations.SettingsAsync(clinicId, cancellationToken);
+        var now = Timestamps.Now(clock);
+        var changes = new List<AlertChange>();
+        foreach (var (instrumentCode, rater) in keys)
+        {
+            var instrument = InstrumentCatalog.Find(instrumentCode)!;
+            var history = series.GetValueOrDefault((patientId, instrumentCode, rater)) ?? [];
+            var calibration = await calibrations.CurrentAsync(clinicId, instrumentCode, rater, cancellationToken);
+            var detected = RuptureDetector.Replay(history, instrument, calibration, settings)
+                .ToDictionary(a => (AlertKinds.Name(a.Evidence.Kind), a.Evidence.Session));
+            var existing = stored.Where(a => a.Instrument == instrumentCode && a.Rater == rater)
+                .ToDictionary(a => (a.Kind, a.Session));
+
+            foreach (var (key, alert) in detected)
+            {
+                if (existing.TryGetValue(key, out var row))
+                {
+                    if (Apply(row, alert, refreshEvidence: key.Session >= changedSession, now))
+                    {
+                        changes.Add(new AlertChange(row, Created: false));
+                    }
+                }
+                else if (key.Session >= changedSession)
+                {
+                    var created = Create(clinicId, patientId, instrumentCode, rater, alert, now);
+                    db.Alerts.Add(created);
+                    changes.Add(new AlertChange(created, Created: true));
+                }
+            }
+
+            foreach (var row in existing.Values.Where(r => r.Session >= changedSession && r.Status != AlertStatus.Withdrawn
+                                                            && !detected.ContainsKey((r.Kind, r.Session))))
+            {
+                row.Status = AlertStatus.Withdrawn;
+                row.UpdatedAt = now;
+                changes.Add(new AlertChange(row, Created: false));
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return changes;
+    }
+
+    private static Alert Create(Guid clinicId, Guid patientId, string instrument, string rater, DetectedAlert detected, DateTimeOffset now)
+    {
+        var alert = new Alert
+        {
+            ClinicId = clinicId,
+            PatientId = patientId,
+            Instrument = instrument,
+            Rater = rater,
+            Kind = AlertKinds.Name(detected.Evidence.Kind),
+            Session = detected.Evidence.Session,
+            Rule = detected.Evidence.Rule,
+            Explanation = detected.Evidence.Explanation,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        CopyEvidence(alert, detected.Evidence);
+        CopyTracking(alert, detected);
+        return alert;
+    }
+
+    /// <returns>Whether anything a reader can see changed.</returns>
+    private static bool Apply(Alert row, DetectedAlert detected, bool refreshEvidence, DateTimeOffset now)
+    {
+        var before = Snapshot(row);
+        if (refreshEvidence)
+        {
+            CopyEvidence(row, detected.Evidence);
+        }
+
+        CopyTracking(row, detected);
+        if (row.Status == AlertStatus.Withdrawn)
+        {
+            // The correction that withdrew it has itself been corrected: the same alert is back, not a new one.
+            row.Status = AlertStatus.Open;
+        }
+
+        if (Equals(Snapshot(row), before))
+        {
+            return false;
+        }
+
+        row.UpdatedAt = now;
+        return true;
+    }
+
+    private static void CopyEvidence(Alert row, AlertEvidence e)
+    {
+        row.Observed = e.Observed;
+        row.Baseline = e.Baseline;
+        row.DropInSds = e.DropInSds;
+        row.Threshold = e.Threshold;
+        row.Rule = e.Rule;
+        row.RuleVersion = e.RuleVersion;
+        row.CalibrationVersion = e.CalibrationVersion;
+        row.DefaultCalibration = e.DefaultCalibration;
+        row.ExpectedSymptomChange = e.ExpectedSymptomChange;
+        row.Explanation = e.Explanation;
+    }
+
+    private static void CopyTracking(Alert row, DetectedAlert detected)
+    {
+        row.RuptureStatus = detected.Status is { } status ? AlertKinds.Name(status) : null;
+        row.StatusSession = detected.StatusSession;
+        row.Severity = detected.Severity;
+    }
+
+    private static object Snapshot(Alert a) => (
+        a.Status, a.RuptureStatus, a.StatusSession, a.Severity,
+        (a.Observed, a.Baseline, a.DropInSds, a.Threshold, a.Rule, a.RuleVersion, a.CalibrationVersion, a.DefaultCalibration, a.ExpectedSymptomChange, a.Explanation));
+}

@@ -1,0 +1,63 @@
+using AllianceMonitor.Api.Auth;
+using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace AllianceMonitor.Api.Alerts;
+
+/// <summary>
+/// A clinician's steps: open → acknowledged → resolved (or open → resolved). Repeating a step is harmless and
+/// changes nothing; stepping back, or acting on a withdrawn alert, is a 409.
+/// </summary>
+public sealed class AlertWorkflow(AllianceDbContext db, TimeProvider clock)
+{
+    public enum Action
+    {
+        Acknowledge,
+        Resolve,
+    }
+
+    public async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> ApplyAsync(AlertActionRequest request, Action action, HttpContext http)
+    {
+        var caller = Caller.From(http.User);
+        var alert = await db.Alerts.FromSql($"SELECT * FROM alerts WHERE id = {request.AlertId} FOR UPDATE")
+            .Where(a => a.ClinicId == caller.ClinicId)
+            .Include(a => a.Patient).ThenInclude(p => p!.Therapist)
+            .SingleOrDefaultAsync(http.RequestAborted);
+        if (alert is null)
+        {
+            return NotFoundProblems.Alert(request.AlertId);
+        }
+
+        var target = action == Action.Acknowledge ? AlertStatus.Acknowledged : AlertStatus.Resolved;
+        if (alert.Status == target)
+        {
+            return TypedResults.Ok(AlertMapping.ToResponse(alert));
+        }
+
+        var allowedFrom = action == Action.Acknowledge ? [AlertStatus.Open] : new[] { AlertStatus.Open, AlertStatus.Acknowledged };
+        if (!allowedFrom.Contains(alert.Status))
+        {
+            return TypedResults.Problem(
+                $"The alert is {alert.Status}; only {string.Join(" or ", allowedFrom)} alerts can be {target}.",
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Alert cannot make this step");
+        }
+
+        var now = Timestamps.Now(clock);
+        alert.Status = target;
+        alert.UpdatedAt = now;
+        if (action == Action.Acknowledge)
+        {
+            (alert.AcknowledgedAt, alert.AcknowledgedBy, alert.AcknowledgeNote) = (now, caller.KeyId, request.Body?.Note);
+        }
+        else
+        {
+            (alert.ResolvedAt, alert.ResolvedBy, alert.ResolveNote) = (now, caller.KeyId, request.Body?.Note);
+        }
+
+        await db.SaveChangesAsync(http.RequestAborted);
+        return TypedResults.Ok(AlertMapping.ToResponse(alert));
+    }
+}

@@ -1,0 +1,81 @@
+using AllianceMonitor.Api.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AllianceMonitor.Api.Calibrations;
+
+public sealed class AutomaticRefitOptions
+{
+    /// <summary>How often to look for clinics with enough new sessions; a refit is never urgent.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// Refits a clinic's calibration after its <c>refitEvery</c> new or changed sessions. It runs beside the request
+/// path, not in it: a fit over a large clinic takes longer than a session PUT may.
+/// </summary>
+public sealed class AutomaticRefit(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<AutomaticRefitOptions> options, ILogger<AutomaticRefit> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.CheckInterval);
+        do
+        {
+            try
+            {
+                await RefitDueClinicsAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Automatic refit failed; it will be tried again");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task RefitDueClinicsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var clinicId in await DueClinicsAsync(cancellationToken))
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+            // One refitter per clinic at a time, across service instances; the others skip it this round.
+            var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock(hashtext({clinicId.ToString()})) AS \"Value\"")
+                .SingleAsync(cancellationToken);
+            if (!locked)
+            {
+                continue;
+            }
+
+            var records = await scope.ServiceProvider.GetRequiredService<CalibrationStore>()
+                .RefitAsync(clinicId, CalibrationEndpoints.AutomaticTrigger, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                logger.LogInformation("Refitted clinic {ClinicId}: {Series} series", clinicId, records.Count);
+            }
+        }
+    }
+
+    /// <summary>Clinics whose sessions changed since their last fit at least as often as their refitEvery setting asks.</summary>
+    private async Task<List<Guid>> DueClinicsAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        var counts = await db.Database.SqlQuery<ClinicCount>(
+            $"""
+            SELECT p.clinic_id AS "ClinicId", count(*)::int AS "Sessions"
+            FROM sessions s
+            JOIN patients p ON p.id = s.patient_id
+            WHERE s.updated_at > coalesce((SELECT max(c.fitted_at) FROM calibrations c WHERE c.clinic_id = p.clinic_id), '-infinity')
+            GROUP BY p.clinic_id
+            """).ToListAsync(cancellationToken);
+        var settings = await db.ClinicSettings.AsNoTracking().ToDictionaryAsync(s => s.ClinicId, s => s.Detector.RefitEvery, cancellationToken);
+        return counts.Where(c => c.Sessions >= settings.GetValueOrDefault(c.ClinicId, Analysis.Ruptures.DetectorSettings.Default.RefitEvery))
+            .Select(c => c.ClinicId).ToList();
+    }
+
+    private sealed record ClinicCount(Guid ClinicId, int Sessions);
+}

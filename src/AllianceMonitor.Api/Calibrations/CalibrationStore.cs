@@ -1,0 +1,126 @@
+using AllianceMonitor.Analysis.Data;
+using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Analysis.Mixed;
+using AllianceMonitor.Analysis.Models;
+using AllianceMonitor.Analysis.Ruptures;
+using AllianceMonitor.Api.Alerts;
+using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace AllianceMonitor.Api.Calibrations;
+
+/// <summary>A clinic's detector settings and its versioned calibrations: the current one for the live path, a new one per refit.</summary>
+public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
+{
+    public async Task<DetectorSettings> SettingsAsync(Guid clinicId, CancellationToken cancellationToken) =>
+        await db.ClinicSettings.AsNoTracking().Where(s => s.ClinicId == clinicId).Select(s => s.Detector)
+            .SingleOrDefaultAsync(cancellationToken) ?? DetectorSettings.Default;
+
+    /// <summary>The latest calibration of one series, or the instrument's documented defaults (version 0) before the first fit.</summary>
+    public async Task<Calibration> CurrentAsync(Guid clinicId, string instrument, string rater, CancellationToken cancellationToken)
+    {
+        var record = await LatestQuery(clinicId)
+            .Where(c => c.Instrument == instrument && c.Rater == rater)
+            .FirstOrDefaultAsync(cancellationToken);
+        return record is null ? Calibration.Default(InstrumentCatalog.Find(instrument)!) : ToCalibration(record);
+    }
+
+    /// <summary>The latest version of every series the clinic has calibrated.</summary>
+    public async Task<List<CalibrationRecord>> LatestAsync(Guid clinicId, CancellationToken cancellationToken) =>
+        (await db.Calibrations.AsNoTracking().Where(c => c.ClinicId == clinicId).ToListAsync(cancellationToken))
+            .GroupBy(c => (c.Instrument, c.Rater))
+            .Select(g => g.MaxBy(c => c.Version)!)
+            .OrderBy(c => c.Instrument).ThenBy(c => c.Rater)
+            .ToList();
+
+    /// <summary>
+    /// Fits a new version for every alliance series with ratings: the null model for the detector's thresholds
+    /// and, where the clinic rates symptoms too, the within-patient effect of alliance on next-session symptoms.
+    /// The caller's transaction commits the rows.
+    /// </summary>
+    public async Task<List<CalibrationRecord>> RefitAsync(Guid clinicId, string trigger, CancellationToken cancellationToken)
+    {
+        var settings = await SettingsAsync(clinicId, cancellationToken);
+        var symptomCodes = InstrumentCatalog.All.Where(i => i.Construct == Construct.Symptoms).Select(i => i.Code).ToArray();
+        var rows = await AllianceSeries.LoadAsync(db, clinicId, null, [.. AllianceSeries.Instruments, .. symptomCodes], cancellationToken);
+        var symptoms = SymptomSeries(rows, symptomCodes);
+        var previous = await LatestAsync(clinicId, cancellationToken);
+        var now = Timestamps.Now(clock);
+
+        var records = new List<CalibrationRecord>();
+        foreach (var series in rows.Where(r => AllianceSeries.Instruments.Contains(r.Instrument)).GroupBy(r => (r.Instrument, r.Rater)))
+        {
+            var instrument = InstrumentCatalog.Find(series.Key.Instrument)!;
+            var observations = AllianceSeries.Group(series).SelectMany(p => p.Value.Select(s => new SessionObservation(
+                p.Key.Patient.ToString(), null, s.Session, s.Value,
+                symptoms?.Values.GetValueOrDefault((p.Key.Patient, s.Session))))).ToList();
+            var version = 1 + (previous.FirstOrDefault(c => c.Instrument == instrument.Code && c.Rater == series.Key.Rater)?.Version ?? 0);
+            var effect = SymptomEffect(observations);
+            var calibration = Calibration.FromRatings(instrument, observations, version, settings, effect);
+            records.Add(new CalibrationRecord
+            {
+                ClinicId = clinicId,
+                Instrument = instrument.Code,
+                Rater = series.Key.Rater,
+                Version = version,
+                IsDefault = calibration.IsDefault,
+                GrandMean = calibration.GrandMean,
+                BetweenVariance = calibration.BetweenVariance,
+                WithinSd = calibration.WithinSd,
+                LowAllianceThreshold = calibration.LowAllianceThreshold,
+                Patients = calibration.Patients,
+                Ratings = calibration.Ratings,
+                SymptomEffectPerPoint = effect,
+                SymptomInstrument = effect is null ? null : symptoms?.Instrument,
+                Trigger = trigger,
+                FittedAt = now,
+            });
+        }
+
+        db.Calibrations.AddRange(records);
+        await db.SaveChangesAsync(cancellationToken);
+        return records;
+    }
+
+    public static Calibration ToCalibration(CalibrationRecord c) => new(
+        c.Instrument, c.Version, c.IsDefault, c.GrandMean, c.BetweenVariance, c.WithinSd, c.LowAllianceThreshold,
+        c.Patients, c.Ratings, c.SymptomEffectPerPoint);
+
+    private IQueryable<CalibrationRecord> LatestQuery(Guid clinicId) =>
+        db.Calibrations.AsNoTracking().Where(c => c.ClinicId == clinicId).OrderByDescending(c => c.Version);
+
+    /// <summary>The clinic's most used client-rated symptom measure, as a lookup by (patient, session).</summary>
+    private static (string Instrument, Dictionary<(Guid, int), double> Values)? SymptomSeries(List<RatingRow> rows, string[] symptomCodes)
+    {
+        var chosen = rows.Where(r => symptomCodes.Contains(r.Instrument) && r.Rater == "client")
+            .GroupBy(r => r.Instrument).MaxBy(g => g.Count());
+        if (chosen is null)
+        {
+            return null;
+        }
+
+        var values = chosen.GroupBy(r => (r.PatientId, r.Session)).ToDictionary(g => g.Key, g => g.First().Total);
+        return (chosen.Key, values);
+    }
+
+    /// <summary>The alliance_to_symptoms within-patient slope, when the data support a fit; otherwise null (alerts then omit it).</summary>
+    private static double? SymptomEffect(List<SessionObservation> observations)
+    {
+        if (observations.All(o => o.Symptoms is null))
+        {
+            return null;
+        }
+
+        try
+        {
+            var model = ModelCatalog.AllianceToSymptoms;
+            var fit = MixedModelFitter.Fit(LaggedDesign.Build(observations, model), FitMethod.Reml);
+            return fit.Converged ? fit.Fixed(model.PredictorWithin).Estimate : null;
+        }
+        catch (InsufficientDataException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AllianceMonitor.Api.Data.Configurations;
+
+internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
+{
+    public void Configure(EntityTypeBuilder<Alert> builder)
+    {
+        builder.ToTable("alerts");
+        builder.Property(a => a.Instrument).HasMaxLength(16);
+        builder.Property(a => a.Rater).HasMaxLength(16);
+        builder.Property(a => a.Kind).HasMaxLength(16);
+        builder.Property(a => a.Status).HasMaxLength(16);
+        builder.Property(a => a.RuptureStatus).HasMaxLength(16);
+        builder.Property(a => a.Rule).HasMaxLength(64);
+        builder.Property(a => a.Explanation).HasMaxLength(1000);
+        builder.Property(a => a.AcknowledgeNote).HasMaxLength(32);
+        builder.Property(a => a.ResolveNote).HasMaxLength(32);
+
+        // Erasing a patient erases their alerts with their sessions.
+        builder.HasOne(a => a.Patient).WithMany().HasForeignKey(a => a.PatientId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Clinic>().WithMany().HasForeignKey(a => a.ClinicId).OnDelete(DeleteBehavior.Cascade);
+
+        // The natural key: a corrected session finds and updates its alert instead of adding another.
+        builder.HasIndex(a => new { a.PatientId, a.Instrument, a.Rater, a.Kind, a.Session }).IsUnique();
+
+        // The dashboard's list: one clinic, by status, most severe then newest first.
+        builder.HasIndex(a => new { a.ClinicId, a.Status, a.Severity, a.CreatedAt });
+    }
+}

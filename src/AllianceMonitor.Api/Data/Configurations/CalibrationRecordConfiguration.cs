@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AllianceMonitor.Api.Data.Configurations;
+
+internal sealed class CalibrationRecordConfiguration : IEntityTypeConfiguration<CalibrationRecord>
+{
+    public void Configure(EntityTypeBuilder<CalibrationRecord> builder)
+    {
+        builder.ToTable("calibrations");
+        builder.Property(c => c.Instrument).HasMaxLength(16);
+        builder.Property(c => c.Rater).HasMaxLength(16);
+        builder.Property(c => c.SymptomInstrument).HasMaxLength(16);
+        builder.Property(c => c.Trigger).HasMaxLength(16);
+        builder.HasOne<Clinic>().WithMany().HasForeignKey(c => c.ClinicId).OnDelete(DeleteBehavior.Cascade);
+
+        // Two refits racing for the same version: one commits, the other fails instead of forking the history.
+        builder.HasIndex(c => new { c.ClinicId, c.Instrument, c.Rater, c.Version }).IsUnique();
+    }
+}
