@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -42,7 +43,7 @@ public static class Problems
 /// Turns the framework's bad-request exceptions (unreadable JSON, oversize body) into problem+json that names
 /// the offending field, instead of a bare status code or a 500.
 /// </summary>
-internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -73,6 +74,19 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
 
     private static HttpValidationProblemDetails JsonProblem(BadHttpRequestException exception)
     {
+        if (BindFailure().Match(exception.Message) is { Success: true } bind)
+        {
+            // A query or route value that is not of its parameter's type, e.g. ?since=yesterday.
+            var name = bind.Groups["name"].Value;
+            var parameter = char.ToLowerInvariant(name[0]) + name[1..];
+            var expected = $"must be {Describe(bind.Groups["type"].Value.TrimEnd('?'))}";
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [parameter] = [expected] })
+            {
+                Title = "A request parameter could not be read",
+                Detail = $"{parameter}: {expected}",
+            };
+        }
+
         var json = FindJsonException(exception);
         var field = json?.Path is { Length: > 0 } path ? path : "body";
         var rule = json is null
@@ -84,6 +98,20 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
             Detail = $"{field}: {rule}",
         };
     }
+
+    private static string Describe(string type) => type switch
+    {
+        "DateTimeOffset" or "DateTime" => "an ISO 8601 date-time such as 2026-11-22T09:00:00Z",
+        "DateOnly" => "an ISO 8601 date such as 2026-11-22",
+        "int" or "long" => "a whole number",
+        "double" or "decimal" => "a number",
+        "Guid" => "a UUID",
+        "bool" => "true or false",
+        _ => $"a valid {type}",
+    };
+
+    [GeneratedRegex("^Failed to bind parameter \"(?<type>[^ \"]+) (?<name>\\w+)\" from", RegexOptions.CultureInvariant)]
+    private static partial Regex BindFailure();
 
     private static JsonException? FindJsonException(Exception? exception)
     {
