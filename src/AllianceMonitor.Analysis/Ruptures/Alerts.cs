@@ -25,7 +25,10 @@ public enum RuptureStatus
 /// <param name="Observed">The rating at that session.</param>
 /// <param name="Baseline">The patient's usual level before it (shrunken mean of earlier sessions).</param>
 /// <param name="DropInSds">The drop from the baseline in this clinic's within-patient SDs.</param>
-/// <param name="Threshold">The drop (in scale points) an alert needed: the larger of the reliable change and K SDs.</param>
+/// <param name="Threshold">
+/// The drop (in scale points) an alert needed: the larger of the reliable change and K prediction SDs (SustainedK for
+/// the two-low-sessions rule, whose <see cref="DropInSds"/> is the smaller of its two drops).
+/// </param>
 /// <param name="ExpectedSymptomChange">
 /// From the clinic's alliance_to_symptoms model: the change in next-session symptoms that goes with a drop this size.
 /// </param>

@@ -9,12 +9,20 @@ namespace AllianceMonitor.Analysis.Ruptures;
 /// same whether or not later sessions exist; later sessions only move a rupture to repaired or unrepaired. The live
 /// service and the command-line replay both call this.
 /// </summary>
+/// <remarks>
+/// "K SDs" is measured in the SD of a new rating around the patient's baseline: the clinic's session-to-session SD
+/// plus the uncertainty of a baseline built from few sessions (<see cref="PredictionSd"/>). With the plain
+/// within-patient SD a patient with two earlier sessions was judged as if their usual level were known exactly, which
+/// made early sessions the main source of false alerts.
+/// </remarks>
 public static class RuptureDetector
 {
     public const string RuptureRule = "rupture.baseline_drop";
+    public const string TwoLowRule = "rupture.two_low_sessions";
     public const string LowLevelRule = "low_alliance.lowest_decile";
     public const string SrsRule = "low_alliance.srs_threshold";
-    public const int RuleVersion = 1;
+    /// <summary>2: thresholds in prediction SDs and the two-low-sessions rule (version 1 used the plain within-patient SD).</summary>
+    public const int RuleVersion = 2;
 
     public static IReadOnlyList<DetectedAlert> Replay(
         IReadOnlyList<RatedSession> history,
@@ -23,7 +31,7 @@ public static class RuptureDetector
         DetectorSettings settings)
     {
         var sign = instrument.Direction == ScoreDirection.HigherIsBetter ? 1.0 : -1.0;
-        var threshold = Math.Max(calibration.ReliableChange(settings.Reliability), settings.K * calibration.WithinSd);
+        var reliableChange = calibration.ReliableChange(settings.Reliability);
         var repairTolerance = 1.96 * calibration.MeasurementError(settings.Reliability);
 
         var alerts = new List<DetectedAlert>();
@@ -31,6 +39,7 @@ public static class RuptureDetector
         var allValues = new List<double>();
         Episode? open = null;
         int? lastLowAlert = null;
+        double? previousInBaseline = null;
 
         foreach (var (session, value) in history.OrderBy(h => h.Session))
         {
@@ -43,17 +52,24 @@ public static class RuptureDetector
             {
                 var baseline = ShrunkenMean(baselineValues, calibration);
                 var drop = sign * (baseline - value);
+                var threshold = Math.Max(reliableChange, settings.K * PredictionSd(baselineValues.Count, calibration));
                 if (drop >= threshold)
                 {
                     var evidence = RuptureEvidence(instrument, calibration, session, value, baseline, drop, threshold);
                     alerts.Add(new DetectedAlert(evidence, RuptureStatus.Open, 2, null));
-                    open = new Episode(alerts.Count - 1, baseline, [value]);
+                    open = new Episode(alerts.Count - 1, baseline, [value], 1);
+                }
+                else if (previousInBaseline is { } previous && baselineValues.Count - 1 >= settings.MinBaselineSessions)
+                {
+                    open = TwoLow(instrument, calibration, settings, reliableChange, sign, session, previous, value, baselineValues, alerts);
                 }
             }
 
+            previousInBaseline = null;
             if (open is null)
             {
                 baselineValues.Add(value);
+                previousInBaseline = value;
             }
 
             if (LowAlliance(instrument, calibration, settings, session, value, allValues, lastLowAlert) is { } low)
@@ -75,11 +91,55 @@ public static class RuptureDetector
         return calibration.GrandMean + (weight * (values.Average() - calibration.GrandMean));
     }
 
+    /// <summary>
+    /// The SD of a new rating around a baseline of <paramref name="baselineSessions"/> sessions: session-to-session
+    /// noise plus the posterior variance of the patient's level, so that "K SDs" is a prediction-interval statement.
+    /// It shrinks towards the within-patient SD as the baseline grows.
+    /// </summary>
+    public static double PredictionSd(int baselineSessions, Calibration calibration)
+    {
+        var within = calibration.WithinSd * calibration.WithinSd;
+        var between = calibration.BetweenVariance;
+        return Math.Sqrt(within + (between * within / ((baselineSessions * between) + within)));
+    }
+
+    /// <summary>
+    /// The second rupture rule: this session and the one before are both at least <see cref="DetectorSettings.SustainedK"/>
+    /// prediction SDs (and the reliable change) below the baseline of the sessions before them. It catches dips that
+    /// last two sessions without being deep enough for the one-session rule; the earlier session leaves the baseline.
+    /// </summary>
+    private static Episode? TwoLow(
+        InstrumentDefinition instrument, Calibration calibration, DetectorSettings settings, double reliableChange, double sign,
+        int session, double previous, double value, List<double> baselineValues, List<DetectedAlert> alerts)
+    {
+        var earlier = baselineValues.GetRange(0, baselineValues.Count - 1);
+        var baseline = ShrunkenMean(earlier, calibration);
+        var drop = Math.Min(sign * (baseline - previous), sign * (baseline - value));
+        var threshold = Math.Max(reliableChange, settings.SustainedK * PredictionSd(earlier.Count, calibration));
+        if (drop < threshold)
+        {
+            return null;
+        }
+
+        var sds = drop / calibration.WithinSd;
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{Label(instrument)} {Format(instrument, previous)} and then {Format(instrument, value)} after a usual {Format(instrument, baseline)}: two sessions in a row each at least {sds:0.0} times this clinic's usual session-to-session variation below it (alerts start at {threshold / calibration.WithinSd:0.0} for two sessions in a row).")
+            + DefaultNote(calibration);
+        var expected = calibration.SymptomEffectPerPoint is { } effect ? -effect * sign * (baseline - value) : (double?)null;
+        alerts.Add(new DetectedAlert(
+            new AlertEvidence(AlertKind.Rupture, session, value, baseline, sds, threshold, TwoLowRule, RuleVersion,
+                calibration.Version, calibration.IsDefault, expected, text),
+            RuptureStatus.Open, 2, null));
+        baselineValues.RemoveAt(baselineValues.Count - 1);
+        return new Episode(alerts.Count - 1, baseline, [previous, value], 2);
+    }
+
     private static Episode? Track(
         Episode open, int session, double value, double sign, double repairTolerance, DetectorSettings settings,
         List<DetectedAlert> alerts, List<double> baselineValues)
     {
-        var since = open.Dip.Count;
+        // Sessions since the alert: the repair window counts from the session that raised it.
+        var since = open.Dip.Count - open.AtAlert + 1;
         if (sign * (open.Baseline - value) <= repairTolerance)
         {
             // A repaired dip was a departure from the patient's level, not part of it: it stays out of the baseline.
@@ -168,5 +228,6 @@ public static class RuptureDetector
         value.ToString(instrument.IntegerItems && instrument.Aggregation == Aggregation.Sum ? "0" : "0.0#", CultureInfo.InvariantCulture);
 
     /// <param name="Dip">The ratings of the dip so far, the rupture's own first.</param>
-    private sealed record Episode(int AlertIndex, double Baseline, List<double> Dip);
+    /// <param name="AtAlert">How many of them were known when the alert was raised (2 for the two-low-sessions rule).</param>
+    private sealed record Episode(int AlertIndex, double Baseline, List<double> Dip, int AtAlert);
 }

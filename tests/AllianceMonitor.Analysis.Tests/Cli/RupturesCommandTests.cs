@@ -60,9 +60,9 @@ public sealed class RupturesCommandTests
             var episodes = data.Ruptures.Select(r => r.PatientId).Distinct().Count();
             var found = ruptures.Where(truth.Contains).Select(r => r.Item1).Distinct().Count();
 
-            // Dips of 2.5-3.5 SDs against a 2-SD rule: most injected episodes are found. Precision and false
-            // alarms are measured by the detection benchmark, not asserted here.
-            Assert.InRange(found / (double)episodes, 0.6, 1.0);
+            // Dips of 2.5-3.5 SDs against the default 2.8 prediction SDs (or two sessions at 2.25): about half or more
+            // of the injected episodes are found. Precision and false alarms are measured by the detection benchmark.
+            Assert.InRange(found / (double)episodes, 0.45, 1.0);
         }
         finally
         {

@@ -1,5 +1,6 @@
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Ruptures;
+using AllianceMonitor.Analysis.Simulation;
 
 namespace AllianceMonitor.Analysis.Tests.Ruptures;
 
@@ -17,42 +18,61 @@ public sealed class RuptureDetectorTests
     private static IReadOnlyList<DetectedAlert> Replay(IReadOnlyList<RatedSession> history, DetectorSettings? settings = null) =>
         RuptureDetector.Replay(history, WaiSr, Clinic, settings ?? DetectorSettings.Default);
 
+    // Prediction SD with a 3-session baseline: sqrt(.0625 + .2 x .0625 / (3 x .2 + .0625)) = .28525.
+    private static readonly double PredSd3 = Math.Sqrt(0.0625 + (0.0125 / 0.6625));
+
+    // Baseline of three sessions averaging 4.5: shrunk towards 4.2 with weight 3(.2) / (3(.2) + .0625).
+    private static readonly double Baseline3 = 4.2 + (0.6 / 0.6625 * 0.3);
+
     [Fact]
-    public void The_threshold_is_the_larger_of_the_reliable_change_and_k_sds()
+    public void The_prediction_sd_adds_the_baseline_uncertainty_and_tends_to_the_within_sd()
     {
-        // SEM = sqrt(.2 + .0625) x sqrt(.1) = .162; RC = 1.96 x sqrt(2) x .162 = .4491; 2 x .25 = .5.
+        Assert.Equal(PredSd3, RuptureDetector.PredictionSd(3, Clinic), 12);
+        Assert.True(RuptureDetector.PredictionSd(2, Clinic) > PredSd3);
+        Assert.Equal(0.25, RuptureDetector.PredictionSd(10_000, Clinic), 4);
+    }
+
+    [Fact]
+    public void The_threshold_is_the_larger_of_the_reliable_change_and_k_prediction_sds()
+    {
+        // SEM = sqrt(.2 + .0625) x sqrt(.1) = .162; RC = 1.96 x sqrt(2) x .162 = .4491; 2.8 x .28525 = .7987.
         Assert.Equal(0.4491, Clinic.ReliableChange(0.90), 4);
         var alert = Assert.Single(Replay(History(4.5, 4.5, 4.5, 3.5)));
-        Assert.Equal(0.5, alert.Evidence.Threshold, 12);
+        Assert.Equal(2.8 * PredSd3, alert.Evidence.Threshold, 12);
 
         var lenient = new DetectorSettings(K: 1.0);
         Assert.Equal(Clinic.ReliableChange(0.90), Assert.Single(Replay(History(4.5, 4.5, 4.5, 3.5), lenient)).Evidence.Threshold, 12);
     }
 
     [Fact]
-    public void A_drop_of_k_sds_below_the_shrunken_baseline_is_a_rupture_with_its_evidence()
+    public void A_drop_of_k_prediction_sds_below_the_shrunken_baseline_is_a_rupture_with_its_evidence()
     {
-        var alert = Assert.Single(Replay(History(4.6, 4.4, 4.5, 3.75)));
+        var alert = Assert.Single(Replay(History(4.6, 4.4, 4.5, 3.6)));
 
-        // Baseline: mean 4.5 of three sessions shrunk towards 4.2 with weight 3(.2) / (3(.2) + .0625).
-        var weight = 0.6 / (0.6 + 0.0625);
-        var baseline = 4.2 + (weight * 0.3);
         Assert.Equal(AlertKind.Rupture, alert.Evidence.Kind);
         Assert.Equal(4, alert.Evidence.Session);
-        Assert.Equal(baseline, alert.Evidence.Baseline, 12);
-        Assert.Equal((baseline - 3.75) / 0.25, alert.Evidence.DropInSds, 12);
+        Assert.Equal(Baseline3, alert.Evidence.Baseline, 12);
+        Assert.Equal((Baseline3 - 3.6) / 0.25, alert.Evidence.DropInSds, 12);
         Assert.Equal((RuptureStatus.Open, 2), (alert.Status!.Value, alert.Severity));
-        Assert.Equal(("rupture.baseline_drop", 1, 7, false), (alert.Evidence.Rule, alert.Evidence.RuleVersion, alert.Evidence.CalibrationVersion, alert.Evidence.DefaultCalibration));
-        Assert.Equal("Alliance (WAI-SR) 3.75 after a usual 4.47: a drop of 2.9 times this clinic's usual session-to-session variation (alerts start at 2.0).", alert.Evidence.Explanation);
+        Assert.Equal(("rupture.baseline_drop", 2, 7, false), (alert.Evidence.Rule, alert.Evidence.RuleVersion, alert.Evidence.CalibrationVersion, alert.Evidence.DefaultCalibration));
+        Assert.Equal("Alliance (WAI-SR) 3.6 after a usual 4.47: a drop of 3.5 times this clinic's usual session-to-session variation (alerts start at 3.2).", alert.Evidence.Explanation);
     }
 
     [Fact]
     public void A_drop_just_short_of_the_threshold_raises_nothing()
     {
-        var weight = 0.6 / (0.6 + 0.0625);
-        var baseline = 4.2 + (weight * 0.3);
-        Assert.Empty(Replay(History(4.6, 4.4, 4.5, baseline - 0.499)));
-        Assert.Single(Replay(History(4.6, 4.4, 4.5, baseline - 0.5)));
+        var threshold = 2.8 * PredSd3;
+        Assert.Empty(Replay(History(4.6, 4.4, 4.5, Baseline3 - threshold + 0.001)));
+        Assert.Single(Replay(History(4.6, 4.4, 4.5, Baseline3 - threshold)));
+    }
+
+    [Fact]
+    public void The_default_k_is_stricter_than_two_because_a_one_session_2_sd_rule_alarms_at_2_percent_of_sessions()
+    {
+        // A drop of 2.5 prediction SDs: an alert under the k = 2, not under the default.
+        var history = History(4.5, 4.5, 4.5, Baseline3 - (2.5 * PredSd3));
+        Assert.Empty(Replay(history));
+        Assert.Single(Replay(history, new DetectorSettings(K: 2.0)));
     }
 
     [Fact]
@@ -117,6 +137,65 @@ public sealed class RuptureDetectorTests
                 complete.Where(a => a.Evidence.Session <= t).Select(a => a.Evidence),
                 prefix.Select(a => a.Evidence));
         }
+    }
+
+    [Fact]
+    public void Two_low_sessions_in_a_row_are_a_rupture_when_neither_alone_is_deep_enough()
+    {
+        // 3.8 is .67 below the baseline: short of 2.8 prediction SDs (.80), beyond 2.25 (.64).
+        Assert.Empty(Replay(History(4.5, 4.5, 4.5, 3.8)));
+        Assert.Empty(Replay(History(4.5, 4.5, 4.5, 3.8, 4.5)));
+
+        var alert = Assert.Single(Replay(History(4.5, 4.5, 4.5, 3.8, 3.8)));
+        Assert.Equal(("rupture.two_low_sessions", 5, RuptureStatus.Open, 2), (alert.Evidence.Rule, alert.Evidence.Session, alert.Status!.Value, alert.Severity));
+        Assert.Equal(Baseline3, alert.Evidence.Baseline, 12);
+        Assert.Equal(2.25 * PredSd3, alert.Evidence.Threshold, 12);
+        Assert.Equal((Baseline3 - 3.8) / 0.25, alert.Evidence.DropInSds, 12);
+        Assert.Equal("Alliance (WAI-SR) 3.8 and then 3.8 after a usual 4.47: two sessions in a row each at least 2.7 times this clinic's usual session-to-session variation below it (alerts start at 2.6 for two sessions in a row).", alert.Evidence.Explanation);
+
+        Assert.Empty(Replay(History(4.5, 4.5, 4.5, 3.8, 3.8), new DetectorSettings(SustainedK: double.PositiveInfinity)));
+    }
+
+    [Fact]
+    public void Two_low_sessions_are_repaired_or_left_unrepaired_counting_from_the_alert()
+    {
+        var repaired = Assert.Single(Replay(History(4.5, 4.5, 4.5, 3.8, 3.8, 4.4)));
+        Assert.Equal((RuptureStatus.Repaired, 1, 6), (repaired.Status!.Value, repaired.Severity, repaired.StatusSession!.Value));
+
+        var history = History(4.5, 4.5, 4.5, 3.8, 3.8, 3.8, 3.8, 3.8);
+        Assert.Equal(RuptureStatus.Open, Assert.Single(Replay(history.Take(7).ToList())).Status);
+        var unrepaired = Assert.Single(Replay(history), a => a.Evidence.Kind == AlertKind.Rupture);
+        Assert.Equal((RuptureStatus.Unrepaired, 3, 8), (unrepaired.Status!.Value, unrepaired.Severity, unrepaired.StatusSession!.Value));
+    }
+
+    [Theory]
+    [InlineData(2.8, 2.25)]
+    [InlineData(2.0, 1.5)]
+    public void On_simulated_patients_no_alert_depends_on_a_later_session(double k, double sustainedK)
+    {
+        var settings = new DetectorSettings(K: k, SustainedK: sustainedK);
+        var data = SessionSimulator.Simulate(600, 17);
+        var calibration = Calibration.FromRatings(WaiSr, SessionSimulator.Simulate(600, 1017).Observations, 1, settings);
+        var rules = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var patient in data.Observations.Where(o => o.Alliance.HasValue).GroupBy(o => o.PatientId, StringComparer.Ordinal))
+        {
+            var history = patient.Select(o => new RatedSession(o.Session, o.Alliance!.Value)).ToList();
+            var complete = RuptureDetector.Replay(history, WaiSr, calibration, settings);
+            rules.UnionWith(complete.Select(a => a.Evidence.Rule));
+            foreach (var t in history.Select(h => h.Session))
+            {
+                var prefix = RuptureDetector.Replay(history.Where(h => h.Session <= t).ToList(), WaiSr, calibration, settings);
+                var expected = complete.Where(a => a.Evidence.Session <= t).ToList();
+                Assert.Equal(expected.Select(a => a.Evidence), prefix.Select(a => a.Evidence));
+
+                // A status settled by session t is already settled in the prefix; a later one is still open there.
+                Assert.Equal(
+                    expected.Select(a => a.StatusSession <= t ? (a.Status, a.StatusSession) : (a.Status is null ? null : RuptureStatus.Open, null)),
+                    prefix.Select(a => (a.Status, a.StatusSession)));
+            }
+        }
+
+        Assert.Superset(new HashSet<string>(StringComparer.Ordinal) { RuptureDetector.RuptureRule, RuptureDetector.TwoLowRule, RuptureDetector.LowLevelRule }, rules);
     }
 
     [Fact]
