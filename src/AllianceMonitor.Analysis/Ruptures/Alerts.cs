@@ -50,3 +50,12 @@ public sealed record AlertEvidence(
 /// <param name="Severity">1 (note) to 3 (act): an unrepaired rupture is 3, an open one 2, a repaired one or a low level 1.</param>
 /// <param name="StatusSession">The session at which the rupture was found repaired or unrepaired.</param>
 public sealed record DetectedAlert(AlertEvidence Evidence, RuptureStatus? Status, int Severity, int? StatusSession);
+
+/// <summary>What one session was judged against.</summary>
+/// <param name="Baseline">The patient's usual level from earlier sessions (shrunken mean); null before there are enough of them.</param>
+/// <param name="Threshold">The one-session drop that raises a rupture here; null while a rupture is open (no new one can start).</param>
+/// <param name="InRupture">True when the session falls inside an open rupture and is being tracked for repair.</param>
+public sealed record SessionJudgement(int Session, double Value, double? Baseline, double? Threshold, bool InRupture);
+
+/// <summary>A replay's alerts and the judgement of every session.</summary>
+public sealed record DetectorRun(IReadOnlyList<DetectedAlert> Alerts, IReadOnlyList<SessionJudgement> Sessions);

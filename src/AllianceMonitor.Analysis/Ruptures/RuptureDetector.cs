@@ -28,6 +28,16 @@ public static class RuptureDetector
         IReadOnlyList<RatedSession> history,
         InstrumentDefinition instrument,
         Calibration calibration,
+        DetectorSettings settings) => Run(history, instrument, calibration, settings).Alerts;
+
+    /// <summary>
+    /// <see cref="Replay"/>, plus what each session was judged against: the trajectory view draws exactly the
+    /// baseline and band the detector used, so a point outside the band is a point that raised an alert.
+    /// </summary>
+    public static DetectorRun Run(
+        IReadOnlyList<RatedSession> history,
+        InstrumentDefinition instrument,
+        Calibration calibration,
         DetectorSettings settings)
     {
         var sign = instrument.Direction == ScoreDirection.HigherIsBetter ? 1.0 : -1.0;
@@ -35,6 +45,7 @@ public static class RuptureDetector
         var repairTolerance = 1.96 * calibration.MeasurementError(settings.Reliability);
 
         var alerts = new List<DetectedAlert>();
+        var judgements = new List<SessionJudgement>();
         var baselineValues = new List<double>();
         var allValues = new List<double>();
         Episode? open = null;
@@ -44,6 +55,7 @@ public static class RuptureDetector
         foreach (var (session, value) in history.OrderBy(h => h.Session))
         {
             allValues.Add(value);
+            judgements.Add(Judgement(session, value, open, baselineValues, calibration, settings, reliableChange));
             if (open is not null)
             {
                 open = Track(open, session, value, sign, repairTolerance, settings, alerts, baselineValues);
@@ -79,7 +91,25 @@ public static class RuptureDetector
             }
         }
 
-        return alerts;
+        return new DetectorRun(alerts, judgements);
+    }
+
+    private static SessionJudgement Judgement(
+        int session, double value, Episode? open, List<double> baselineValues, Calibration calibration, DetectorSettings settings, double reliableChange)
+    {
+        if (open is not null)
+        {
+            // During a rupture the session is measured against the level the rupture broke from.
+            return new SessionJudgement(session, value, open.Baseline, null, InRupture: true);
+        }
+
+        if (baselineValues.Count < settings.MinBaselineSessions)
+        {
+            return new SessionJudgement(session, value, null, null, InRupture: false);
+        }
+
+        var threshold = Math.Max(reliableChange, settings.K * PredictionSd(baselineValues.Count, calibration));
+        return new SessionJudgement(session, value, ShrunkenMean(baselineValues, calibration), threshold, InRupture: false);
     }
 
     /// <summary>The empirical Bayes estimate of the patient's level: the mean of the values pulled towards the clinic's grand mean.</summary>

@@ -33,6 +33,12 @@ public static class PatientsEndpoints
             .RequireAuthorization(p => p.RequireRole(Roles.Clinician))
             .Audited("patient.read");
 
+        group.MapGet("/{patientId}/trajectory", TrajectoryEndpoint.GetTrajectory)
+            .WithName(nameof(TrajectoryEndpoint.GetTrajectory))
+            .WithSummary("Per session: alliance with the patient's baseline, deviation and alert band; symptom scores; the alerts")
+            .RequireAuthorization(p => p.RequireRole(Roles.Clinician))
+            .Audited("patient.trajectory.read");
+
         group.MapDelete("/{patientId}", DeletePatient)
             .WithName(nameof(DeletePatient))
             .WithSummary("Erase a patient's data; the audit log keeps that the erasure happened")

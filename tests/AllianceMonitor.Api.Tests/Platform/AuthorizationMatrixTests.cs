@@ -21,6 +21,15 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ("GET /patients/{p}", [Caller.Clinician]),
         ("GET /patients/{p}/sessions/{n}/revisions", [Caller.Clinician]),
         ("DELETE /patients/{p}", [Caller.GlobalAdmin, Caller.ClinicAdmin]),
+        ("GET /patients/{p}/trajectory", [Caller.Clinician]),
+        ("GET /alerts", [Caller.Clinician]),
+        ("GET /alerts/{a}", [Caller.Clinician]),
+        ("POST /alerts/{a}/acknowledge", [Caller.Clinician]),
+        ("POST /alerts/{a}/resolve", [Caller.Clinician]),
+        ("GET /clinics/current/settings", [Caller.ClinicAdmin, Caller.Clinician]),
+        ("PUT /clinics/current/settings", [Caller.ClinicAdmin]),
+        ("GET /analysis/calibrations", [Caller.ClinicAdmin, Caller.Clinician, Caller.Researcher]),
+        ("POST /analysis/refit", [Caller.ClinicAdmin]),
     ];
 
     public static TheoryData<string, Caller> Cases()
@@ -44,8 +53,9 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         var tenant = await Tenant.CreateAsync(factory);
         await factory.Client(tenant.Ingest).PutAsJsonAsync("/api/v1/patients/p-1/sessions/1", Bodies.Session());
         var victimKey = await NewKeyIdAsync(tenant);
+        var alertId = await AlertIdAsync(tenant);
 
-        var response = await SendAsync(endpoint, await KeyOfAsync(caller, tenant), tenant, victimKey);
+        var response = await SendAsync(endpoint, await KeyOfAsync(caller, tenant), tenant, victimKey, alertId);
 
         var allowed = Endpoints.Single(e => e.Name == endpoint).Allowed;
         var expected = caller switch
@@ -96,7 +106,19 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         return (await created.Content.ReadFromJsonAsync<Api.Clinics.CreatedApiKeyResponse>())!.Id;
     }
 
-    private Task<HttpResponseMessage> SendAsync(string endpoint, string? key, Tenant tenant, Guid victimKey)
+    /// <summary>A patient whose third session dips far below the first two, so the clinic has one rupture alert.</summary>
+    private async Task<Guid> AlertIdAsync(Tenant tenant)
+    {
+        foreach (var (session, total) in new[] { (1, 54), (2, 54), (3, 30) })
+        {
+            (await factory.Client(tenant.Ingest).PutAsJsonAsync($"/api/v1/patients/dip/sessions/{session}", Ratings.Session(total))).EnsureSuccessStatusCode();
+        }
+
+        var alerts = await factory.Client(tenant.Clinician).GetFromJsonAsync<Api.Patients.PagedList<Api.Alerts.AlertResponse>>("/api/v1/alerts");
+        return alerts!.Items.Single().Id;
+    }
+
+    private Task<HttpResponseMessage> SendAsync(string endpoint, string? key, Tenant tenant, Guid victimKey, Guid alertId)
     {
         var client = factory.Client(key);
         var c = tenant.ClinicId;
@@ -112,6 +134,15 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
             "GET /patients/{p}" => client.GetAsync("/api/v1/patients/p-1"),
             "GET /patients/{p}/sessions/{n}/revisions" => client.GetAsync("/api/v1/patients/p-1/sessions/1/revisions"),
             "DELETE /patients/{p}" => client.DeleteAsync($"/api/v1/patients/p-1?clinicId={c}"),
+            "GET /patients/{p}/trajectory" => client.GetAsync("/api/v1/patients/p-1/trajectory"),
+            "GET /alerts" => client.GetAsync("/api/v1/alerts"),
+            "GET /alerts/{a}" => client.GetAsync($"/api/v1/alerts/{alertId}"),
+            "POST /alerts/{a}/acknowledge" => client.PostAsync($"/api/v1/alerts/{alertId}/acknowledge", null),
+            "POST /alerts/{a}/resolve" => client.PostAsJsonAsync($"/api/v1/alerts/{alertId}/resolve", new { note = "reviewed" }),
+            "GET /clinics/current/settings" => client.GetAsync("/api/v1/clinics/current/settings"),
+            "PUT /clinics/current/settings" => client.PutAsJsonAsync("/api/v1/clinics/current/settings", new { k = 3.0 }),
+            "GET /analysis/calibrations" => client.GetAsync("/api/v1/analysis/calibrations"),
+            "POST /analysis/refit" => client.PostAsync("/api/v1/analysis/refit", null),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
     }

@@ -35,9 +35,19 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
             ("/api/v1/patients", "get"),
             ("/api/v1/patients/{patientId}/sessions/{sessionNumber}", "put"),
             ("/api/v1/patients/{patientId}/sessions/{sessionNumber}/revisions", "get"),
+            ("/api/v1/patients/{patientId}/trajectory", "get"),
+            ("/api/v1/alerts", "get"),
+            ("/api/v1/alerts/{alertId}", "get"),
+            ("/api/v1/alerts/{alertId}/acknowledge", "post"),
+            ("/api/v1/alerts/{alertId}/resolve", "post"),
+            ("/api/v1/clinics/current/settings", "get"),
+            ("/api/v1/clinics/current/settings", "put"),
+            ("/api/v1/analysis/calibrations", "get"),
+            ("/api/v1/analysis/refit", "post"),
         ];
         foreach (var (path, method) in expected)
         {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is not documented");
             var operation = paths.GetProperty(path).GetProperty(method);
             Assert.True(operation.TryGetProperty("security", out _), $"{method} {path} has no security requirement");
             Assert.True(operation.GetProperty("responses").TryGetProperty("401", out _), $"{method} {path} does not document 401");
@@ -49,7 +59,7 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.True(putSession.GetProperty("responses").GetProperty("400").GetProperty("content").TryGetProperty("application/problem+json", out _));
 
         var schemas = root.GetProperty("components").GetProperty("schemas");
-        foreach (var schema in new[] { "SessionBody", "MeasurementInput", "SessionResponse", "MeasurementResponse", "PatientDetail", "CreateApiKeyRequest" })
+        foreach (var schema in new[] { "SessionBody", "MeasurementInput", "SessionResponse", "MeasurementResponse", "PatientDetail", "CreateApiKeyRequest", "AlertResponse", "AlertEvidenceResponse", "TrajectoryResponse", "DetectorSettings", "CalibrationResponse" })
         {
             Assert.True(schemas.TryGetProperty(schema, out _), $"schema {schema} missing");
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Clinics;
 using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Sessions;
@@ -14,6 +15,7 @@ public sealed class TenantIsolationTests(ApiFactory factory) : IClassFixture<Api
     [Theory]
     [InlineData("/api/v1/patients/{0}")]
     [InlineData("/api/v1/patients/{0}/sessions/1/revisions")]
+    [InlineData("/api/v1/patients/{0}/trajectory")]
     public async Task Another_clinics_patient_is_not_found_exactly_like_a_missing_one(string template)
     {
         var (a, b) = (await Tenant.CreateAsync(factory), await Tenant.CreateAsync(factory));
@@ -80,6 +82,43 @@ public sealed class TenantIsolationTests(ApiFactory factory) : IClassFixture<Api
         Assert.Equal(HttpStatusCode.NotFound, (await bAdmin.DeleteAsync($"/api/v1/clinics/{b.ClinicId}/api-keys/{aIngest.Id}")).StatusCode);
 
         Assert.Equal(HttpStatusCode.Created, (await factory.Client(a.Ingest).PutAsJsonAsync("/api/v1/patients/p/sessions/1", Bodies.Session())).StatusCode);
+    }
+
+    [Fact]
+    public async Task Another_clinics_alert_is_invisible_and_untouchable()
+    {
+        var (a, b) = (await Tenant.CreateAsync(factory), await Tenant.CreateAsync(factory));
+        foreach (var (session, total) in new[] { (1, 54), (2, 54), (3, 30) })
+        {
+            await factory.Client(a.Ingest).PutAsJsonAsync($"/api/v1/patients/dip/sessions/{session}", Ratings.Session(total));
+        }
+
+        var alert = (await factory.Client(a.Clinician).GetFromJsonAsync<PagedList<AlertResponse>>("/api/v1/alerts"))!.Items.Single();
+        var other = factory.Client(b.Clinician);
+
+        Assert.Empty((await other.GetFromJsonAsync<PagedList<AlertResponse>>("/api/v1/alerts"))!.Items);
+        var foreign = await other.GetAsync($"/api/v1/alerts/{alert.Id}");
+        var missingId = Guid.NewGuid();
+        var missing = await other.GetAsync($"/api/v1/alerts/{missingId}");
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        Assert.Equal(await ShapeAsync(missing, missingId.ToString()), await ShapeAsync(foreign, alert.Id.ToString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/api/v1/alerts/{alert.Id}/acknowledge", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/api/v1/alerts/{alert.Id}/resolve", null)).StatusCode);
+        Assert.Equal("open", (await factory.Client(a.Clinician).GetFromJsonAsync<AlertResponse>($"/api/v1/alerts/{alert.Id}"))!.Status);
+    }
+
+    [Fact]
+    public async Task Settings_and_calibrations_are_per_clinic()
+    {
+        var (a, b) = (await Tenant.CreateAsync(factory), await Tenant.CreateAsync(factory));
+        await factory.Client(a.ClinicAdmin).PutAsJsonAsync("/api/v1/clinics/current/settings", new { k = 4.0 });
+        await factory.Client(a.Ingest).PutAsJsonAsync("/api/v1/patients/p/sessions/1", Ratings.Session(54));
+        await factory.Client(a.ClinicAdmin).PostAsync("/api/v1/analysis/refit", null);
+
+        var bSettings = await factory.Client(b.ClinicAdmin).GetFromJsonAsync<ClinicSettingsResponse>("/api/v1/clinics/current/settings");
+        Assert.Equal(Analysis.Ruptures.DetectorSettings.Default, bSettings!.Settings);
+        Assert.Empty((await factory.Client(b.ClinicAdmin).GetFromJsonAsync<List<Calibrations.CalibrationResponse>>("/api/v1/analysis/calibrations"))!);
+        Assert.Empty((await (await factory.Client(b.ClinicAdmin).PostAsync("/api/v1/analysis/refit", null)).Content.ReadFromJsonAsync<List<Calibrations.CalibrationResponse>>())!);
     }
 
     /// <summary>The problem body with the asked-for id and the trace id taken out: what is left must not differ.</summary>

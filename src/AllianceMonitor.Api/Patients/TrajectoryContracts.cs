@@ -1,0 +1,40 @@
+namespace AllianceMonitor.Api.Patients;
+
+/// <summary>A patient's course: each alliance series as the detector judged it, the symptom scores, and the alerts.</summary>
+public sealed record TrajectoryResponse(
+    string PatientId,
+    string? TherapistId,
+    IReadOnlyList<AllianceTrajectory> Alliance,
+    IReadOnlyList<ScoreTrajectory> Symptoms,
+    IReadOnlyList<Alerts.AlertResponse> Alerts);
+
+/// <param name="WithinSd">The clinic's session-to-session SD on this instrument (the unit of deviationSds).</param>
+/// <param name="K">The clinic's K: the band is K prediction SDs (or the reliable change, if larger) below and above the baseline.</param>
+public sealed record AllianceTrajectory(
+    string Instrument,
+    string Rater,
+    int CalibrationVersion,
+    bool DefaultCalibration,
+    double WithinSd,
+    double K,
+    IReadOnlyList<AlliancePoint> Points);
+
+/// <param name="Baseline">The patient's usual level from earlier sessions only (shrunken person mean); null for the first sessions.</param>
+/// <param name="Deviation">Value minus baseline: the within-patient part of this rating.</param>
+/// <param name="DeviationSds">The deviation in the clinic's within-patient SDs.</param>
+/// <param name="BandLower">A rating below this raised a rupture; null while a rupture is open, when no new one can start.</param>
+/// <param name="InRupture">The session falls inside an open rupture and is measured against the level it broke from.</param>
+public sealed record AlliancePoint(
+    int Session,
+    DateOnly? OccurredOn,
+    double Value,
+    double? Baseline,
+    double? Deviation,
+    double? DeviationSds,
+    double? BandLower,
+    double? BandUpper,
+    bool InRupture);
+
+public sealed record ScoreTrajectory(string Instrument, string Rater, IReadOnlyList<ScorePoint> Points);
+
+public sealed record ScorePoint(int Session, DateOnly? OccurredOn, double Value, string? Band);
