@@ -9,6 +9,7 @@ using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.OpenApi;
 using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Sessions;
+using AllianceMonitor.Api.Webhooks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,6 +31,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<PatientStore>();
 builder.Services.AddScoped<SessionWriter>();
 builder.Services.AddValidatorsFrom(typeof(Program).Assembly);
+builder.Services.AddWebhooks(builder.Configuration);
 
 builder.Services.AddProblemJson();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -97,6 +99,7 @@ var api = app.MapGroup("/api/v1");
 api.MapClinics();
 api.MapPatients();
 api.MapSessions();
+api.MapWebhooks();
 
 await app.RunAsync();
 return 0;

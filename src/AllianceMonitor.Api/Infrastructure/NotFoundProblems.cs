@@ -17,6 +17,9 @@ public static class NotFoundProblems
     public static ProblemHttpResult ApiKey(Guid keyId) =>
         Make("API key not found", $"No API key '{keyId}' in this clinic.");
 
+    public static ProblemHttpResult Webhook(Guid webhookId) =>
+        Make("Webhook not found", $"No webhook '{webhookId}' in this clinic.");
+
     private static ProblemHttpResult Make(string title, string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title);
 }
