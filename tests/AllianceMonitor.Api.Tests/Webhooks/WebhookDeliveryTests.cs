@@ -143,5 +143,4 @@ public sealed class WebhookDeliveryTests(ApiFactory factory) : IClassFixture<Api
         await db.SaveChangesAsync();
         return outboxEvent.Id;
     }
-
 }
