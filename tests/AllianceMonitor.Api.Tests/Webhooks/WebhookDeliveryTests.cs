@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using AllianceMonitor.Api.Webhooks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using static AllianceMonitor.Api.Tests.Webhooks.WebhookTestKit;
 
 namespace AllianceMonitor.Api.Tests.Webhooks;
@@ -126,6 +128,37 @@ public sealed class WebhookDeliveryTests(ApiFactory factory) : IClassFixture<Api
         Assert.Empty(receiver.At("/a-updates"));
         Assert.Empty((await DeliveriesAsync(factory.Client(b.ClinicAdmin), inB.Id)).Items);
         Assert.Empty((await DeliveriesAsync(factory.Client(a.ClinicAdmin), updatesOnlyInA.Id)).Items);
+    }
+
+    [Fact]
+    public async Task Two_service_instances_on_one_database_send_each_event_once()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        var tenant = await Tenant.CreateAsync(factory);
+        var admin = factory.Client(tenant.ClinicAdmin);
+        var webhook = await CreateAsync(admin, receiver.Url("/shared"));
+
+        // A second host of the service, with its own dispatcher, on the same database.
+        await using var second = factory.WithWebHostBuilder(_ => { });
+        var dispatchers = new[] { factory.Services, second.Services }
+            .Select(s => s.GetServices<IHostedService>().OfType<WebhookDispatcher>().Single())
+            .ToList();
+        var events = new List<Guid>();
+        for (var i = 0; i < 30; i++)
+        {
+            events.Add(await EnqueueCommittedAsync(tenant.ClinicId, WebhookEvents.AlertCreated));
+        }
+
+        // Besides the background loops, rounds started side by side, so claims really do race.
+        await WaitUntilAsync(
+            async () =>
+            {
+                await Task.WhenAll(dispatchers.SelectMany(d => Enumerable.Range(0, 3).Select(_ => d.RunOnceAsync(CancellationToken.None))));
+                return (await DeliveriesAsync(admin, webhook.Id)).Items.Count(d => d.Status == "delivered") == events.Count;
+            },
+            "every event is logged as delivered");
+
+        Assert.Equal(events.Select(e => e.ToString()).Order(), receiver.At("/shared").Select(r => r.Id).Order());
     }
 
     private static async Task<Guid> PingAsync(HttpClient admin, Guid webhookId)
