@@ -49,7 +49,7 @@ public sealed class WebhookDelivery
     public DateTimeOffset? LastAttemptAt { get; set; }
     public int? LastStatusCode { get; set; }
 
-    /// <summary>A category (timeout, connection_failed, redirect, http_error), never the receiver's response.</summary>
+    /// <summary>A category (see <c>SendOutcome</c>), never the receiver's response.</summary>
     public string? LastError { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; set; }

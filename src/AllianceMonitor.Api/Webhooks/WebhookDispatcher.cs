@@ -1,4 +1,3 @@
-using System.Text;
 using AllianceMonitor.Api.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -13,12 +12,11 @@ namespace AllianceMonitor.Api.Webhooks;
 /// </summary>
 public sealed partial class WebhookDispatcher(
     IServiceScopeFactory scopes,
-    IHttpClientFactory httpClients,
+    WebhookSender sender,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
-    public const string HttpClientName = "webhooks";
     private const int BatchSize = 50;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -126,7 +124,8 @@ public sealed partial class WebhookDispatcher(
             select new Attempt(d.Id, d.SubscriptionId, d.EventId, d.Attempts, s.Url, s.Secret, d.Event!.Body, d.Event.CreatedAt))
             .ToListAsync(cancellationToken);
 
-        var outcomes = await Task.WhenAll(attempts.Select(a => SendAsync(a, cancellationToken)));
+        var outcomes = await Task.WhenAll(attempts.Select(
+            a => sender.SendAsync(a.EventId, a.Url, a.Secret, a.Body, cancellationToken)));
         foreach (var (attempt, outcome) in attempts.Zip(outcomes))
         {
             await RecordAsync(db, attempt, outcome, settings, cancellationToken);
@@ -135,46 +134,7 @@ public sealed partial class WebhookDispatcher(
         return claimed.Count;
     }
 
-    private async Task<Outcome> SendAsync(Attempt attempt, CancellationToken cancellationToken)
-    {
-        var id = attempt.EventId.ToString();
-        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, attempt.Url)
-            {
-                Content = new StringContent(attempt.Body, Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Add(WebhookSigner.IdHeader, id);
-            request.Headers.Add(WebhookSigner.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            request.Headers.Add(WebhookSigner.SignatureHeader, WebhookSigner.Sign(attempt.Secret, id, timestamp, attempt.Body));
-
-            // Only the status line is read: what a receiver answers is none of our business and is never stored.
-            using var response = await httpClients.CreateClient(HttpClientName)
-                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            var code = (int)response.StatusCode;
-            return code switch
-            {
-                >= 200 and < 300 => new Outcome(code, null),
-                >= 300 and < 400 => new Outcome(code, "redirect"),
-                _ => new Outcome(code, "http_error"),
-            };
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new Outcome(null, "timeout");
-        }
-        catch (HttpRequestException)
-        {
-            return new Outcome(null, "connection_failed");
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return new Outcome(null, "send_failed");
-        }
-    }
-
-    private async Task RecordAsync(AllianceDbContext db, Attempt attempt, Outcome outcome, WebhookOptions settings, CancellationToken cancellationToken)
+    private async Task RecordAsync(AllianceDbContext db, Attempt attempt, SendOutcome outcome, WebhookOptions settings, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var count = attempt.AttemptsBefore + 1;
@@ -201,8 +161,6 @@ public sealed partial class WebhookDispatcher(
 
     private sealed record Attempt(
         Guid DeliveryId, Guid SubscriptionId, Guid EventId, int AttemptsBefore, string Url, string Secret, string Body, DateTimeOffset EventCreatedAt);
-
-    private sealed record Outcome(int? StatusCode, string? Error);
 
     // Identifiers and status only: payloads, URLs and secrets stay out of the logs.
     [LoggerMessage(Level = LogLevel.Information,

@@ -6,8 +6,14 @@ public static class WebhookRegistration
 {
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
-        services.AddHttpClient(WebhookDispatcher.HttpClientName, (provider, client) =>
+        services.AddOptions<WebhookOptions>()
+            .Bind(configuration.GetSection(WebhookOptions.Section))
+            .Validate(
+                o => o.PollInterval > TimeSpan.Zero && o.RetryBaseDelay > TimeSpan.Zero && o.RetryBaseDelay <= o.RetryMaxDelay
+                    && o.RetryFor > TimeSpan.Zero && o.Timeout > TimeSpan.Zero,
+                "Webhooks: every interval must be positive and RetryBaseDelay at most RetryMaxDelay.")
+            .ValidateOnStart();
+        services.AddHttpClient(WebhookSender.HttpClientName, (provider, client) =>
             {
                 client.Timeout = provider.GetRequiredService<IOptions<WebhookOptions>>().Value.Timeout;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("AllianceMonitor-Webhooks/1");
@@ -16,6 +22,7 @@ public static class WebhookRegistration
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
             // The default handler logs request URLs, which may carry a receiver's token.
             .RemoveAllLoggers();
+        services.AddSingleton<WebhookSender>();
         services.AddHostedService<WebhookDispatcher>();
         return services;
     }
