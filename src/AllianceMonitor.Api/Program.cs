@@ -11,6 +11,7 @@ using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.OpenApi;
 using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Sessions;
+using AllianceMonitor.Api.Webhooks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 
@@ -38,6 +39,7 @@ builder.Services.Configure<AutomaticRefitOptions>(builder.Configuration.GetSecti
 builder.Services.AddSingleton<AutomaticRefit>();
 builder.Services.AddHostedService(s => s.GetRequiredService<AutomaticRefit>());
 builder.Services.AddValidatorsFrom(typeof(Program).Assembly);
+builder.Services.AddWebhooks(builder.Configuration);
 
 builder.Services.AddProblemJson();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -108,6 +110,7 @@ api.MapSessions();
 api.MapAlerts();
 api.MapClinicSettings();
 api.MapCalibrations();
+api.MapWebhooks();
 
 await app.RunAsync();
 return 0;

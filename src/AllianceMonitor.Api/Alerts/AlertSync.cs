@@ -7,9 +7,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AllianceMonitor.Api.Alerts;
 
-/// <summary>What a session write did to one alert, for the webhook outbox.</summary>
-public sealed record AlertChange(Alert Alert, bool Created);
-
 /// <summary>
 /// The live path: after a session write, replays the patient's alliance series through the detector and brings the
 /// stored alerts in line, inside the request's transaction. Alerts are keyed by (series, kind, session), so a
@@ -18,8 +15,10 @@ public sealed record AlertChange(Alert Alert, bool Created);
 /// </summary>
 public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibrations, TimeProvider clock)
 {
-    public async Task<List<AlertChange>> RunAsync(Guid clinicId, Guid patientId, int changedSession, CancellationToken cancellationToken)
+    /// <returns>How many alerts were created, updated or withdrawn; each has an outbox event for the webhooks.</returns>
+    public async Task<int> RunAsync(Guid clinicId, Patient patient, int changedSession, CancellationToken cancellationToken)
     {
+        var patientId = patient.Id;
         var rows = await AllianceSeries.LoadAsync(db, clinicId, patientId, AllianceSeries.Instruments, cancellationToken);
         var series = AllianceSeries.Group(rows);
         var stored = await db.Alerts.Where(a => a.PatientId == patientId).ToListAsync(cancellationToken);
@@ -28,12 +27,12 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
             .ToList();
         if (keys.Count == 0)
         {
-            return [];
+            return 0;
         }
 
         var settings = await calibrations.SettingsAsync(clinicId, cancellationToken);
         var now = Timestamps.Now(clock);
-        var changes = new List<AlertChange>();
+        var changes = new List<(Alert Alert, bool Created)>();
         foreach (var (instrumentCode, rater) in keys)
         {
             var instrument = InstrumentCatalog.Find(instrumentCode)!;
@@ -50,14 +49,14 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
                 {
                     if (Apply(row, alert, refreshEvidence: key.Session >= changedSession, now))
                     {
-                        changes.Add(new AlertChange(row, Created: false));
+                        changes.Add((row, false));
                     }
                 }
                 else if (key.Session >= changedSession)
                 {
                     var created = Create(clinicId, patientId, instrumentCode, rater, alert, now);
                     db.Alerts.Add(created);
-                    changes.Add(new AlertChange(created, Created: true));
+                    changes.Add((created, true));
                 }
             }
 
@@ -66,12 +65,17 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
             {
                 row.Status = AlertStatus.Withdrawn;
                 row.UpdatedAt = now;
-                changes.Add(new AlertChange(row, Created: false));
+                changes.Add((row, false));
             }
         }
 
+        foreach (var (alert, created) in changes)
+        {
+            AlertEvents.Enqueue(db, alert, patient, created);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
-        return changes;
+        return changes.Count;
     }
 
     private static Alert Create(Guid clinicId, Guid patientId, string instrument, string rater, DetectedAlert detected, DateTimeOffset now)

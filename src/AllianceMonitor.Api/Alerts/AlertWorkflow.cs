@@ -57,6 +57,7 @@ public sealed class AlertWorkflow(AllianceDbContext db, TimeProvider clock)
             (alert.ResolvedAt, alert.ResolvedBy, alert.ResolveNote) = (now, caller.KeyId, request.Body?.Note);
         }
 
+        AlertEvents.Enqueue(db, alert, alert.Patient!, created: false);
         await db.SaveChangesAsync(http.RequestAborted);
         return TypedResults.Ok(AlertMapping.ToResponse(alert));
     }

@@ -20,6 +20,9 @@ public static class NotFoundProblems
     public static ProblemHttpResult Alert(Guid alertId) =>
         Make("Alert not found", $"No alert '{alertId}' in this clinic.");
 
+    public static ProblemHttpResult Webhook(Guid webhookId) =>
+        Make("Webhook not found", $"No webhook '{webhookId}' in this clinic.");
+
     private static ProblemHttpResult Make(string title, string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title);
 }

@@ -88,7 +88,7 @@ public sealed class SessionWriter(AllianceDbContext db, PatientStore patients, A
         await db.SaveChangesAsync(cancellationToken);
 
         // In the same transaction: a session is never stored without its alerts, nor an alert without its session.
-        await alerts.RunAsync(clinicId, patient.Id, request.SessionNumber, cancellationToken);
+        await alerts.RunAsync(clinicId, patient, request.SessionNumber, cancellationToken);
         return (session, created);
     }
 

@@ -24,6 +24,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
         // Tests drive refits themselves (AutomaticRefit.RefitDueClinicsAsync); a timer would race them.
         builder.UseSetting("Calibration:CheckInterval", "12:00:00");
+
+        // Webhook retries in fractions of a second, so delivery tests finish quickly; the logic is the same.
+        builder.UseSetting("Webhooks:PollInterval", "00:00:00.200");
+        builder.UseSetting("Webhooks:RetryBaseDelay", "00:00:00.200");
+        builder.UseSetting("Webhooks:RetryMaxDelay", "00:00:02");
+        builder.UseSetting("Webhooks:Timeout", "00:00:05");
     }
 
     /// <summary>A client whose every response is checked: never a 5xx, and every error is problem+json.</summary>

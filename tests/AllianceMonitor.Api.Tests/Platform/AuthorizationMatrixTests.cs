@@ -30,6 +30,14 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ("PUT /clinics/current/settings", [Caller.ClinicAdmin]),
         ("GET /analysis/calibrations", [Caller.ClinicAdmin, Caller.Clinician, Caller.Researcher]),
         ("POST /analysis/refit", [Caller.ClinicAdmin]),
+
+        // Webhooks belong to a clinic and their routes name none, so only a clinic's own admin key manages them.
+        ("POST /webhooks", [Caller.ClinicAdmin]),
+        ("GET /webhooks", [Caller.ClinicAdmin]),
+        ("GET /webhooks/{w}", [Caller.ClinicAdmin]),
+        ("DELETE /webhooks/{w}", [Caller.ClinicAdmin]),
+        ("GET /webhooks/{w}/deliveries", [Caller.ClinicAdmin]),
+        ("POST /webhooks/{w}/ping", [Caller.ClinicAdmin]),
     ];
 
     public static TheoryData<string, Caller> Cases()
@@ -54,8 +62,9 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         await factory.Client(tenant.Ingest).PutAsJsonAsync("/api/v1/patients/p-1/sessions/1", Bodies.Session());
         var victimKey = await NewKeyIdAsync(tenant);
         var alertId = await AlertIdAsync(tenant);
+        var webhook = await NewWebhookIdAsync(tenant);
 
-        var response = await SendAsync(endpoint, await KeyOfAsync(caller, tenant), tenant, victimKey, alertId);
+        var response = await SendAsync(endpoint, await KeyOfAsync(caller, tenant), tenant, victimKey, alertId, webhook);
 
         var allowed = Endpoints.Single(e => e.Name == endpoint).Allowed;
         var expected = caller switch
@@ -118,7 +127,14 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         return alerts!.Items.Single().Id;
     }
 
-    private Task<HttpResponseMessage> SendAsync(string endpoint, string? key, Tenant tenant, Guid victimKey, Guid alertId)
+    private async Task<Guid> NewWebhookIdAsync(Tenant tenant)
+    {
+        // The discard port on loopback: a ping sent to it fails at once and harms nothing.
+        var created = await factory.Client(tenant.ClinicAdmin).PostAsJsonAsync("/api/v1/webhooks", new { url = "http://127.0.0.1:9/hook", events = new[] { "alert.created" } });
+        return (await created.Content.ReadFromJsonAsync<Api.Webhooks.CreatedWebhookResponse>())!.Id;
+    }
+
+    private Task<HttpResponseMessage> SendAsync(string endpoint, string? key, Tenant tenant, Guid victimKey, Guid alertId, Guid webhook)
     {
         var client = factory.Client(key);
         var c = tenant.ClinicId;
@@ -143,6 +159,12 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
             "PUT /clinics/current/settings" => client.PutAsJsonAsync("/api/v1/clinics/current/settings", new { k = 3.0 }),
             "GET /analysis/calibrations" => client.GetAsync("/api/v1/analysis/calibrations"),
             "POST /analysis/refit" => client.PostAsync("/api/v1/analysis/refit", null),
+            "POST /webhooks" => client.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://receiver.example.org/h", events = new[] { "alert.updated" } }),
+            "GET /webhooks" => client.GetAsync("/api/v1/webhooks"),
+            "GET /webhooks/{w}" => client.GetAsync($"/api/v1/webhooks/{webhook}"),
+            "DELETE /webhooks/{w}" => client.DeleteAsync($"/api/v1/webhooks/{webhook}"),
+            "GET /webhooks/{w}/deliveries" => client.GetAsync($"/api/v1/webhooks/{webhook}/deliveries"),
+            "POST /webhooks/{w}/ping" => client.PostAsync($"/api/v1/webhooks/{webhook}/ping", null),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
     }

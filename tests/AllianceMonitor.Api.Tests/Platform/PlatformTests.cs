@@ -44,6 +44,12 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
             ("/api/v1/clinics/current/settings", "put"),
             ("/api/v1/analysis/calibrations", "get"),
             ("/api/v1/analysis/refit", "post"),
+            ("/api/v1/webhooks", "post"),
+            ("/api/v1/webhooks", "get"),
+            ("/api/v1/webhooks/{webhookId}", "get"),
+            ("/api/v1/webhooks/{webhookId}", "delete"),
+            ("/api/v1/webhooks/{webhookId}/deliveries", "get"),
+            ("/api/v1/webhooks/{webhookId}/ping", "post"),
         ];
         foreach (var (path, method) in expected)
         {
@@ -59,7 +65,7 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.True(putSession.GetProperty("responses").GetProperty("400").GetProperty("content").TryGetProperty("application/problem+json", out _));
 
         var schemas = root.GetProperty("components").GetProperty("schemas");
-        foreach (var schema in new[] { "SessionBody", "MeasurementInput", "SessionResponse", "MeasurementResponse", "PatientDetail", "CreateApiKeyRequest", "AlertResponse", "AlertEvidenceResponse", "TrajectoryResponse", "DetectorSettings", "CalibrationResponse" })
+        foreach (var schema in new[] { "SessionBody", "MeasurementInput", "SessionResponse", "MeasurementResponse", "PatientDetail", "CreateApiKeyRequest", "AlertResponse", "AlertEvidenceResponse", "TrajectoryResponse", "DetectorSettings", "CalibrationResponse", "CreateWebhookRequest", "CreatedWebhookResponse", "DeliveryResponse" })
         {
             Assert.True(schemas.TryGetProperty(schema, out _), $"schema {schema} missing");
         }

@@ -1,0 +1,33 @@
+using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Webhooks;
+
+namespace AllianceMonitor.Api.Alerts;
+
+/// <summary>
+/// The webhook payload of an alert event. It is deliberately thin: no ratings, baseline or explanation leave the
+/// service in a push; a receiver that needs the evidence reads <c>GET /api/v1/alerts/{alertId}</c> with its own key.
+/// </summary>
+public sealed record AlertEventData(
+    Guid AlertId,
+    string PatientId,
+    string? TherapistId,
+    string Kind,
+    string Instrument,
+    string Rater,
+    int Session,
+    string Status,
+    string? RuptureStatus,
+    int Severity,
+    DateTimeOffset UpdatedAt,
+    string Href);
+
+public static class AlertEvents
+{
+    /// <summary>Adds the event to the request's unit of work, so it commits with the alert change or not at all.</summary>
+    public static void Enqueue(AllianceDbContext db, Alert alert, Patient patient, bool created)
+    {
+        var data = new AlertEventData(alert.Id, patient.ExternalId, patient.Therapist?.ExternalId, alert.Kind, alert.Instrument, alert.Rater,
+            alert.Session, alert.Status, alert.RuptureStatus, alert.Severity, alert.UpdatedAt, $"/api/v1/alerts/{alert.Id}");
+        WebhookOutbox.Enqueue(db, alert.ClinicId, created ? WebhookEvents.AlertCreated : WebhookEvents.AlertUpdated, data, alert.UpdatedAt);
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+
+namespace AllianceMonitor.Api.Webhooks;
+
+public static class WebhookRegistration
+{
+    public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebhookOptions>()
+            .Bind(configuration.GetSection(WebhookOptions.Section))
+            .Validate(
+                o => o.PollInterval > TimeSpan.Zero && o.RetryBaseDelay > TimeSpan.Zero && o.RetryBaseDelay <= o.RetryMaxDelay
+                    && o.RetryFor > TimeSpan.Zero && o.Timeout > TimeSpan.Zero,
+                "Webhooks: every interval must be positive and RetryBaseDelay at most RetryMaxDelay.")
+            .ValidateOnStart();
+        services.AddHttpClient(WebhookSender.HttpClientName, (provider, client) =>
+            {
+                client.Timeout = provider.GetRequiredService<IOptions<WebhookOptions>>().Value.Timeout;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("AllianceMonitor-Webhooks/1");
+            })
+            // A redirect is reported as a failed attempt, not followed: the receiver's URL is the one the clinic registered.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            // The default handler logs request URLs, which may carry a receiver's token.
+            .RemoveAllLoggers();
+        services.AddSingleton<WebhookSender>();
+        services.AddHostedService<WebhookDispatcher>();
+        return services;
+    }
+}

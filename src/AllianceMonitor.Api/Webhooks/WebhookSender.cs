@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text;
+
+namespace AllianceMonitor.Api.Webhooks;
+
+/// <summary>One signed POST to a receiver, reduced to a status code and an error category.</summary>
+public sealed class WebhookSender(IHttpClientFactory httpClients, TimeProvider clock)
+{
+    public const string HttpClientName = "webhooks";
+
+    public async Task<SendOutcome> SendAsync(Guid eventId, string url, string secret, string body, CancellationToken cancellationToken)
+    {
+        var id = eventId.ToString();
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add(WebhookSigner.IdHeader, id);
+            request.Headers.Add(WebhookSigner.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+            request.Headers.Add(WebhookSigner.SignatureHeader, WebhookSigner.Sign(secret, id, timestamp, body));
+
+            // Only the status line is read: what a receiver answers is none of our business and is never stored.
+            using var response = await httpClients.CreateClient(HttpClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var code = (int)response.StatusCode;
+            return code switch
+            {
+                >= 200 and < 300 => new SendOutcome(code, null),
+                >= 300 and < 400 => new SendOutcome(code, "redirect"),
+                _ => new SendOutcome(code, "http_error"),
+            };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new SendOutcome(null, "timeout");
+        }
+        catch (HttpRequestException)
+        {
+            return new SendOutcome(null, "connection_failed");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new SendOutcome(null, "send_failed");
+        }
+    }
+}
+
+/// <param name="StatusCode">The receiver's status code, if it answered.</param>
+/// <param name="Error">Null for a 2xx; else timeout, connection_failed, redirect, http_error or send_failed.</param>
+public sealed record SendOutcome(int? StatusCode, string? Error);
