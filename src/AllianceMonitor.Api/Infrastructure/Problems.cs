@@ -79,7 +79,7 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
             // A query or route value that is not of its parameter's type, e.g. ?since=yesterday.
             var name = bind.Groups["name"].Value;
             var parameter = char.ToLowerInvariant(name[0]) + name[1..];
-            var expected = $"must be {Describe(bind.Groups["type"].Value.TrimEnd('?'))}";
+            var expected = $"must be {Describe(NullableOf().Replace(bind.Groups["type"].Value, "$1").TrimEnd('?'))}";
             return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [parameter] = [expected] })
             {
                 Title = "A request parameter could not be read",
@@ -112,6 +112,9 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
 
     [GeneratedRegex("^Failed to bind parameter \"(?<type>[^ \"]+) (?<name>\\w+)\" from", RegexOptions.CultureInvariant)]
     private static partial Regex BindFailure();
+
+    [GeneratedRegex("^Nullable<(.+)>$", RegexOptions.CultureInvariant)]
+    private static partial Regex NullableOf();
 
     private static JsonException? FindJsonException(Exception? exception)
     {

@@ -35,6 +35,7 @@ public sealed class SettingsAndCalibrationTests(ApiFactory factory) : IClassFixt
     [InlineData("{\"k\": 0.5}", "k")]
     [InlineData("{\"lowAllianceQuantile\": 0.9}", "lowAllianceQuantile")]
     [InlineData("{\"refitEvery\": 1}", "refitEvery")]
+    [InlineData("{\"sustainedK\": 0}", "sustainedK")]
     [InlineData("{\"k\": \"two\"}", "$.k")]
     [InlineData("{\"threshold\": 2}", "threshold")]
     public async Task A_bad_setting_is_a_problem_naming_the_field_and_changes_nothing(string body, string field)
