@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace AllianceMonitor.Api.Alerts;
 
@@ -56,7 +57,7 @@ public sealed record AlertResponse(
 /// <param name="Note">Optional, from a closed list (<see cref="AlertNotes"/>): free text could carry what a pseudonymous service must not hold.</param>
 public sealed record AlertActionBody(string? Note);
 
-public sealed record AlertActionRequest(Guid AlertId, [property: FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] AlertActionBody? Body);
+public sealed record AlertActionRequest(Guid AlertId, [property: FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] AlertActionBody? Body);
 
 /// <summary>The notes a clinician may attach when acknowledging or resolving an alert.</summary>
 public static class AlertNotes

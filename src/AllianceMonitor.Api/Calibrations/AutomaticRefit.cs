@@ -1,5 +1,7 @@
+using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AllianceMonitor.Api.Calibrations;
 
@@ -13,7 +15,7 @@ public sealed class AutomaticRefitOptions
 /// Refits a clinic's calibration after its <c>refitEvery</c> new or changed sessions. It runs beside the request
 /// path, not in it: a fit over a large clinic takes longer than a session PUT may.
 /// </summary>
-public sealed class AutomaticRefit(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<AutomaticRefitOptions> options, ILogger<AutomaticRefit> logger)
+public sealed class AutomaticRefit(IServiceScopeFactory scopes, IOptions<AutomaticRefitOptions> options, ILogger<AutomaticRefit> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -73,7 +75,7 @@ public sealed class AutomaticRefit(IServiceScopeFactory scopes, Microsoft.Extens
             GROUP BY p.clinic_id
             """).ToListAsync(cancellationToken);
         var settings = await db.ClinicSettings.AsNoTracking().ToDictionaryAsync(s => s.ClinicId, s => s.Detector.RefitEvery, cancellationToken);
-        return counts.Where(c => c.Sessions >= settings.GetValueOrDefault(c.ClinicId, Analysis.Ruptures.DetectorSettings.Default.RefitEvery))
+        return counts.Where(c => c.Sessions >= settings.GetValueOrDefault(c.ClinicId, DetectorSettings.Default.RefitEvery))
             .Select(c => c.ClinicId).ToList();
     }
 
