@@ -4,6 +4,7 @@ using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Clinics;
+using AllianceMonitor.Api.Dashboard;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Data.Embedded;
 using AllianceMonitor.Api.Health;
@@ -12,9 +13,11 @@ using AllianceMonitor.Api.OpenApi;
 using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Sessions;
 using AllianceMonitor.Api.Webhooks;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 
+// "--seed-demo" is ours, not configuration: taken out before the command-line provider would read it as a key.
+var seedDemo = args.Contains("--seed-demo");
+args = [.. args.Where(a => a != "--seed-demo")];
 var builder = WebApplication.CreateBuilder(args);
 
 LocalPostgresCluster? embedded;
@@ -51,8 +54,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
 });
 
-builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+builder.Services.AddBearerAndDashboardCookie();
 builder.Services.AddAuthorization();
 builder.Services.AddDatabaseHealthCheck();
 builder.Services.AddOpenApi(o =>
@@ -88,10 +90,17 @@ await using (var scope = app.Services.CreateAsyncScope())
         Console.Out);
 }
 
+if (seedDemo)
+{
+    await DemoSeeder.SeedAsync(app.Services, Console.Out, app.Lifetime.ApplicationStopping);
+}
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
+app.UseStaticFiles();
 app.UseAuthentication();
+app.UseDashboardAntiforgery();
 app.UseAuthorization();
 
 app.MapOpenApi("/openapi/{documentName}.json");
@@ -111,6 +120,7 @@ api.MapAlerts();
 api.MapClinicSettings();
 api.MapCalibrations();
 api.MapWebhooks();
+app.MapDashboard();
 
 await app.RunAsync();
 return 0;

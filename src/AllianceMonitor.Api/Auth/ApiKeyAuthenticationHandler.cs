@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AllianceMonitor.Api.Data;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace AllianceMonitor.Api.Auth;
@@ -39,34 +38,13 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Invalid API key.");
         }
 
-        var prefix = ApiKeySecrets.PrefixOf(presented);
-        var candidates = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.Prefix == prefix && k.RevokedAt == null)
-            .ToListAsync(Context.RequestAborted);
-
-        // Compare against every candidate so the work done does not depend on which one matches.
-        ApiKey? match = null;
-        foreach (var candidate in candidates)
-        {
-            if (ApiKeySecrets.Matches(candidate.KeyHash, presented))
-            {
-                match = candidate;
-            }
-        }
-
+        var match = await ApiKeyLookup.FindAsync(db, presented, Context.RequestAborted);
         if (match is null)
         {
             return AuthenticateResult.Fail("Invalid API key.");
         }
 
-        var claims = new List<Claim> { new(ClaimNames.KeyId, match.Id.ToString()) };
-        if (match.ClinicId is { } clinicId)
-        {
-            claims.Add(new Claim(ClaimNames.ClinicId, clinicId.ToString()));
-        }
-
-        claims.AddRange(match.Roles.Select(role => new Claim(ClaimTypes.Role, role)));
-        var identity = new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role);
+        var identity = ApiKeyLookup.Identity(match, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

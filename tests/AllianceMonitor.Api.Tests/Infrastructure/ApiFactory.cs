@@ -16,10 +16,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     Task IAsyncLifetime.DisposeAsync() => base.DisposeAsync().AsTask();
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    protected override void ConfigureWebHost(IWebHostBuilder builder) => Configure(builder, ConnectionString);
+
+    /// <summary>The settings every test host runs with, on the database named by <paramref name="connectionString"/>.</summary>
+    public static void Configure(IWebHostBuilder builder, string connectionString)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting($"ConnectionStrings:{DatabaseSetup.ConnectionName}", ConnectionString);
+        builder.UseSetting($"ConnectionStrings:{DatabaseSetup.ConnectionName}", connectionString);
         builder.UseSetting("Bootstrap:AdminKey", AdminKey);
 
         // Tests drive refits themselves (AutomaticRefit.RefitDueClinicsAsync); a timer would race them.

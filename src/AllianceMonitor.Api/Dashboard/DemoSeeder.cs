@@ -1,0 +1,106 @@
+using AllianceMonitor.Analysis.Simulation;
+using AllianceMonitor.Api.Auth;
+using AllianceMonitor.Api.Calibrations;
+using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Sessions;
+using Microsoft.EntityFrameworkCore;
+
+namespace AllianceMonitor.Api.Dashboard;
+
+/// <summary>
+/// <c>--seed-demo</c>: a clinic named "Demo clinic" filled with simulated patients (SessionSimulator), written
+/// session by session through <see cref="SessionWriter"/> so alerts arise exactly as from a platform, then a new
+/// clinician key to sign in with. Run again, it keeps the data and only prints a fresh key.
+/// </summary>
+public static class DemoSeeder
+{
+    public const string ClinicName = "Demo clinic";
+
+    public static async Task<string> SeedAsync(IServiceProvider services, TextWriter console, CancellationToken cancellationToken, int patients = 30, ulong seed = 20261122)
+    {
+        Guid clinicId;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+            var clinic = await db.Clinics.FirstOrDefaultAsync(c => c.Name == ClinicName, cancellationToken);
+            if (clinic is null)
+            {
+                clinic = new Clinic { Name = ClinicName };
+                db.Clinics.Add(clinic);
+                await db.SaveChangesAsync(cancellationToken);
+                await WritePatientsAsync(services, clinic.Id, patients, seed, cancellationToken);
+                await scope.ServiceProvider.GetRequiredService<CalibrationStore>().RefitAsync(clinic.Id, "demo seed", cancellationToken);
+            }
+
+            clinicId = clinic.Id;
+        }
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+            var secret = ApiKeySecrets.NewKey();
+            db.ApiKeys.Add(new ApiKey
+            {
+                ClinicId = clinicId,
+                Name = "demo clinician",
+                Prefix = ApiKeySecrets.PrefixOf(secret),
+                KeyHash = ApiKeySecrets.Hash(secret),
+                Roles = [Roles.Clinician],
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            await console.WriteLineAsync($"""
+
+                ==== AllianceMonitor: demo clinic ====
+                Simulated patients are in "{ClinicName}". Sign in to the dashboard (/login) with this clinician key
+                (shown once, only its hash is stored):
+
+                    {secret}
+
+                ======================================
+
+                """);
+            return secret;
+        }
+    }
+
+    private static async Task WritePatientsAsync(IServiceProvider services, Guid clinicId, int patients, ulong seed, CancellationToken cancellationToken)
+    {
+        var data = SessionSimulator.Simulate(patients, seed, new SimulationParameters(RuptureRate: 0.5, PatientsPerTherapist: 10));
+        var firstMonday = DateOnly.FromDateTime(DateTime.UtcNow.Date).AddDays(-7 * 26);
+        string[] modalities = ["video", "video", "video", "phone", "in_person"];
+        foreach (var (patient, index) in data.Observations.GroupBy(o => o.PatientId).Select((g, i) => (g, i)))
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+            var writer = scope.ServiceProvider.GetRequiredService<SessionWriter>();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var start = firstMonday.AddDays(index * 3);
+            foreach (var o in patient.OrderBy(o => o.Session))
+            {
+                var measurements = new List<MeasurementInput>();
+                if (o.Alliance is { } alliance)
+                {
+                    measurements.Add(new MeasurementInput("wai-sr", Items: Spread((int)Math.Round(alliance * 12), 12, 1, 5)));
+                }
+
+                if (o.Symptoms is { } phq)
+                {
+                    measurements.Add(new MeasurementInput("phq-9", Items: Spread((int)phq, 9, 0, 3)));
+                }
+
+                var body = new SessionBody(start.AddDays(7 * (o.Session - 1)), modalities[(index + o.Session) % modalities.Length], o.TherapistId, measurements);
+                await writer.PutAsync(clinicId, new PutSessionRequest(o.PatientId, o.Session, body), cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Item responses within [min, max] that add up to <paramref name="total"/>.</summary>
+    private static double[] Spread(int total, int count, int min, int max)
+    {
+        total = Math.Clamp(total, count * min, count * max);
+        var extra = total - (count * min);
+        return Enumerable.Range(0, count).Select(i => (double)(min + (extra / count) + (i < extra % count ? 1 : 0))).ToArray();
+    }
+}

@@ -1,0 +1,47 @@
+using OpenQA.Selenium.Chrome;
+
+namespace AllianceMonitor.Api.Tests.Browser;
+
+/// <summary>
+/// Debian's Chromium driven through Debian's ChromeDriver (packages chromium and chromium-driver; .ci/run installs
+/// them). Both paths are explicit, so Selenium never downloads a browser or a driver. Missing ones fail the test.
+/// </summary>
+public static class Chromium
+{
+    public const string BrowserPath = "/usr/bin/chromium";
+    public const string DriverPath = "/usr/bin/chromedriver";
+
+    public static ChromeDriver Start(string userDataDir)
+    {
+        if (!File.Exists(BrowserPath) || !File.Exists(DriverPath))
+        {
+            throw new InvalidOperationException(
+                $"The browser tests need Chromium at {BrowserPath} and ChromeDriver at {DriverPath}: " +
+                "apt-get install -y chromium chromium-driver (.ci/run does this on a fresh machine).");
+        }
+
+        var options = new ChromeOptions { BinaryLocation = BrowserPath };
+        options.AddArguments(
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage", "--window-size=1024,1366", $"--user-data-dir={userDataDir}");
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath)!, Path.GetFileName(DriverPath));
+        service.SuppressInitialDiagnosticInformation = true;
+        service.HideCommandPromptWindow = true;
+        return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Where screenshots go: artifacts/screenshots at the repository root (git-ignored).</summary>
+    public static string ScreenshotDirectory()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AllianceMonitor.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        var path = Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "artifacts", "screenshots");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}
