@@ -6,6 +6,7 @@ using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Clinics;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Data.Embedded;
+using AllianceMonitor.Api.Export;
 using AllianceMonitor.Api.Health;
 using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.OpenApi;
@@ -40,6 +41,10 @@ builder.Services.AddSingleton<AutomaticRefit>();
 builder.Services.AddHostedService(s => s.GetRequiredService<AutomaticRefit>());
 builder.Services.AddValidatorsFrom(typeof(Program).Assembly);
 builder.Services.AddWebhooks(builder.Configuration);
+builder.Services.AddSingleton(s => Npgsql.NpgsqlDataSource.Create(
+    s.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseSetup.ConnectionName)!));
+builder.Services.AddMemoryCache();
+builder.Services.AddSingleton<SummaryCache>();
 
 builder.Services.AddProblemJson();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -111,6 +116,8 @@ api.MapAlerts();
 api.MapClinicSettings();
 api.MapCalibrations();
 api.MapWebhooks();
+api.MapExport();
+api.MapSummary();
 
 await app.RunAsync();
 return 0;
