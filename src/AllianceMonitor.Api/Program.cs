@@ -16,6 +16,12 @@ using AllianceMonitor.Api.Webhooks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 
+if (args is ["print-export-sql", var clinic] && Guid.TryParse(clinic, out var clinicId))
+{
+    Console.WriteLine(ExportSql.Literal(clinicId));
+    return 0;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 LocalPostgresCluster? embedded;
@@ -43,7 +49,6 @@ builder.Services.AddValidatorsFrom(typeof(Program).Assembly);
 builder.Services.AddWebhooks(builder.Configuration);
 builder.Services.AddSingleton(s => Npgsql.NpgsqlDataSource.Create(
     s.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseSetup.ConnectionName)!));
-builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<SummaryCache>();
 
 builder.Services.AddProblemJson();

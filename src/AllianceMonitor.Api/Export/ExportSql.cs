@@ -28,7 +28,40 @@ public static class ExportSql
 
     private static string ColumnName(string code) => code.Replace('-', '_');
 
+    /// <summary>
+    /// The query text with the default filters written in as literals, for <c>COPY (...) TO STDOUT</c> in the export
+    /// benchmark and for anyone who wants to read the definitions as SQL (<c>AllianceMonitor.Api print-export-sql CLINIC</c>).
+    /// </summary>
+    public static string Literal(Guid clinicId)
+    {
+        var sql = Text();
+        foreach (var (name, value) in new[]
+        {
+            ("@clinic", $"'{clinicId}'::uuid"), ("@alliance", $"'{ExportFilter.DefaultAlliance}'"), ("@symptoms", $"'{ExportFilter.DefaultSymptoms}'"),
+            ("@instrument", "NULL"), ("@modality", "NULL"), ("@from", "NULL"), ("@to", "NULL"), ("@min", "1"),
+        })
+        {
+            sql = sql.Replace(name, value, StringComparison.Ordinal);
+        }
+
+        return sql;
+    }
+
     public static NpgsqlCommand Command(NpgsqlConnection connection, Guid clinicId, ExportFilter filter)
+    {
+        var command = new NpgsqlCommand(Text(), connection) { CommandTimeout = 0 };
+        command.Parameters.Add(new NpgsqlParameter("clinic", NpgsqlDbType.Uuid) { Value = clinicId });
+        command.Parameters.Add(new NpgsqlParameter("alliance", NpgsqlDbType.Text) { Value = filter.Alliance });
+        command.Parameters.Add(new NpgsqlParameter("symptoms", NpgsqlDbType.Text) { Value = filter.Symptoms });
+        command.Parameters.Add(new NpgsqlParameter("instrument", NpgsqlDbType.Text) { Value = (object?)filter.Instrument ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("modality", NpgsqlDbType.Text) { Value = (object?)filter.Modality ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.Date) { Value = (object?)filter.From ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.Date) { Value = (object?)filter.To ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("min", NpgsqlDbType.Bigint) { Value = (long)(filter.MinSessions ?? 1) });
+        return command;
+    }
+
+    private static string Text()
     {
         var scores = new StringBuilder();
         foreach (var c in ScoreColumns)
@@ -99,15 +132,6 @@ public static class ExportSql
             ORDER BY k.pid, k.number
             """;
 
-        var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        command.Parameters.Add(new NpgsqlParameter("clinic", NpgsqlDbType.Uuid) { Value = clinicId });
-        command.Parameters.Add(new NpgsqlParameter("alliance", NpgsqlDbType.Text) { Value = filter.Alliance });
-        command.Parameters.Add(new NpgsqlParameter("symptoms", NpgsqlDbType.Text) { Value = filter.Symptoms });
-        command.Parameters.Add(new NpgsqlParameter("instrument", NpgsqlDbType.Text) { Value = (object?)filter.Instrument ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("modality", NpgsqlDbType.Text) { Value = (object?)filter.Modality ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.Date) { Value = (object?)filter.From ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.Date) { Value = (object?)filter.To ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("min", NpgsqlDbType.Bigint) { Value = (long)(filter.MinSessions ?? 1) });
-        return command;
+        return sql;
     }
 }

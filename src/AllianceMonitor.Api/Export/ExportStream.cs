@@ -191,7 +191,7 @@ public sealed partial class ExportStream(
             Separator(column);
             if (value is { } v)
             {
-                _text.Append(v.ToString(CultureInfo.InvariantCulture));
+                _text.Append(CultureInfo.InvariantCulture, $"{v}");
             }
             else
             {
@@ -204,7 +204,8 @@ public sealed partial class ExportStream(
             Separator(column);
             if (value is { } v)
             {
-                _text.Append(v.ToString("R", CultureInfo.InvariantCulture));
+                // Shortest round-trip form, formatted into the row buffer without a string per cell.
+                _text.Append(CultureInfo.InvariantCulture, $"{v:R}");
             }
             else
             {

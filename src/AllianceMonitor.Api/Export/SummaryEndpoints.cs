@@ -13,8 +13,15 @@ namespace AllianceMonitor.Api.Export;
 /// Reports fitted on a clinic's data, keyed by clinic, filters and data version (number of sessions and the latest
 /// session change), so a new or corrected session, or an erasure, makes the next request refit.
 /// </summary>
-public sealed class SummaryCache(IMemoryCache cache)
+public sealed class SummaryCache : IDisposable
 {
+    /// <summary>At most this many reports are kept (each a few kB); the least recently used go first.</summary>
+    public const int MaxEntries = 256;
+
+    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = MaxEntries });
+
+    public void Dispose() => cache.Dispose();
+
     public async Task<string> GetOrFitAsync(string key, Func<Task<string>> fit)
     {
         if (cache.TryGetValue(key, out string? json) && json is not null)
