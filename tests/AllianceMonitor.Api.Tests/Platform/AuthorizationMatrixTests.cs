@@ -43,6 +43,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ("GET /export/sessions", [Caller.Researcher]),
         ("GET /export/codebook", [Caller.Researcher]),
         ("GET /analysis/summary", [Caller.Researcher]),
+        ("GET /analysis/effects", [Caller.Researcher]),
     ];
 
     public static TheoryData<string, Caller> Cases()
@@ -176,6 +177,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
             "GET /export/sessions" => client.GetAsync("/api/v1/export/sessions"),
             "GET /export/codebook" => client.GetAsync("/api/v1/export/codebook"),
             "GET /analysis/summary" => client.GetAsync("/api/v1/analysis/summary"),
+            "GET /analysis/effects" => client.GetAsync("/api/v1/analysis/effects"),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
     }

@@ -53,6 +53,7 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
             ("/api/v1/export/sessions", "get"),
             ("/api/v1/export/codebook", "get"),
             ("/api/v1/analysis/summary", "get"),
+            ("/api/v1/analysis/effects", "get"),
         ];
         foreach (var (path, method) in expected)
         {
