@@ -40,18 +40,21 @@ public sealed partial class ExportStream(
                 Write(body, row.Header());
             }
 
+            var clientGone = false;
             while (await reader.ReadAsync(aborted))
             {
                 Write(body, row.Build(reader));
                 rows++;
                 if (rows % FlushEvery == 0 && (await body.FlushAsync(aborted)).IsCompleted)
                 {
+                    // The client stopped reading: the rows counted so far include some it may never have received.
+                    clientGone = true;
                     break;
                 }
             }
 
             await body.FlushAsync(aborted);
-            status = aborted.IsCancellationRequested ? ExportStatus.Aborted : ExportStatus.Completed;
+            status = clientGone || aborted.IsCancellationRequested ? ExportStatus.Aborted : ExportStatus.Completed;
         }
         catch (Exception e) when (aborted.IsCancellationRequested && e is OperationCanceledException or IOException or NpgsqlException)
         {
