@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Research export of 1,000,000 patient-sessions against COPY (the same query) TO STDOUT via psql, in the same run on
 # the same PostgreSQL cluster: throughput ratio (target >= 0.5 of COPY) and the service's peak memory (target < 300 MB).
+# The automatic calibration refit is switched off (Calibration__CheckInterval=12:00:00): it would otherwise load the
+# million seeded ratings itself during the run, and its peak (about 700 MB) would hide the export's.
 # Usage: bench/export/run.sh [patients] [sessions-per-patient]    (defaults 100000 x 10 = 1,000,000 rows)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,6 +17,7 @@ dotnet build -c Release src/AllianceMonitor.Api -v q -nologo >/dev/null
 dll=src/AllianceMonitor.Api/bin/Release/net10.0/AllianceMonitor.Api.dll
 ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production \
   Database__EmbeddedDataPath="$data/postgres" Bootstrap__AdminKey="$admin_key" Logging__LogLevel__Default=Warning \
+  Calibration__CheckInterval=12:00:00 \
   dotnet $dll >"$data/service.log" 2>&1 &
 service=$!
 trap 'kill $service 2>/dev/null; wait $service 2>/dev/null; rm -rf "$data"' EXIT
