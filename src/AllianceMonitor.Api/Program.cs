@@ -7,6 +7,7 @@ using AllianceMonitor.Api.Clinics;
 using AllianceMonitor.Api.Dashboard;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Data.Embedded;
+using AllianceMonitor.Api.Export;
 using AllianceMonitor.Api.Health;
 using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.OpenApi;
@@ -14,6 +15,12 @@ using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Sessions;
 using AllianceMonitor.Api.Webhooks;
 using Microsoft.EntityFrameworkCore;
+
+if (args is ["print-export-sql", var clinic] && Guid.TryParse(clinic, out var clinicId))
+{
+    Console.WriteLine(ExportSql.Literal(clinicId));
+    return 0;
+}
 
 // "--seed-demo" is ours, not configuration: taken out before the command-line provider would read it as a key.
 var seedDemo = args.Contains("--seed-demo");
@@ -43,6 +50,9 @@ builder.Services.AddSingleton<AutomaticRefit>();
 builder.Services.AddHostedService(s => s.GetRequiredService<AutomaticRefit>());
 builder.Services.AddValidatorsFrom(typeof(Program).Assembly);
 builder.Services.AddWebhooks(builder.Configuration);
+builder.Services.AddSingleton(s => Npgsql.NpgsqlDataSource.Create(
+    s.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseSetup.ConnectionName)!));
+builder.Services.AddSingleton<SummaryCache>();
 
 builder.Services.AddProblemJson();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -120,6 +130,8 @@ api.MapAlerts();
 api.MapClinicSettings();
 api.MapCalibrations();
 api.MapWebhooks();
+api.MapExport();
+api.MapSummary();
 app.MapDashboard();
 
 await app.RunAsync();

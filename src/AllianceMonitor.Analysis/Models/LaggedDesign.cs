@@ -11,6 +11,9 @@ public sealed record NestedLaggedDesign(MixedModelSpec Spec, IReadOnlyList<strin
     public const string TherapistPatientGroupName = "therapist_id:patient_id";
 }
 
+/// <summary>A moderated lagged model's frame and the number of complete pairs per modality in it (the first level is the reference).</summary>
+public sealed record ModeratedLaggedDesign(MixedModelSpec Spec, IReadOnlyDictionary<string, int> Pairs);
+
 public static class LaggedDesign
 {
     /// <summary>
@@ -38,10 +41,59 @@ public static class LaggedDesign
         return new NestedLaggedDesign(spec, rows.Select(r => r.Therapist!).ToArray());
     }
 
-    private readonly record struct DesignRow(
-        double Response, double PredictorWithin, double PredictorBetween, double OutcomeWithin, int Session, string Patient, string? Therapist);
+    /// <summary>
+    /// The frame of a lagged model whose within-patient predictor slope differs by modality:
+    /// <c>y ~ x_within:modality_L1 + ... + x_within:modality_Lk + modality_L2 + ... + modality_Lk + x_between + y_within + session
+    /// + (1 + x_within | patient_id)</c>, one slope per level (so each level's within-patient effect and its interval are read
+    /// directly; the fit is the interaction model <c>x_within * modality</c> reparametrised) and a dummy per level but the
+    /// reference. The modality of a pair is that of session t, where the predictor was rated; pairs in any other modality
+    /// (or none) are dropped, and levels without pairs are left out. Decomposition as in <see cref="Build"/>, over all sessions.
+    /// </summary>
+    /// <param name="levels">The modalities, the reference first.</param>
+    /// <exception cref="InsufficientDataException">Fewer complete pairs or patients than the model needs.</exception>
+    public static ModeratedLaggedDesign BuildModerated(
+        IReadOnlyCollection<SessionObservation> observations, LaggedModelDefinition model,
+        Func<SessionObservation, string?> modality, IReadOnlyList<string> levels)
+    {
+        var rows = CollectRows(observations, model, modality).Where(r => r.Modality is not null && levels.Contains(r.Modality)).ToList();
+        var present = levels.Where(l => rows.Any(r => r.Modality == l)).ToList();
+        var fixedCount = (2 * present.Count) + 3;
+        var patientCount = rows.Select(r => r.Patient).Distinct(StringComparer.Ordinal).Count();
+        if (present.Count == 0 || rows.Count <= fixedCount + 1 || patientCount < 3)
+        {
+            throw new InsufficientDataException(
+                $"Model {model.Name} by modality has {rows.Count} complete lag pairs from {patientCount} patients; "
+                + $"it needs more than {fixedCount + 1} pairs from at least 3 patients.");
+        }
 
-    private static List<DesignRow> CollectRows(IReadOnlyCollection<SessionObservation> observations, LaggedModelDefinition model)
+        var ones = Enumerable.Repeat(1.0, rows.Count).ToArray();
+        var fixedTerms = new List<(string Term, IReadOnlyList<double> Column)> { (LaggedModelDefinition.Intercept, ones) };
+        fixedTerms.AddRange(present.Select(l => (ModeratedSlope(model, l), (IReadOnlyList<double>)rows.Select(r => r.Modality == l ? r.PredictorWithin : 0.0).ToArray())));
+        fixedTerms.AddRange(present.Skip(1).Select(l => (ModalityDummy(l), (IReadOnlyList<double>)rows.Select(r => r.Modality == l ? 1.0 : 0.0).ToArray())));
+        fixedTerms.Add((model.PredictorBetween, rows.Select(r => r.PredictorBetween).ToArray()));
+        fixedTerms.Add((model.OutcomeWithin, rows.Select(r => r.OutcomeWithin).ToArray()));
+        fixedTerms.Add(("session", rows.Select(r => (double)r.Session).ToArray()));
+        var spec = MixedModelSpec.Adopt(
+            model.Response,
+            rows.Select(r => r.Response).ToArray(),
+            fixedTerms,
+            [(LaggedModelDefinition.Intercept, ones), (model.PredictorWithin, rows.Select(r => r.PredictorWithin).ToArray())],
+            LaggedModelDefinition.GroupName,
+            rows.Select(r => r.Patient).ToArray(),
+            copy: false);
+        return new ModeratedLaggedDesign(spec, present.ToDictionary(l => l, l => rows.Count(r => r.Modality == l)));
+    }
+
+    public static string ModeratedSlope(LaggedModelDefinition model, string level) => $"{model.PredictorWithin}:modality_{level}";
+
+    public static string ModalityDummy(string level) => $"modality_{level}";
+
+    private readonly record struct DesignRow(
+        double Response, double PredictorWithin, double PredictorBetween, double OutcomeWithin, int Session, string Patient, string? Therapist,
+        string? Modality = null);
+
+    private static List<DesignRow> CollectRows(
+        IReadOnlyCollection<SessionObservation> observations, LaggedModelDefinition model, Func<SessionObservation, string?>? modality = null)
     {
         var predictor = PersonMeanDecomposition.Of(observations, r => LaggedModelDefinition.Select(r, model.Predictor));
         var outcome = PersonMeanDecomposition.Of(observations, r => LaggedModelDefinition.Select(r, model.Outcome));
@@ -54,7 +106,7 @@ public static class LaggedDesign
             var ow = outcome.Within(patient, LaggedModelDefinition.Select(pair.Current, model.Outcome));
             if (y is double yv && pw is double pwv && ow is double owv && predictor.Between(patient) is double pbv)
             {
-                rows.Add(new DesignRow(yv, pwv, pbv, owv, pair.Current.Session, patient, pair.Current.TherapistId));
+                rows.Add(new DesignRow(yv, pwv, pbv, owv, pair.Current.Session, patient, pair.Current.TherapistId, modality?.Invoke(pair.Current)));
             }
         }
 

@@ -17,6 +17,8 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<OutboxEvent> OutboxEvents => Set<OutboxEvent>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<ExportRecord> ExportLog => Set<ExportRecord>();
+    public DbSet<ResearchKey> ResearchKeys => Set<ResearchKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

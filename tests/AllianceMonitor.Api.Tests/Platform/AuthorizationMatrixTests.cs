@@ -38,6 +38,12 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ("DELETE /webhooks/{w}", [Caller.ClinicAdmin]),
         ("GET /webhooks/{w}/deliveries", [Caller.ClinicAdmin]),
         ("POST /webhooks/{w}/ping", [Caller.ClinicAdmin]),
+
+        // Research data leaves the service only through the researcher role, never to clinicians or admins.
+        ("GET /export/sessions", [Caller.Researcher]),
+        ("GET /export/codebook", [Caller.Researcher]),
+        ("GET /analysis/summary", [Caller.Researcher]),
+        ("GET /analysis/effects", [Caller.Researcher]),
     ];
 
     public static TheoryData<string, Caller> Cases()
@@ -75,7 +81,10 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         };
         if (expected is null)
         {
-            Assert.True(response.IsSuccessStatusCode, $"{endpoint} as {caller}: {(int)response.StatusCode}");
+            // The matrix clinic has too little data to fit the models: the summary's allowed answer is then 422.
+            var fine = response.IsSuccessStatusCode
+                || (endpoint == "GET /analysis/summary" && response.StatusCode == HttpStatusCode.UnprocessableEntity);
+            Assert.True(fine, $"{endpoint} as {caller}: {(int)response.StatusCode}");
         }
         else
         {
@@ -165,6 +174,10 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
             "DELETE /webhooks/{w}" => client.DeleteAsync($"/api/v1/webhooks/{webhook}"),
             "GET /webhooks/{w}/deliveries" => client.GetAsync($"/api/v1/webhooks/{webhook}/deliveries"),
             "POST /webhooks/{w}/ping" => client.PostAsync($"/api/v1/webhooks/{webhook}/ping", null),
+            "GET /export/sessions" => client.GetAsync("/api/v1/export/sessions"),
+            "GET /export/codebook" => client.GetAsync("/api/v1/export/codebook"),
+            "GET /analysis/summary" => client.GetAsync("/api/v1/analysis/summary"),
+            "GET /analysis/effects" => client.GetAsync("/api/v1/analysis/effects"),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
     }

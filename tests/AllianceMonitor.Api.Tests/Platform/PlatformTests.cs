@@ -50,6 +50,10 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
             ("/api/v1/webhooks/{webhookId}", "delete"),
             ("/api/v1/webhooks/{webhookId}/deliveries", "get"),
             ("/api/v1/webhooks/{webhookId}/ping", "post"),
+            ("/api/v1/export/sessions", "get"),
+            ("/api/v1/export/codebook", "get"),
+            ("/api/v1/analysis/summary", "get"),
+            ("/api/v1/analysis/effects", "get"),
         ];
         foreach (var (path, method) in expected)
         {

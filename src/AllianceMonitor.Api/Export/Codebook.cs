@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using AllianceMonitor.Analysis.Instruments;
+
+namespace AllianceMonitor.Api.Export;
+
+/// <summary>Every column of the export, in export order; the writer and the codebook endpoint both use this list.</summary>
+public static class Codebook
+{
+    private const string Empty = "; empty when missing";
+
+    public static IReadOnlyList<CodebookColumn> Columns { get; } = Build();
+
+    private static List<CodebookColumn> Build()
+    {
+        var columns = new List<CodebookColumn>
+        {
+            new("patient_id", "string", "32 hex characters",
+                "HMAC-SHA256 of the service's internal patient id, first 128 bits in hex. linkable=false (default): keyed with a fresh random key per export, so two exports cannot be joined; linkable=true: keyed with the clinic's stored research key, so repeated exports join. Never the platform's identifier."),
+            new("therapist_id", "string", "32 hex characters" + Empty,
+                "The same HMAC of the internal therapist id of the session (else the patient's therapist); same key as patient_id."),
+            new("session", "integer", "1-10000", "Session number as sent by the platform. Gaps are kept: a missing session has no row."),
+            new("days_since_first", "integer", "days, 0 or more" + Empty,
+                "Session date minus the date of the patient's first dated session (over all the patient's sessions, before filters). Calendar dates are never output."),
+            new("modality", "string", "video, phone, in_person, chat, other" + Empty, "How the session was held, as sent by the platform."),
+        };
+
+        foreach (var c in ExportSql.ScoreColumns)
+        {
+            var i = c.Instrument;
+            var range = c.Subscale is null
+                ? $"{Number(i.TotalMin)}-{Number(i.TotalMax)} ({(i.Aggregation == Aggregation.Mean ? "item mean" : "total")}; {(i.Direction == ScoreDirection.HigherIsBetter ? "higher is better" : "higher is worse")})"
+                : $"{Number(i.ItemMin)}-{Number(i.ItemMax)} (subscale item mean)";
+            var what = c.Subscale is null ? $"{i.Name}: score" : $"{i.Name}: {c.Subscale} subscale";
+            columns.Add(new(c.Name, "number", range + Empty,
+                $"{what} of the client's rating in force (latest revision) in this session; when rated both before and after the session, the instrument's usual timing ({i.DefaultTiming}). {i.Reference}."));
+        }
+
+        foreach (var (name, measure) in new[] { ("alliance", "alliance query parameter, default wai-sr"), ("symptoms", "symptoms query parameter, default phq-9") })
+        {
+            columns.AddRange(
+            [
+                new(name, "number", "the chosen instrument's score range" + Empty,
+                    $"The score of the chosen measure ({measure}); a copy of that instrument's column."),
+                new($"{name}_person_mean", "number", "score units" + Empty,
+                    $"Mean of {name} over this patient's exported rows where it is present (blank cells skipped), as PersonMeanDecomposition in the analysis engine."),
+                new($"{name}_within", "number", "score units" + Empty, $"{name} minus {name}_person_mean."),
+                new($"{name}_between", "number", "score units" + Empty,
+                    $"{name}_person_mean minus the mean of the person means over the export's patients with at least one {name} (each patient counts once)."),
+                new($"{name}_lag1", "number", "score units" + Empty,
+                    $"{name} at session number − 1 of the same patient; empty when that session is not in the export (never bridged across a gap) or has no {name}."),
+                new($"{name}_within_lag1", "number", "score units" + Empty,
+                    $"{name}_within at session number − 1, under the same rule as {name}_lag1."),
+            ]);
+        }
+
+        columns.Add(new("alert_kinds", "string", "rupture, low_alliance, or both separated by ';'" + Empty,
+            "Alerts raised at this session on the client's rating of the chosen alliance measure, not withdrawn (their workflow status is not exported)."));
+        columns.Add(new("alert_rule_version", "integer", "1 or more" + Empty, "The highest detector rule version among those alerts."));
+        return columns;
+    }
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Markdown()
+    {
+        var text = new StringBuilder();
+        text.Append("# AllianceMonitor export codebook\n\n");
+        text.Append("One row per patient-session that passes the filters, ordered by patient and session. CSV: comma-separated, header row, ")
+            .Append("numbers with '.' as decimal point in shortest round-trip form, an empty cell is a missing value. JSONL: one JSON object per line with the same names, null for missing.\n\n");
+        text.Append("| column | type | unit or range | derivation |\n|---|---|---|---|\n");
+        foreach (var c in Columns)
+        {
+            text.Append($"| `{c.Name}` | {c.Type} | {Escape(c.Range)} | {Escape(c.Derivation)} |\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+}

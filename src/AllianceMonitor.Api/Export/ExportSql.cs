@@ -1,0 +1,137 @@
+using System.Text;
+using AllianceMonitor.Analysis.Instruments;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AllianceMonitor.Api.Export;
+
+/// <summary>
+/// The one query behind the export and the summary: one row per patient-session of the clinic that passes the
+/// filters, in patient and session order, with the person-mean decomposition of the chosen alliance and symptom
+/// measures computed by the database exactly as <c>PersonMeanDecomposition</c> defines it, over the rows returned.
+/// PostgreSQL sorts and aggregates (spilling to disk when it must); the service reads one row at a time.
+/// </summary>
+public static class ExportSql
+{
+    /// <summary>An instrument score column: the export name, the instrument, and the subscale (null for the total).</summary>
+    public sealed record ScoreColumn(string Name, InstrumentDefinition Instrument, string? Subscale);
+
+    public static IReadOnlyList<ScoreColumn> ScoreColumns { get; } = InstrumentCatalog.All
+        .SelectMany(i => new[] { new ScoreColumn(ColumnName(i.Code), i, null) }
+            .Concat(i.Subscales.Select(s => new ScoreColumn($"{ColumnName(i.Code)}_{s.Name}", i, s.Name))))
+        .ToArray();
+
+    /// <summary>Ordinals of the fixed columns that follow the score columns.</summary>
+    public const int PatientOrdinal = 0, TherapistOrdinal = 1, SessionOrdinal = 2, DayOrdinal = 3, ModalityOrdinal = 4, ScoresOrdinal = 5;
+
+    public static int AllianceOrdinal => ScoresOrdinal + ScoreColumns.Count;
+
+    private static string ColumnName(string code) => code.Replace('-', '_');
+
+    /// <summary>
+    /// The query text with the default filters written in as literals, for <c>COPY (...) TO STDOUT</c> in the export
+    /// benchmark and for anyone who wants to read the definitions as SQL (<c>AllianceMonitor.Api print-export-sql CLINIC</c>).
+    /// </summary>
+    public static string Literal(Guid clinicId)
+    {
+        var sql = Text();
+        foreach (var (name, value) in new[]
+        {
+            ("@clinic", $"'{clinicId}'::uuid"), ("@alliance", $"'{ExportFilter.DefaultAlliance}'"), ("@symptoms", $"'{ExportFilter.DefaultSymptoms}'"),
+            ("@instrument", "NULL"), ("@modality", "NULL"), ("@from", "NULL"), ("@to", "NULL"), ("@min", "1"),
+        })
+        {
+            sql = sql.Replace(name, value, StringComparison.Ordinal);
+        }
+
+        return sql;
+    }
+
+    public static NpgsqlCommand Command(NpgsqlConnection connection, Guid clinicId, ExportFilter filter)
+    {
+        var command = new NpgsqlCommand(Text(), connection) { CommandTimeout = 0 };
+        command.Parameters.Add(new NpgsqlParameter("clinic", NpgsqlDbType.Uuid) { Value = clinicId });
+        command.Parameters.Add(new NpgsqlParameter("alliance", NpgsqlDbType.Text) { Value = filter.Alliance });
+        command.Parameters.Add(new NpgsqlParameter("symptoms", NpgsqlDbType.Text) { Value = filter.Symptoms });
+        command.Parameters.Add(new NpgsqlParameter("instrument", NpgsqlDbType.Text) { Value = (object?)filter.Instrument ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("modality", NpgsqlDbType.Text) { Value = (object?)filter.Modality ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.Date) { Value = (object?)filter.From ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.Date) { Value = (object?)filter.To ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("min", NpgsqlDbType.Bigint) { Value = (long)(filter.MinSessions ?? 1) });
+        return command;
+    }
+
+    private static string Text()
+    {
+        var scores = new StringBuilder();
+        foreach (var c in ScoreColumns)
+        {
+            var value = c.Subscale is null ? "total" : $"(subscales->>'{c.Subscale}')::double precision";
+            scores.Append($",\n        max({value}) FILTER (WHERE instrument = '{c.Instrument.Code}') AS {c.Name}");
+        }
+
+        var defaultTiming = string.Join(" ", InstrumentCatalog.All.Select(i => $"WHEN '{i.Code}' THEN '{i.DefaultTiming}'"));
+        var scoreList = string.Join(", ", ScoreColumns.Select(c => "k." + c.Name));
+        var sql = $"""
+            WITH scored AS (
+                SELECT DISTINCT ON (m.session_id, m.instrument) m.session_id, m.instrument, m.total, m.subscales
+                FROM measurements m
+                JOIN sessions s ON s.id = m.session_id
+                JOIN patients p ON p.id = s.patient_id
+                WHERE p.clinic_id = @clinic AND m.superseded_at IS NULL AND m.rater = 'client'
+                ORDER BY m.session_id, m.instrument, (m.timing = CASE m.instrument {defaultTiming} END) DESC
+            ),
+            pivot AS (
+                SELECT session_id{scores},
+                    max(total) FILTER (WHERE instrument = @alliance) AS alliance,
+                    max(total) FILTER (WHERE instrument = @symptoms) AS symptoms,
+                    bool_or(instrument = @instrument) AS has_instrument
+                FROM scored GROUP BY session_id
+            ),
+            base AS (
+                SELECT s.patient_id AS pid, coalesce(s.therapist_id, p.therapist_id) AS therapist, s.number, s.modality, s.occurred_on,
+                    s.occurred_on - min(s.occurred_on) OVER (PARTITION BY s.patient_id) AS day, pv.*
+                FROM sessions s
+                JOIN patients p ON p.id = s.patient_id
+                LEFT JOIN pivot pv ON pv.session_id = s.id
+                WHERE p.clinic_id = @clinic
+            ),
+            filtered AS (
+                SELECT *, count(*) OVER (PARTITION BY pid) AS n
+                FROM base
+                WHERE (@modality::text IS NULL OR modality = @modality)
+                  AND (@from::date IS NULL OR occurred_on >= @from)
+                  AND (@to::date IS NULL OR occurred_on <= @to)
+                  AND (@instrument::text IS NULL OR has_instrument)
+            ),
+            kept AS (
+                SELECT *, avg(alliance) OVER (PARTITION BY pid) AS a_pm, avg(symptoms) OVER (PARTITION BY pid) AS s_pm
+                FROM filtered WHERE n >= @min
+            ),
+            grand AS (
+                SELECT avg(a_pm) AS a_gm, avg(s_pm) AS s_gm FROM (SELECT DISTINCT ON (pid) a_pm, s_pm FROM kept ORDER BY pid) x
+            ),
+            flagged AS (
+                SELECT a.patient_id, a.session, string_agg(DISTINCT a.kind, ';') AS kinds, max(a.rule_version) AS rule_version
+                FROM alerts a
+                WHERE a.clinic_id = @clinic AND a.instrument = @alliance AND a.rater = 'client' AND a.status <> 'withdrawn'
+                GROUP BY a.patient_id, a.session
+            )
+            SELECT k.pid, k.therapist, k.number, k.day, k.modality, {scoreList},
+                k.alliance, k.a_pm, k.alliance - k.a_pm, k.a_pm - g.a_gm,
+                CASE WHEN lag(k.number) OVER w = k.number - 1 THEN lag(k.alliance) OVER w END,
+                CASE WHEN lag(k.number) OVER w = k.number - 1 THEN lag(k.alliance) OVER w - k.a_pm END,
+                k.symptoms, k.s_pm, k.symptoms - k.s_pm, k.s_pm - g.s_gm,
+                CASE WHEN lag(k.number) OVER w = k.number - 1 THEN lag(k.symptoms) OVER w END,
+                CASE WHEN lag(k.number) OVER w = k.number - 1 THEN lag(k.symptoms) OVER w - k.s_pm END,
+                f.kinds, f.rule_version
+            FROM kept k
+            CROSS JOIN grand g
+            LEFT JOIN flagged f ON f.patient_id = k.pid AND f.session = k.number
+            WINDOW w AS (PARTITION BY k.pid ORDER BY k.number)
+            ORDER BY k.pid, k.number
+            """;
+
+        return sql;
+    }
+}

@@ -1,0 +1,176 @@
+using AllianceMonitor.Analysis.Data;
+using AllianceMonitor.Analysis.Mixed;
+using AllianceMonitor.Analysis.Models;
+using AllianceMonitor.Api.Auth;
+using AllianceMonitor.Api.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Caching.Memory;
+using Npgsql;
+
+namespace AllianceMonitor.Api.Export;
+
+/// <summary>
+/// Reports fitted on a clinic's data, keyed by clinic, filters and data version (number of sessions and the latest
+/// session change), so a new or corrected session, or an erasure, makes the next request refit.
+/// </summary>
+public sealed class SummaryCache : IDisposable
+{
+    /// <summary>At most this many reports are kept (each a few kB); past that, new ones are not cached until a compaction frees room.</summary>
+    public const int MaxEntries = 256;
+
+    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = MaxEntries });
+
+    public void Dispose() => cache.Dispose();
+
+    public async Task<T> GetOrFitAsync<T>(string key, Func<Task<T>> fit)
+        where T : class
+    {
+        if (cache.TryGetValue(key, out T? value) && value is not null)
+        {
+            return value;
+        }
+
+        value = await fit();
+        cache.Set(key, value, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromHours(6), Size = 1 });
+        return value;
+    }
+}
+
+public static class SummaryEndpoints
+{
+    public static RouteGroupBuilder MapSummary(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/analysis").WithTags("Analysis");
+
+        group.MapGet("/summary", GetSummary)
+            .WithName(nameof(GetSummary))
+            .WithSummary("The two lagged models and the null model on the clinic's data, as `alliance-monitor analyze` prints them")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .RequireAuthorization(p => p.RequireRole(Roles.Researcher))
+            .Audited("analysis.summary")
+            .Validated<SummaryQuery>();
+
+        group.MapGet("/effects", GetEffects)
+            .WithName(nameof(GetEffects))
+            .WithSummary("The within-patient effect of alliance on next-session symptoms per modality, and the share of alliance variance between therapists")
+            .RequireAuthorization(p => p.RequireRole(Roles.Researcher))
+            .Audited("analysis.effects")
+            .Validated<SummaryQuery>();
+
+        return group;
+    }
+
+    /// <summary>
+    /// Each part is fitted on its own and is null, with the reason, when the data do not allow it (e.g. one modality's
+    /// slope needs pairs in that modality; the therapist level needs at least 3 therapists).
+    /// </summary>
+    public static async Task<Ok<EffectsResponse>> GetEffects(
+        [AsParameters] SummaryQuery query, HttpContext http, NpgsqlDataSource dataSource, SummaryCache cache)
+    {
+        var clinicId = Caller.ClinicOf(http.User);
+        var filter = query.Filter;
+        var version = await DataVersionAsync(dataSource, clinicId, http.RequestAborted);
+        var response = await cache.GetOrFitAsync($"effects|{clinicId}|{filter.Describe()}|{version}", async () =>
+        {
+            var rows = await LoadRowsAsync(dataSource, clinicId, filter, http.RequestAborted);
+            var observations = rows.Select(r => r.Observation).ToList();
+            var modality = rows.ToDictionary(r => r.Observation, r => r.Modality);
+            ModalityModerationResponse? moderation = null;
+            TherapistShareResponse? therapists = null;
+            var reasons = new List<string>();
+            try
+            {
+                var fit = ModalityModeration.Fit(observations, o => modality[o], ModelCatalog.AllianceToSymptoms);
+                moderation = new ModalityModerationResponse(
+                    ModelCatalog.AllianceToSymptoms.Name, fit.Reference, fit.Fit.ObservationCount, fit.Fit.GroupCount,
+                    fit.Effects.Select(e => new ModalityEffectResponse(e.Modality, e.IsReference, e.Pairs, e.Estimate, e.StdError, e.CiLow, e.CiHigh)).ToList());
+            }
+            catch (Exception e) when (e is InsufficientDataException or InvalidOperationException)
+            {
+                reasons.Add($"modality: {e.Message}");
+            }
+
+            try
+            {
+                var share = TherapistShare.Fit(observations);
+                therapists = new TherapistShareResponse(
+                    TherapistShare.Formula, share.Therapists, share.Patients, share.Ratings, share.TherapistVariance, share.PatientVariance,
+                    share.WithinVariance, share.TherapistShare, share.Singular);
+            }
+            catch (Exception e) when (e is InsufficientDataException or InvalidOperationException)
+            {
+                reasons.Add($"therapists: {e.Message}");
+            }
+
+            return new EffectsResponse(moderation, therapists, reasons);
+        });
+        return TypedResults.Ok(response);
+    }
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetSummary(
+        [AsParameters] SummaryQuery query, HttpContext http, NpgsqlDataSource dataSource, SummaryCache cache)
+    {
+        var clinicId = Caller.ClinicOf(http.User);
+        var filter = query.Filter;
+        var version = await DataVersionAsync(dataSource, clinicId, http.RequestAborted);
+        try
+        {
+            var json = await cache.GetOrFitAsync($"{clinicId}|{filter.Describe()}|{version}", async () =>
+            {
+                var observations = await LoadAsync(dataSource, clinicId, filter, http.RequestAborted);
+                return AnalysisReportBuilder.ToJson(AnalysisReportBuilder.Build(observations, FitMethod.Reml, ModelCatalog.All));
+            });
+            return TypedResults.Text(json, "application/json");
+        }
+        catch (InsufficientDataException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Too little data to fit the models");
+        }
+        catch (InvalidOperationException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The data cannot be fitted");
+        }
+    }
+
+    /// <summary>The export's rows as the engine's observations, with internal ids (never leaving the service).</summary>
+    public static async Task<List<SessionObservation>> LoadAsync(
+        NpgsqlDataSource dataSource, Guid clinicId, ExportFilter filter, CancellationToken cancellationToken) =>
+        (await LoadRowsAsync(dataSource, clinicId, filter, cancellationToken)).Select(r => r.Observation).ToList();
+
+    private static async Task<List<(SessionObservation Observation, string? Modality)>> LoadRowsAsync(
+        NpgsqlDataSource dataSource, Guid clinicId, ExportFilter filter, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = ExportSql.Command(connection, clinicId, filter);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var observations = new List<(SessionObservation, string?)>();
+        var ids = new Dictionary<Guid, string>();
+        string Id(Guid id) => ids.TryGetValue(id, out var text) ? text : ids[id] = id.ToString("N");
+        var alliance = ExportSql.AllianceOrdinal;
+        var symptoms = ExportSql.AllianceOrdinal + 6;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            observations.Add((
+                new SessionObservation(
+                    Id(reader.GetGuid(ExportSql.PatientOrdinal)),
+                    reader.IsDBNull(ExportSql.TherapistOrdinal) ? null : Id(reader.GetGuid(ExportSql.TherapistOrdinal)),
+                    reader.GetInt32(ExportSql.SessionOrdinal),
+                    reader.IsDBNull(alliance) ? null : reader.GetDouble(alliance),
+                    reader.IsDBNull(symptoms) ? null : reader.GetDouble(symptoms)),
+                reader.IsDBNull(ExportSql.ModalityOrdinal) ? null : reader.GetString(ExportSql.ModalityOrdinal)));
+        }
+
+        return observations;
+    }
+
+    private static async Task<string> DataVersionAsync(NpgsqlDataSource dataSource, Guid clinicId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*), max(s.updated_at) FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE p.clinic_id = @clinic", connection);
+        command.Parameters.AddWithValue("clinic", clinicId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return $"{reader.GetInt64(0)}|{(reader.IsDBNull(1) ? "-" : reader.GetFieldValue<DateTimeOffset>(1).UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
+    }
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AllianceMonitor.Analysis.Mixed;
+using AllianceMonitor.Analysis.Models;
+using AllianceMonitor.Api.Tests.Infrastructure;
+using AllianceMonitor.Cli;
+
+namespace AllianceMonitor.Api.Tests.Export;
+
+public sealed class SummaryTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("?modality=video&minSessions=6")]
+    public async Task The_summary_equals_analyze_on_the_exported_csv(string query)
+    {
+        var tenant = await Tenant.CreateAsync(factory);
+        await ExportKit.SeedAsync(factory, tenant, ExportKit.FittableClinic(24, seed: 7));
+        var client = factory.Client(tenant.Researcher);
+
+        var summary = await client.GetStringAsync("/api/v1/analysis/summary" + query);
+        var csv = await client.GetStringAsync("/api/v1/export/sessions" + query);
+
+        // The CLI's own code path: its CSV reader, then the report builder it calls.
+        var observations = CsvObservationReader.Read(new StringReader(csv), "export.csv");
+        var analyze = AnalysisReportBuilder.ToJson(AnalysisReportBuilder.Build(observations, FitMethod.Reml, ModelCatalog.All));
+        using var expected = JsonDocument.Parse(analyze);
+        using var actual = JsonDocument.Parse(summary);
+        AssertSame(expected.RootElement, actual.RootElement, "$");
+    }
+
+    [Fact]
+    public async Task The_summary_is_cached_until_the_data_change()
+    {
+        var tenant = await Tenant.CreateAsync(factory);
+        await ExportKit.SeedAsync(factory, tenant, ExportKit.FittableClinic(12, seed: 3));
+        var client = factory.Client(tenant.Researcher);
+
+        var first = await client.GetStringAsync("/api/v1/analysis/summary");
+        var again = await client.GetStringAsync("/api/v1/analysis/summary");
+        await ExportKit.SeedAsync(factory, tenant, [new SeedSession("f-0", 20, 50, 5), new SeedSession("f-0", 21, 52, 4)]);
+        var after = await client.GetStringAsync("/api/v1/analysis/summary");
+
+        Assert.Equal(first, again); // fit_seconds included: the same fit, not a refit
+        using var a = JsonDocument.Parse(first);
+        using var b = JsonDocument.Parse(after);
+        Assert.Equal(
+            a.RootElement.GetProperty("models")[0].GetProperty("n_observations").GetInt32() + 1,
+            b.RootElement.GetProperty("models")[0].GetProperty("n_observations").GetInt32());
+    }
+
+    [Fact]
+    public async Task Too_little_data_is_a_422_problem_and_a_bad_filter_a_400()
+    {
+        var tenant = await Tenant.CreateAsync(factory);
+        await ExportKit.SeedAsync(factory, tenant, [new SeedSession("x", 1, 40, 10)]);
+        var client = factory.Client(tenant.Researcher);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.GetAsync("/api/v1/analysis/summary")).StatusCode);
+        var bad = await client.GetAsync("/api/v1/analysis/summary?minSessions=-1");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("minSessions", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task The_summary_sees_only_the_callers_clinic()
+    {
+        var (a, b) = (await Tenant.CreateAsync(factory), await Tenant.CreateAsync(factory));
+        await ExportKit.SeedAsync(factory, a, ExportKit.FittableClinic(12, seed: 5));
+        await ExportKit.SeedAsync(factory, b, [new SeedSession("f-0", 1, 40, 10)]);
+
+        Assert.Equal(HttpStatusCode.OK, (await factory.Client(a.Researcher).GetAsync("/api/v1/analysis/summary")).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await factory.Client(b.Researcher).GetAsync("/api/v1/analysis/summary")).StatusCode);
+    }
+
+    /// <summary>Same structure; numbers equal to 1e-6 relative (patient order differs: pseudonyms vs internal ids); fit_seconds ignored.</summary>
+    private static void AssertSame(JsonElement expected, JsonElement actual, string path)
+    {
+        Assert.Equal(expected.ValueKind, actual.ValueKind);
+        switch (expected.ValueKind)
+        {
+            case JsonValueKind.Object:
+                Assert.Equal(expected.EnumerateObject().Select(p => p.Name), actual.EnumerateObject().Select(p => p.Name));
+                foreach (var property in expected.EnumerateObject())
+                {
+                    if (property.Name is not "fit_seconds" and not "iterations")
+                    {
+                        AssertSame(property.Value, actual.GetProperty(property.Name), $"{path}.{property.Name}");
+                    }
+                }
+
+                break;
+            case JsonValueKind.Array:
+                Assert.Equal(expected.GetArrayLength(), actual.GetArrayLength());
+                for (var i = 0; i < expected.GetArrayLength(); i++)
+                {
+                    AssertSame(expected[i], actual[i], $"{path}[{i}]");
+                }
+
+                break;
+            case JsonValueKind.Number:
+                var (e, a) = (expected.GetDouble(), actual.GetDouble());
+                Assert.True(Math.Abs(e - a) <= 1e-6 * Math.Max(1, Math.Abs(e)), $"{path}: {e} vs {a}");
+                break;
+            default:
+                Assert.Equal(expected.GetRawText(), actual.GetRawText());
+                break;
+        }
+    }
+}
