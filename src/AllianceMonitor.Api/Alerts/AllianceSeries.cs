@@ -34,8 +34,12 @@ public static class AllianceSeries
             .ToDictionary(
                 g => g.Key,
                 g => g.GroupBy(r => r.Session)
-                    .Select(s => s.OrderBy(r => r.Timing == InstrumentCatalog.Find(r.Instrument)!.DefaultTiming ? 0 : 1).First())
+                    .Select(s => s.MinBy(r => TimingRank(r.Instrument, r.Timing))!)
                     .OrderBy(r => r.Session)
                     .Select(r => new RatedSession(r.Session, r.Total))
                     .ToList());
+
+    /// <summary>0 for the instrument's usual timing, 1 otherwise: where a session has both, the usual one counts.</summary>
+    public static int TimingRank(string instrument, string timing) =>
+        timing == InstrumentCatalog.Find(instrument)!.DefaultTiming ? 0 : 1;
 }

@@ -47,7 +47,7 @@ public static class TrajectoryEndpoint
             .GroupBy(x => (x.m.Instrument, x.m.Rater))
             .OrderBy(g => g.Key.Instrument).ThenBy(g => g.Key.Rater)
             .Select(g => new ScoreTrajectory(g.Key.Instrument, g.Key.Rater, g
-                .GroupBy(x => x.s.Number).Select(x => x.OrderBy(y => y.m.Timing == InstrumentCatalog.Find(y.m.Instrument)!.DefaultTiming ? 0 : 1).First())
+                .GroupBy(x => x.s.Number).Select(x => x.MinBy(y => AllianceSeries.TimingRank(y.m.Instrument, y.m.Timing)))
                 .OrderBy(x => x.s.Number)
                 .Select(x => new ScorePoint(x.s.Number, x.s.OccurredOn, x.m.Total, x.m.Band)).ToList()))
             .ToList();

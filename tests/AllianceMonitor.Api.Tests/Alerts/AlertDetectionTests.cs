@@ -169,13 +169,8 @@ public sealed class AlertDetectionTests(ApiFactory factory) : IClassFixture<ApiF
         Assert.Equal(0, await db.Alerts.CountAsync(a => a.ClinicId == tenant.ClinicId));
     }
 
-    private async Task PutSeriesAsync(Tenant tenant, string patient, params int[] totals)
-    {
-        for (var i = 0; i < totals.Length; i++)
-        {
-            await PutAsync(tenant, patient, i + 1, totals[i]);
-        }
-    }
+    private Task PutSeriesAsync(Tenant tenant, string patient, params int[] totals) =>
+        Ratings.PutSeriesAsync(factory.Client(tenant.Ingest), patient, totals);
 
     private async Task PutAsync(Tenant tenant, string patient, int session, int total)
     {

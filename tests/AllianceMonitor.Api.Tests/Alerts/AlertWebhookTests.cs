@@ -56,10 +56,7 @@ public sealed class AlertWebhookTests(ApiFactory factory) : IClassFixture<ApiFac
         var admin = factory.Client(tenant.ClinicAdmin);
         await CreateAsync(admin, receiver.Url("/created"), WebhookEvents.AlertCreated);
         await CreateAsync(admin, receiver.Url("/updated"), WebhookEvents.AlertUpdated);
-        foreach (var (session, total) in new[] { (1, 54), (2, 54), (3, 30) })
-        {
-            await PutAsync(tenant, session, total);
-        }
+        await Ratings.PutSeriesAsync(factory.Client(tenant.Ingest), "p-1", 54, 54, 30);
 
         var alert = Assert.Single((await factory.Client(tenant.Clinician).GetFromJsonAsync<PagedList<AlertResponse>>("/api/v1/alerts"))!.Items);
         (await factory.Client(tenant.Clinician).PostAsJsonAsync($"/api/v1/alerts/{alert.Id}/acknowledge", new { note = "reviewed" })).EnsureSuccessStatusCode();

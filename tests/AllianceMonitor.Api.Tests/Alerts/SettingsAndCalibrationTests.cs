@@ -59,10 +59,7 @@ public sealed class SettingsAndCalibrationTests(ApiFactory factory) : IClassFixt
 
         foreach (var tenant in new[] { strict, lenient })
         {
-            foreach (var (session, total) in new[] { (1, 54), (2, 54), (3, 54), (4, 42) })
-            {
-                (await factory.Client(tenant.Ingest).PutAsJsonAsync($"/api/v1/patients/p-1/sessions/{session}", Ratings.Session(total))).EnsureSuccessStatusCode();
-            }
+            await Ratings.PutSeriesAsync(factory.Client(tenant.Ingest), "p-1", 54, 54, 54, 42);
         }
 
         Assert.Empty(await AlertsAsync(strict));
@@ -103,11 +100,7 @@ public sealed class SettingsAndCalibrationTests(ApiFactory factory) : IClassFixt
         Assert.Equal(1, Assert.Single((await factory.Client(tenant.Clinician).GetFromJsonAsync<List<CalibrationResponse>>("/api/v1/analysis/calibrations"))!).Version);
 
         // The next session is judged against version 1, with the expected symptom change in its evidence.
-        var client = factory.Client(tenant.Ingest);
-        foreach (var (session, total) in new[] { (1, 56), (2, 56), (3, 56), (4, 28) })
-        {
-            (await client.PutAsJsonAsync($"/api/v1/patients/new-patient/sessions/{session}", Ratings.Session(total))).EnsureSuccessStatusCode();
-        }
+        await Ratings.PutSeriesAsync(factory.Client(tenant.Ingest), "new-patient", 56, 56, 56, 28);
 
         var alert = Assert.Single(await AlertsAsync(tenant), a => a.PatientId == "new-patient" && a.Kind == "rupture");
         Assert.Equal((1, false), (alert.Evidence.CalibrationVersion, alert.Evidence.DefaultCalibration));

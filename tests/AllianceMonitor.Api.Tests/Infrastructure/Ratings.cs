@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+
 namespace AllianceMonitor.Api.Tests.Infrastructure;
 
 /// <summary>Item vectors that score to a chosen total, so a test can say "alliance 4.5" and send a real form.</summary>
@@ -19,6 +21,16 @@ public static class Ratings
         }
 
         return new { occurredOn = "2026-11-02", modality = "video", therapistId, measurements };
+    }
+
+    /// <summary>PUTs sessions 1, 2, ... of one patient with these WAI-SR totals, each of which must succeed.</summary>
+    public static async Task PutSeriesAsync(HttpClient ingest, string patient, params int[] totals)
+    {
+        for (var i = 0; i < totals.Length; i++)
+        {
+            var response = await ingest.PutAsJsonAsync($"/api/v1/patients/{patient}/sessions/{i + 1}", Session(totals[i]));
+            Assert.True(response.IsSuccessStatusCode, $"session {i + 1}: {(int)response.StatusCode}");
+        }
     }
 
     private static int[] Spread(int total, int count, int min, int max)

@@ -127,10 +127,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
     /// <summary>A patient whose third session dips far below the first two, so the clinic has one rupture alert.</summary>
     private async Task<Guid> AlertIdAsync(Tenant tenant)
     {
-        foreach (var (session, total) in new[] { (1, 54), (2, 54), (3, 30) })
-        {
-            (await factory.Client(tenant.Ingest).PutAsJsonAsync($"/api/v1/patients/dip/sessions/{session}", Ratings.Session(total))).EnsureSuccessStatusCode();
-        }
+        await Ratings.PutSeriesAsync(factory.Client(tenant.Ingest), "dip", 54, 54, 30);
 
         var alerts = await factory.Client(tenant.Clinician).GetFromJsonAsync<Api.Patients.PagedList<Api.Alerts.AlertResponse>>("/api/v1/alerts");
         return alerts!.Items.Single().Id;

@@ -88,10 +88,7 @@ public sealed class TenantIsolationTests(ApiFactory factory) : IClassFixture<Api
     public async Task Another_clinics_alert_is_invisible_and_untouchable()
     {
         var (a, b) = (await Tenant.CreateAsync(factory), await Tenant.CreateAsync(factory));
-        foreach (var (session, total) in new[] { (1, 54), (2, 54), (3, 30) })
-        {
-            await factory.Client(a.Ingest).PutAsJsonAsync($"/api/v1/patients/dip/sessions/{session}", Ratings.Session(total));
-        }
+        await Ratings.PutSeriesAsync(factory.Client(a.Ingest), "dip", 54, 54, 30);
 
         var alert = (await factory.Client(a.Clinician).GetFromJsonAsync<PagedList<AlertResponse>>("/api/v1/alerts"))!.Items.Single();
         var other = factory.Client(b.Clinician);
