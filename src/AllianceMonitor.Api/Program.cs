@@ -53,6 +53,8 @@ builder.Services.AddWebhooks(builder.Configuration);
 builder.Services.AddSingleton(s => Npgsql.NpgsqlDataSource.Create(
     s.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseSetup.ConnectionName)!));
 builder.Services.AddSingleton<SummaryCache>();
+builder.Services.AddSingleton(s => new OverviewCache(
+    s.GetRequiredService<TimeProvider>(), builder.Configuration.GetValue("Dashboard:OverviewMaxAge", TimeSpan.FromMinutes(10))));
 
 builder.Services.AddProblemJson();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -102,7 +104,10 @@ await using (var scope = app.Services.CreateAsyncScope())
 
 if (seedDemo)
 {
-    await DemoSeeder.SeedAsync(app.Services, Console.Out, app.Lifetime.ApplicationStopping);
+    await DemoSeeder.SeedAsync(
+        app.Services, Console.Out, app.Lifetime.ApplicationStopping,
+        patients: app.Configuration.GetValue("Demo:Patients", 30),
+        parallelism: app.Configuration.GetValue("Demo:Parallelism", 1));
 }
 
 app.UseExceptionHandler();

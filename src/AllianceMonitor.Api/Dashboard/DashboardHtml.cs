@@ -26,6 +26,31 @@ internal static class DashboardHtml
             ? url
             : "/";
 
+    /// <summary>Previous and next links around "51–100 of 1653"; nothing when everything fits on one page.</summary>
+    public static string Pager(string what, int page, int total, int pageSize, Func<int, string> href)
+    {
+        if (total <= pageSize)
+        {
+            return "";
+        }
+
+        var lastPage = (total + pageSize - 1) / pageSize;
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"""<nav class="pager" aria-label="Pages of {H(what)}">""");
+        if (page > 1)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""<a href="{H(href(page - 1))}" rel="prev">Previous page</a>""");
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"""<span>{H(what)} {((page - 1) * pageSize) + 1}–{Math.Min(total, page * pageSize)} of {total}</span>""");
+        if (page < lastPage)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""<a href="{H(href(page + 1))}" rel="next">Next page</a>""");
+        }
+
+        return html.Append("</nav>").ToString();
+    }
+
     public static IResult Page(HttpContext http, string title, string current, string body, int status = StatusCodes.Status200OK, string? script = null)
     {
         var signedIn = DashboardAuthentication.IsCookieAuthenticated(http);
