@@ -66,7 +66,9 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
 });
 
+builder.Services.AddDatabaseKeyRing();
 builder.Services.AddBearerAndDashboardCookie();
+builder.Services.AddSignInLimit(builder.Configuration);
 builder.Services.AddAuthorization();
 builder.Services.AddDatabaseHealthCheck();
 builder.Services.AddOpenApi(o =>
@@ -114,6 +116,9 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseStaticFiles();
+
+// Before authentication and the anti-forgery check, so every sign-in attempt counts, malformed ones included.
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseDashboardAntiforgery();
 app.UseAuthorization();

@@ -19,7 +19,7 @@ public static class DashboardEndpoints
     {
         var pages = routes.MapGroup("").ExcludeFromDescription();
         pages.MapGet("/login", LoginPage).AllowAnonymous();
-        pages.MapPost("/login", SignIn).AllowAnonymous();
+        pages.MapPost("/login", SignIn).AllowAnonymous().RequireRateLimiting(SignInLimit.PolicyName);
         pages.MapPost("/logout", (Delegate)SignOut).AllowAnonymous();
 
         var clinician = pages.MapGroup("").RequireAuthorization(p => p.RequireRole(Roles.Clinician));

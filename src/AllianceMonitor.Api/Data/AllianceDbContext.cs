@@ -19,6 +19,7 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<ExportRecord> ExportLog => Set<ExportRecord>();
     public DbSet<ResearchKey> ResearchKeys => Set<ResearchKey>();
+    public DbSet<DataProtectionKeyEntity> DataProtectionKeys => Set<DataProtectionKeyEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -5,18 +5,32 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace AllianceMonitor.Api.Tests.Infrastructure;
 
-/// <summary>The service over HTTP on a database of its own. One per test class.</summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+/// <summary>
+/// The service over HTTP on a database of its own. One per test class. A test that needs other settings derives
+/// from it and overrides <see cref="ConfigureTestHost"/>.
+/// </summary>
+public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>A second host on an existing database, as a second instance (or the restarted one) would be.</summary>
+    public static ApiFactory OnDatabase(string connectionString) => new() { ConnectionString = connectionString };
+
     public async Task InitializeAsync() => ConnectionString = await TestDatabaseServer.CreateDatabaseAsync();
 
     Task IAsyncLifetime.DisposeAsync() => base.DisposeAsync().AsTask();
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) => Configure(builder, ConnectionString);
+    protected sealed override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Configure(builder, ConnectionString);
+        ConfigureTestHost(builder);
+    }
+
+    protected virtual void ConfigureTestHost(IWebHostBuilder builder)
+    {
+    }
 
     /// <summary>The settings every test host runs with, on the database named by <paramref name="connectionString"/>.</summary>
     public static void Configure(IWebHostBuilder builder, string connectionString)
@@ -33,6 +47,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Webhooks:RetryBaseDelay", "00:00:00.200");
         builder.UseSetting("Webhooks:RetryMaxDelay", "00:00:02");
         builder.UseSetting("Webhooks:Timeout", "00:00:05");
+
+        // Every test client shares one address, and the dashboard tests sign in many times a minute; the sign-in
+        // limit's own tests set a small one.
+        builder.UseSetting("Dashboard:SignInLimit:PermitLimit", "100000");
     }
 
     /// <summary>A client whose every response is checked: never a 5xx, and every error is problem+json.</summary>

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace AllianceMonitor.Api.Dashboard;
+
+/// <summary>How many sign-in attempts one client address may make per window (<c>Dashboard:SignInLimit</c>).</summary>
+public sealed class SignInLimitOptions
+{
+    public const string Section = "Dashboard:SignInLimit";
+
+    public int PermitLimit { get; set; } = 10;
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>
+/// Slows down guessing keys through the sign-in form. Keys carry 256 random bits, so this is not what keeps them
+/// secret; it keeps a scripted guesser from loading the database and filling the logs. Partitioned by the
+/// connection's remote address: behind a reverse proxy every client shares the proxy's address unless the
+/// ForwardedHeaders middleware is configured to trust that proxy's X-Forwarded-For.
+/// </summary>
+public static class SignInLimit
+{
+    public const string PolicyName = "dashboard-sign-in";
+
+    public static IServiceCollection AddSignInLimit(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<SignInLimitOptions>(configuration.GetSection(SignInLimitOptions.Section));
+        return services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = RejectAsync;
+            o.AddPolicy(PolicyName, http =>
+            {
+                var limit = http.RequestServices.GetRequiredService<IOptions<SignInLimitOptions>>().Value;
+                return RateLimitPartition.GetFixedWindowLimiter(ClientAddress(http), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limit.PermitLimit,
+                    Window = limit.Window,
+                    QueueLimit = 0,
+                });
+            });
+        });
+    }
+
+    private static string ClientAddress(HttpContext http) =>
+        http.Connection.RemoteIpAddress is { } address
+            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
+            : IPAddress.None.ToString();
+
+    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+            ? retryAfter
+            : http.RequestServices.GetRequiredService<IOptions<SignInLimitOptions>>().Value.Window;
+        var seconds = (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+
+        var minutes = seconds > 90 ? $"{Math.Ceiling(seconds / 60.0).ToString(CultureInfo.InvariantCulture)} minutes" : $"{seconds} seconds";
+        var body = $"""
+            <h1>Too many sign-in attempts</h1>
+            <p role="alert" id="rate-limited">There have been too many sign-in attempts from this network. Please wait {DashboardHtml.H(minutes)} and try again.</p>
+            <p><a href="/login">Back to sign in</a></p>
+            """;
+        await DashboardHtml.Page(http, "Too many attempts", "login", body, StatusCodes.Status429TooManyRequests).ExecuteAsync(http);
+    }
+}
