@@ -128,7 +128,7 @@ internal static class PatientPages
             <figcaption>Alliance ({H(alliance?.Instrument ?? "none")}) per session, the baseline from earlier sessions (shrunken person mean) and the band outside which a change is flagged; ▼ marks a rupture, ● a repair, ✕ a rupture found unrepaired. {H(symptoms?.Instrument ?? "Symptoms")} on the right axis (higher is worse).</figcaption>
             </figure>
             <script type="application/json" id="chart-data">{JsonSerializer.Serialize(chart, ChartJson)}</script>
-            <table class="data" id="session-table"><caption>Sessions</caption>
+            <div class="table-scroll"><table class="data" id="session-table"><caption>Sessions</caption>
             <thead><tr><th scope="col">Session</th><th scope="col">Date</th><th scope="col">Modality</th><th scope="col">Alliance</th><th scope="col">Baseline</th><th scope="col">Band</th><th scope="col">Deviation (SDs)</th><th scope="col">{H(symptoms?.Instrument ?? "Symptoms")}</th><th scope="col">Alerts</th></tr></thead><tbody>
             """);
         foreach (var n in numbers)
@@ -141,7 +141,7 @@ internal static class PatientPages
             body.Append(CultureInfo.InvariantCulture, $"""<tr{(p?.InRupture == true ? " class=\"in-rupture\"" : "")}><th scope="row">{n}</th><td>{H(date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "–")}</td><td>{H(modality.GetValueOrDefault(n) ?? "–")}</td><td>{N(p?.Value)}</td><td>{N(p?.Baseline)}</td><td>{band}</td><td>{N(p?.DeviationSds, "+0.0;-0.0;0.0")}</td><td>{N(sc?.Value, "0")}</td><td>{H(alertText)}</td></tr>""");
         }
 
-        body.Append("</tbody></table>");
+        body.Append("</tbody></table></div>");
         var script = """<script src="/lib/chartjs/chart.umd.min.js"></script><script src="/js/patient-chart.js"></script>""";
         return Page(http, $"Patient {trajectory.PatientId}", "patients", body.ToString(), script: script);
     }

@@ -22,6 +22,7 @@ public sealed class DashboardBrowserTests(KestrelApiFactory factory) : IClassFix
 
         // Sign in.
         driver.Navigate().GoToUrl(new Uri(factory.BaseAddress, "/login"));
+        PageAudit.AssertAccessible(driver);
         driver.FindElement(By.Id("key")).SendKeys(key);
         driver.FindElement(By.Id("sign-in")).Click();
         wait.Until(d => d.FindElements(By.Id("open-alerts")).Count > 0);
@@ -29,6 +30,7 @@ public sealed class DashboardBrowserTests(KestrelApiFactory factory) : IClassFix
         Assert.DoesNotContain(key, driver.Url, StringComparison.Ordinal);
         Assert.Equal(0L, driver.ExecuteScript("return localStorage.length + sessionStorage.length;"));
         Assert.Equal("", driver.ExecuteScript("return document.cookie;"));
+        PageAudit.AssertAccessible(driver);
 
         // The seeded alerts are there, most severe first; acknowledge one and see it move.
         var open = driver.FindElements(By.CssSelector("#open-alerts article.alert"));
@@ -59,11 +61,25 @@ public sealed class DashboardBrowserTests(KestrelApiFactory factory) : IClassFix
             """)!;
         Assert.True(painted, "the chart canvas has no painted pixels");
         ((ITakesScreenshot)driver).GetScreenshot().SaveAsFile(Path.Combine(shots, "patient.png"));
+        var patientUrl = new Uri(driver.Url);
+        PageAudit.AssertAccessible(driver);
 
         // The clinic overview.
         driver.FindElement(By.LinkText("Clinic overview")).Click();
         wait.Until(d => d.FindElements(By.Id("ruptures-h")).Count == 1);
         ((ITakesScreenshot)driver).GetScreenshot().SaveAsFile(Path.Combine(shots, "overview.png"));
+        PageAudit.AssertAccessible(driver);
+
+        // The same pages at tablet width (768 px, portrait): no sideways scrolling, and the checks above still hold.
+        driver.Manage().Window.Size = new System.Drawing.Size(768, 1024);
+        foreach (var (url, name) in new[] { (new Uri(factory.BaseAddress, "/"), "inbox"), (patientUrl, "patient"), (new Uri(factory.BaseAddress, "/overview"), "overview") })
+        {
+            driver.Navigate().GoToUrl(url);
+            PageAudit.AssertAccessible(driver);
+            ((ITakesScreenshot)driver).GetScreenshot().SaveAsFile(Path.Combine(shots, $"{name}-tablet.png"));
+        }
+
+        driver.Manage().Window.Size = new System.Drawing.Size(1024, 1366);
 
         // Sign out, and be refused.
         driver.FindElement(By.Id("sign-out")).Click();

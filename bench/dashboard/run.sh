@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Render times of the dashboard's pages in headless Chromium for a clinic of 10,000 simulated patients, against the
+# sign-in page in the same browser and run. The demo clinic is written through the same session path as a platform's
+# PUTs (detection included), four patients at a time: about 5 minutes on 2 cores.
+# Usage: bench/dashboard/run.sh [patients] [repeats]   (needs chromium and chromium-driver, as the browser tests do)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+patients=${1:-10000}
+repeats=${2:-20}
+port=5098
+data=$(mktemp -d /tmp/alliance-dashboard-bench.XXXXXX)
+chmod 755 "$data"
+root=$PWD
+
+dotnet build -c Release src/AllianceMonitor.Api -v q -nologo >/dev/null
+dotnet build -c Release bench/DashboardBench -v q -nologo >/dev/null
+echo "seeding a demo clinic of $patients patients..."
+started=$(date +%s)
+# Run from the project folder so the service finds its appsettings.json and wwwroot, as `dotnet run` would.
+(cd src/AllianceMonitor.Api && ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production \
+  Database__EmbeddedDataPath="$data/postgres" Demo__Patients="$patients" Demo__Parallelism=4 Logging__LogLevel__Default=Warning \
+  exec dotnet bin/Release/net10.0/AllianceMonitor.Api.dll --seed-demo >"$data/service.log" 2>&1) &
+service=$!
+trap 'kill $service 2>/dev/null; wait $service 2>/dev/null; rm -rf "$data"' EXIT
+until curl -fs http://127.0.0.1:$port/health/ready >/dev/null; do
+  kill -0 $service 2>/dev/null || { cat "$data/service.log"; exit 1; }
+  sleep 1
+done
+echo "seeded and ready in $(( $(date +%s) - started )) s"
+key=$(grep -A4 'demo clinic' "$data/service.log" | grep -o 'amk_[A-Za-z0-9_-]*' | head -1)
+
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+pgport=$(sed -n 4p "$data/postgres/pgdata/postmaster.pid")
+PGPASSWORD=$(cat "$data/postgres/superuser.password") "$pgbin/psql" -At -h 127.0.0.1 -p "$pgport" -U alliance -d alliancemonitor -c \
+  "SELECT format('database: %s patients, %s sessions, %s alerts (%s open)', (SELECT count(*) FROM patients), (SELECT count(*) FROM sessions),
+          (SELECT count(*) FROM alerts), (SELECT count(*) FROM alerts WHERE status = 'open'))"
+dotnet "$root/bench/DashboardBench/bin/Release/net10.0/DashboardBench.dll" "http://127.0.0.1:$port" "$key" "$repeats"
