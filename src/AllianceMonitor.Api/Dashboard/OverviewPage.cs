@@ -105,12 +105,29 @@ internal static class OverviewPage
             <table class="data" id="ruptures-per-month"><caption>Ruptures per month (by the date of the session that raised them)</caption>
             <thead><tr><th scope="col">Month</th><th scope="col">Ruptures</th><th scope="col">Repaired</th><th scope="col">Unrepaired</th></tr></thead><tbody>
             """);
-        foreach (var month in months)
+        foreach (var month in WithEmptyMonths(months))
         {
             body.Append(CultureInfo.InvariantCulture, $"""<tr><th scope="row">{H(month.Month)}</th><td>{month.Ruptures}</td><td>{month.Repaired}</td><td>{month.Unrepaired}</td></tr>""");
         }
 
         body.Append("</tbody></table></section>");
         return Page(http, "Clinic overview", "overview", body.ToString());
+    }
+
+    /// <summary>Every month from the first to the last with a rupture, a quiet month shown as zero rather than left out.</summary>
+    private static IEnumerable<MonthRow> WithEmptyMonths(List<MonthRow> months)
+    {
+        if (months.Count == 0)
+        {
+            yield break;
+        }
+
+        var byMonth = months.ToDictionary(m => m.Month);
+        var last = DateOnly.ParseExact(months[^1].Month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        for (var month = DateOnly.ParseExact(months[0].Month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture); month <= last; month = month.AddMonths(1))
+        {
+            var key = month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+            yield return byMonth.GetValueOrDefault(key) ?? new MonthRow(key, 0, 0, 0);
+        }
     }
 }

@@ -21,7 +21,7 @@
       labels: labels,
       datasets: [
         { label: 'Band (upper)', data: d.bandUpper, borderColor: 'rgba(11,92,173,0.35)', backgroundColor: 'rgba(11,92,173,0.10)', borderWidth: 1, pointRadius: 0, spanGaps: false, fill: false, yAxisID: 'y' },
-        { label: 'Band (lower)', data: d.bandLower, borderColor: 'rgba(11,92,173,0.35)', backgroundColor: 'rgba(11,92,173,0.10)', borderWidth: 1, pointRadius: 0, spanGaps: false, fill: '-1', yAxisID: 'y' },
+        { label: 'Alert band', data: d.bandLower, borderColor: 'rgba(11,92,173,0.35)', backgroundColor: 'rgba(11,92,173,0.10)', borderWidth: 1, pointRadius: 0, spanGaps: false, fill: '-1', yAxisID: 'y' },
         { label: 'Baseline (shrunken mean)', data: d.baseline, borderColor: '#0b5cad', borderDash: [6, 4], borderWidth: 2, pointRadius: 0, yAxisID: 'y' },
         { label: 'Alliance (' + (d.instrument || '') + ')', data: d.value, borderColor: '#12324f', backgroundColor: '#12324f', borderWidth: 2.5, pointRadius: 3, yAxisID: 'y' },
         { label: 'Rupture', data: at(d.ruptures), type: 'line', showLine: false, pointStyle: 'triangle', rotation: 180, pointRadius: 9, borderColor: '#9b1c1c', backgroundColor: '#9b1c1c', yAxisID: 'y' },
