@@ -66,7 +66,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
 });
 
-builder.Services.AddDatabaseKeyRing();
+builder.Services.AddDatabaseKeyRing(builder.Configuration);
 builder.Services.AddBearerAndDashboardCookie();
 builder.Services.AddSignInLimit(builder.Configuration);
 builder.Services.AddAuthorization();

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using AllianceMonitor.Api.Data;
 using Microsoft.AspNetCore.DataProtection;
@@ -17,9 +18,24 @@ public static class DatabaseKeyRing
 {
     public const string ApplicationName = "AllianceMonitor";
 
-    public static IServiceCollection AddDatabaseKeyRing(this IServiceCollection services)
+    public const string CertificatePathSetting = "DataProtection:CertificatePath";
+    public const string CertificatePasswordSetting = "DataProtection:CertificatePassword";
+
+    /// <summary>
+    /// With <c>DataProtection:CertificatePath</c> (a PKCS#12 file, optional <c>DataProtection:CertificatePassword</c>)
+    /// the keys are encrypted with that certificate before they are stored, so reading the table is not enough to
+    /// forge a session; every instance needs the same certificate. Without it they are stored as they are, and the
+    /// framework warns so at start.
+    /// </summary>
+    public static IServiceCollection AddDatabaseKeyRing(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDataProtection().SetApplicationName(ApplicationName);
+        var protection = services.AddDataProtection().SetApplicationName(ApplicationName);
+        if (configuration[CertificatePathSetting] is { Length: > 0 } path)
+        {
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, configuration[CertificatePasswordSetting]);
+            protection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        }
+
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(s =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new Repository(s.GetRequiredService<IServiceScopeFactory>())));
         return services;

@@ -13,7 +13,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
 
-    public string ConnectionString { get; private set; } = "";
+    public string ConnectionString { get; protected set; } = "";
 
     /// <summary>A second host on an existing database, as a second instance (or the restarted one) would be.</summary>
     public static ApiFactory OnDatabase(string connectionString) => new() { ConnectionString = connectionString };

@@ -60,6 +60,61 @@ public sealed class DataProtectionKeyTests(ApiFactory factory) : IClassFixture<A
         Assert.StartsWith("/login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task With_a_certificate_the_stored_keys_are_encrypted_and_a_second_host_with_it_still_accepts_the_cookie()
+    {
+        var folder = Directory.CreateTempSubdirectory("am-keyring-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "keyring.pfx");
+            using (var rsa = System.Security.Cryptography.RSA.Create(2048))
+            {
+                var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+                    "CN=AllianceMonitor key ring test", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+                using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+                await File.WriteAllBytesAsync(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "test-password"));
+            }
+
+            await using var firstHost = new CertificateHost(path);
+            await firstHost.InitializeAsync();
+            var tenant = await Tenant.CreateAsync(firstHost);
+            var jar = new CookieContainer();
+            await Session(firstHost, jar).SignedInAsync(tenant.Clinician);
+
+            await using (var db = firstHost.NewDbContext())
+            {
+                var keys = await db.DataProtectionKeys.ToListAsync();
+                Assert.NotEmpty(keys);
+                Assert.All(keys, k => Assert.Contains("<encryptedSecret", k.Xml, StringComparison.Ordinal));
+                Assert.All(keys, k => Assert.DoesNotContain("<masterKey", k.Xml, StringComparison.Ordinal));
+            }
+
+            await using var secondHost = new CertificateHost(path, firstHost.ConnectionString);
+            Assert.Equal(HttpStatusCode.OK, (await Session(secondHost, jar).Http.GetAsync("/")).StatusCode);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private sealed class CertificateHost : ApiFactory
+    {
+        private readonly string certificatePath;
+
+        public CertificateHost(string certificatePath, string? connectionString = null)
+        {
+            this.certificatePath = certificatePath;
+            ConnectionString = connectionString ?? "";
+        }
+
+        protected override void ConfigureTestHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            builder.UseSetting("DataProtection:CertificatePath", certificatePath);
+            builder.UseSetting("DataProtection:CertificatePassword", "test-password");
+        }
+    }
+
     /// <summary>A browser-like session whose cookies live in <paramref name="jar"/>, so another host can be handed them.</summary>
     private static DashboardSession Session(ApiFactory host, CookieContainer jar) =>
         new(host.CreateDefaultClient(new Uri("http://localhost"), new CookieContainerHandler(jar)));
