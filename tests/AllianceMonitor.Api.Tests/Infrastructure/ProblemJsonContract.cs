@@ -4,7 +4,7 @@ namespace AllianceMonitor.Api.Tests.Infrastructure;
 /// Sits in every test client: a 5xx, or an error whose body is not problem+json, fails the test that caused it,
 /// whatever that test asserts itself.
 /// </summary>
-public sealed class ProblemJsonContract : DelegatingHandler
+public sealed class ProblemJsonContract(ServerErrorLog? serverErrors = null) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -13,7 +13,8 @@ public sealed class ProblemJsonContract : DelegatingHandler
         if (status >= 500)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            throw new Xunit.Sdk.XunitException($"{request.Method} {request.RequestUri} answered {status}: {body}");
+            var seen = serverErrors is null ? "" : Environment.NewLine + "The server logged:" + Environment.NewLine + string.Join(Environment.NewLine, serverErrors.Errors.TakeLast(3));
+            throw new Xunit.Sdk.XunitException($"{request.Method} {request.RequestUri} answered {status}: {body}{seen}");
         }
 
         if (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
