@@ -18,9 +18,9 @@ namespace AllianceMonitor.Api.Dashboard;
 /// </summary>
 internal static class OverviewPage
 {
-    private sealed record MonthRow(string Month, int Ruptures, int Repaired, int Unrepaired);
+    private sealed record MonthRow(string Month, int Ruptures, int Repaired, int Unrepaired, int StillOpen);
 
-    private sealed record LoadRow(int Sessions, int AlertedSessions, int Repaired, int Unrepaired, int StillOpen);
+    private sealed record LoadRow(int Sessions, int AlertedSessions);
 
     public static async Task<IResult> Render(HttpContext http, AllianceDbContext db, NpgsqlDataSource dataSource, OverviewCache cache)
     {
@@ -35,7 +35,8 @@ internal static class OverviewPage
         var months = await db.Database.SqlQuery<MonthRow>($"""
             SELECT to_char(coalesce(s.occurred_on, a.created_at::date), 'YYYY-MM') AS "Month", count(*)::int AS "Ruptures",
                    (count(*) FILTER (WHERE a.rupture_status = 'repaired'))::int AS "Repaired",
-                   (count(*) FILTER (WHERE a.rupture_status = 'unrepaired'))::int AS "Unrepaired"
+                   (count(*) FILTER (WHERE a.rupture_status = 'unrepaired'))::int AS "Unrepaired",
+                   (count(*) FILTER (WHERE a.rupture_status = 'open'))::int AS "StillOpen"
             FROM alerts a LEFT JOIN sessions s ON s.patient_id = a.patient_id AND s.number = a.session
             WHERE a.clinic_id = {clinicId} AND a.kind = {AlertKinds.Rupture} AND a.status <> {AlertStatus.Withdrawn}
             GROUP BY 1 ORDER BY 1
@@ -43,10 +44,7 @@ internal static class OverviewPage
         var load = await db.Database.SqlQuery<LoadRow>($"""
             SELECT (SELECT count(*) FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE p.clinic_id = {clinicId})::int AS "Sessions",
                    (SELECT count(*) FROM (SELECT DISTINCT patient_id, session FROM alerts
-                                          WHERE clinic_id = {clinicId} AND status <> {AlertStatus.Withdrawn}) alerted)::int AS "AlertedSessions",
-                   (SELECT count(*) FROM alerts WHERE clinic_id = {clinicId} AND kind = {AlertKinds.Rupture} AND status <> {AlertStatus.Withdrawn} AND rupture_status = 'repaired')::int AS "Repaired",
-                   (SELECT count(*) FROM alerts WHERE clinic_id = {clinicId} AND kind = {AlertKinds.Rupture} AND status <> {AlertStatus.Withdrawn} AND rupture_status = 'unrepaired')::int AS "Unrepaired",
-                   (SELECT count(*) FROM alerts WHERE clinic_id = {clinicId} AND kind = {AlertKinds.Rupture} AND status <> {AlertStatus.Withdrawn} AND rupture_status = 'open')::int AS "StillOpen"
+                                          WHERE clinic_id = {clinicId} AND status <> {AlertStatus.Withdrawn}) alerted)::int AS "AlertedSessions"
             """).SingleAsync(http.RequestAborted);
         await DashboardAudit.RecordAsync(db, caller.KeyId, clinicId, "dashboard.overview.read", null, StatusCodes.Status200OK);
 
@@ -96,9 +94,9 @@ internal static class OverviewPage
         body.Append(CultureInfo.InvariantCulture, $"""
             <section aria-labelledby="ruptures-h"><h2 id="ruptures-h">Ruptures and alert load</h2>
             <dl class="stats">
-            <div><dt>Repaired</dt><dd id="repaired">{load.Repaired}</dd></div>
-            <div><dt>Unrepaired</dt><dd id="unrepaired">{load.Unrepaired}</dd></div>
-            <div><dt>Still open</dt><dd id="still-open">{load.StillOpen}</dd></div>
+            <div><dt>Repaired</dt><dd id="repaired">{months.Sum(m => m.Repaired)}</dd></div>
+            <div><dt>Unrepaired</dt><dd id="unrepaired">{months.Sum(m => m.Unrepaired)}</dd></div>
+            <div><dt>Still open</dt><dd id="still-open">{months.Sum(m => m.StillOpen)}</dd></div>
             <div><dt>Sessions with an alert</dt><dd id="share-alerted">{share.ToString("0.0%", CultureInfo.InvariantCulture)}</dd></div>
             </dl>
             <p class="help">{load.AlertedSessions} of {load.Sessions} sessions raised an alert (withdrawn alerts not counted).</p>
@@ -127,7 +125,7 @@ internal static class OverviewPage
         for (var month = DateOnly.ParseExact(months[0].Month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture); month <= last; month = month.AddMonths(1))
         {
             var key = month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-            yield return byMonth.GetValueOrDefault(key) ?? new MonthRow(key, 0, 0, 0);
+            yield return byMonth.GetValueOrDefault(key) ?? new MonthRow(key, 0, 0, 0, 0);
         }
     }
 }

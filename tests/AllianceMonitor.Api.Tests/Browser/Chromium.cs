@@ -1,3 +1,4 @@
+using AllianceMonitor.Api.Tests.Infrastructure;
 using OpenQA.Selenium.Chrome;
 
 namespace AllianceMonitor.Api.Tests.Browser;
@@ -34,13 +35,7 @@ public static class Chromium
     /// <summary>Where screenshots go: artifacts/screenshots at the repository root (git-ignored).</summary>
     public static string ScreenshotDirectory()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AllianceMonitor.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var path = Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "artifacts", "screenshots");
+        var path = Path.Combine(Repository.Root(), "artifacts", "screenshots");
         Directory.CreateDirectory(path);
         return path;
     }

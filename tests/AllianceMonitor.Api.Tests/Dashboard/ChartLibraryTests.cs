@@ -10,7 +10,7 @@ public sealed class ChartLibraryTests(ApiFactory factory) : IClassFixture<ApiFac
     [Fact]
     public async Task The_served_chartjs_is_the_version_in_the_lock_file()
     {
-        var assets = Path.Combine(RepositoryRoot(), "src", "AllianceMonitor.Api", "Dashboard", "assets");
+        var assets = Path.Combine(Repository.Root(), "src", "AllianceMonitor.Api", "Dashboard", "assets");
         using var lockFile = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(assets, "package-lock.json")));
         var locked = lockFile.RootElement.GetProperty("packages").GetProperty("node_modules/chart.js").GetProperty("version").GetString();
         using var package = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(assets, "package.json")));
@@ -20,16 +20,5 @@ public sealed class ChartLibraryTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var header = (await response.Content.ReadAsStringAsync())[..200];
         Assert.Contains($"Chart.js v{locked}\n", header, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AllianceMonitor.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("AllianceMonitor.sln not found above " + AppContext.BaseDirectory);
     }
 }
