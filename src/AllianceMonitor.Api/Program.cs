@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AllianceMonitor.Api.Alerts;
+using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Clinics;
@@ -40,6 +41,8 @@ catch (InvalidOperationException e)
 
 builder.Services.AddAllianceDatabase(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddScoped<UnitOfWork>();
+builder.Services.AddAuditTrail();
 builder.Services.AddScoped<PatientStore>();
 builder.Services.AddScoped<SessionWriter>();
 builder.Services.AddScoped<AlertSync>();

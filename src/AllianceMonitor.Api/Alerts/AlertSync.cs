@@ -9,7 +9,7 @@ namespace AllianceMonitor.Api.Alerts;
 
 /// <summary>
 /// The live path: after a session write, replays the patient's alliance series through the detector and brings the
-/// stored alerts in line, inside the request's transaction. Alerts are keyed by (series, kind, session), so a
+/// stored alerts in line, inside the request's unit of work. Alerts are keyed by (series, kind, session), so a
 /// corrected session updates or withdraws its alert and never adds a second one. Alerts raised before the changed
 /// session keep the evidence they were raised with; only their repair tracking moves on.
 /// </summary>
@@ -30,15 +30,15 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
             return 0;
         }
 
-        var settings = await calibrations.SettingsAsync(clinicId, cancellationToken);
+        // Settings and every series' calibration in one read for the whole replay, not one query per series.
+        var clinic = await calibrations.ForClinicAsync(clinicId, cancellationToken);
         var now = Timestamps.Now(clock);
         var changes = new List<(Alert Alert, bool Created)>();
         foreach (var (instrumentCode, rater) in keys)
         {
             var instrument = InstrumentCatalog.Find(instrumentCode)!;
             var history = series.GetValueOrDefault((patientId, instrumentCode, rater)) ?? [];
-            var calibration = await calibrations.CurrentAsync(clinicId, instrumentCode, rater, cancellationToken);
-            var detected = RuptureDetector.Replay(history, instrument, calibration, settings)
+            var detected = RuptureDetector.Replay(history, instrument, clinic.Current(instrumentCode, rater), clinic.Settings)
                 .ToDictionary(a => (AlertKinds.Name(a.Evidence.Kind), a.Evidence.Session));
             var existing = stored.Where(a => a.Instrument == instrumentCode && a.Rater == rater)
                 .ToDictionary(a => (a.Kind, a.Session));
@@ -74,7 +74,7 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
             AlertEvents.Enqueue(db, alert, patient, created);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        // Saved by the unit of work at commit, with the session and the audit entry.
         return changes.Count;
     }
 

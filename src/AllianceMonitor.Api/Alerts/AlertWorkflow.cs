@@ -58,7 +58,6 @@ public sealed class AlertWorkflow(AllianceDbContext db, TimeProvider clock)
         }
 
         AlertEvents.Enqueue(db, alert, alert.Patient!, created: false);
-        await db.SaveChangesAsync(http.RequestAborted);
         return TypedResults.Ok(AlertMapping.ToResponse(alert));
     }
 }

@@ -1,3 +1,4 @@
+using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
@@ -11,7 +12,10 @@ public static class AlertsEndpoints
 {
     public static RouteGroupBuilder MapAlerts(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/alerts").WithTags("Alerts").RequireAuthorization(p => p.RequireRole(Roles.Clinician));
+        var group = routes.MapGroup("/alerts").WithTags("Alerts").RequireAuthorization(p => p.RequireRole(Roles.Clinician))
+            .WithAudit()
+            .WithValidation()
+            .WithUnitOfWork();
 
         group.MapGet("/", ListAlerts)
             .WithName(nameof(ListAlerts))

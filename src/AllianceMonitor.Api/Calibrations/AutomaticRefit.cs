@@ -1,5 +1,6 @@
 using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -41,19 +42,23 @@ public sealed class AutomaticRefit(IServiceScopeFactory scopes, IOptions<Automat
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-            // One refitter per clinic at a time, across service instances; the others skip it this round.
-            var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock(hashtext({clinicId.ToString()})) AS \"Value\"")
-                .SingleAsync(cancellationToken);
-            if (!locked)
+            var refitted = await scope.ServiceProvider.GetRequiredService<UnitOfWork>().ExecuteAsync(
+                async () =>
+                {
+                    // One refitter per clinic at a time, across service instances; the others skip it this round.
+                    var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock(hashtext({clinicId.ToString()})) AS \"Value\"")
+                        .SingleAsync(cancellationToken);
+                    return locked
+                        ? await scope.ServiceProvider.GetRequiredService<CalibrationStore>().RefitAsync(clinicId, CalibrationEndpoints.AutomaticTrigger, cancellationToken)
+                        : null;
+                },
+                _ => StatusCodes.Status200OK,
+                cancellationToken);
+            if (refitted is not { } records)
             {
                 continue;
             }
 
-            var records = await scope.ServiceProvider.GetRequiredService<CalibrationStore>()
-                .RefitAsync(clinicId, CalibrationEndpoints.AutomaticTrigger, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
             if (logger.IsEnabled(LogLevel.Information))
             {
                 logger.LogInformation("Refitted clinic {ClinicId}: {Series} series", clinicId, records.Count);

@@ -1,3 +1,4 @@
+using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
@@ -12,7 +13,10 @@ public static class CalibrationEndpoints
 
     public static RouteGroupBuilder MapCalibrations(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/analysis").WithTags("Analysis");
+        var group = routes.MapGroup("/analysis").WithTags("Analysis")
+            .WithAudit()
+            .WithValidation()
+            .WithUnitOfWork();
 
         group.MapGet("/calibrations", GetCalibrations)
             .WithName(nameof(GetCalibrations))

@@ -13,18 +13,29 @@ namespace AllianceMonitor.Api.Calibrations;
 /// <summary>A clinic's detector settings and its versioned calibrations: the current one for the live path, a new one per refit.</summary>
 public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
 {
+    // One read per clinic per request (the store is scoped): the live path asks for every series of a patient.
+    private readonly Dictionary<Guid, ClinicCalibrations> _loaded = [];
+
+    /// <summary>The clinic's detector settings and the latest calibration of every series, read once per request.</summary>
+    public async Task<ClinicCalibrations> ForClinicAsync(Guid clinicId, CancellationToken cancellationToken)
+    {
+        if (!_loaded.TryGetValue(clinicId, out var clinic))
+        {
+            var settings = await db.ClinicSettings.AsNoTracking().Where(s => s.ClinicId == clinicId).Select(s => s.Detector)
+                .SingleOrDefaultAsync(cancellationToken) ?? DetectorSettings.Default;
+            clinic = new ClinicCalibrations(settings, await LatestAsync(clinicId, cancellationToken));
+            _loaded[clinicId] = clinic;
+        }
+
+        return clinic;
+    }
+
     public async Task<DetectorSettings> SettingsAsync(Guid clinicId, CancellationToken cancellationToken) =>
-        await db.ClinicSettings.AsNoTracking().Where(s => s.ClinicId == clinicId).Select(s => s.Detector)
-            .SingleOrDefaultAsync(cancellationToken) ?? DetectorSettings.Default;
+        (await ForClinicAsync(clinicId, cancellationToken)).Settings;
 
     /// <summary>The latest calibration of one series, or the instrument's documented defaults (version 0) before the first fit.</summary>
-    public async Task<Calibration> CurrentAsync(Guid clinicId, string instrument, string rater, CancellationToken cancellationToken)
-    {
-        var record = await LatestQuery(clinicId)
-            .Where(c => c.Instrument == instrument && c.Rater == rater)
-            .FirstOrDefaultAsync(cancellationToken);
-        return record is null ? Calibration.Default(InstrumentCatalog.Find(instrument)!) : ToCalibration(record);
-    }
+    public async Task<Calibration> CurrentAsync(Guid clinicId, string instrument, string rater, CancellationToken cancellationToken) =>
+        (await ForClinicAsync(clinicId, cancellationToken)).Current(instrument, rater);
 
     /// <summary>The latest version of every series the clinic has calibrated.</summary>
     public async Task<List<CalibrationRecord>> LatestAsync(Guid clinicId, CancellationToken cancellationToken) =>
@@ -37,7 +48,7 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
     /// <summary>
     /// Fits a new version for every alliance series with ratings: the null model for the detector's thresholds
     /// and, where the clinic rates symptoms too, the within-patient effect of alliance on next-session symptoms.
-    /// The caller's transaction commits the rows.
+    /// The caller's unit of work saves and commits the rows.
     /// </summary>
     public async Task<List<CalibrationRecord>> RefitAsync(Guid clinicId, string trigger, CancellationToken cancellationToken)
     {
@@ -79,16 +90,13 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
         }
 
         db.Calibrations.AddRange(records);
-        await db.SaveChangesAsync(cancellationToken);
+        _loaded.Remove(clinicId);
         return records;
     }
 
     public static Calibration ToCalibration(CalibrationRecord c) => new(
         c.Instrument, c.Version, c.IsDefault, c.GrandMean, c.BetweenVariance, c.WithinSd, c.LowAllianceThreshold,
         c.Patients, c.Ratings, c.SymptomEffectPerPoint);
-
-    private IQueryable<CalibrationRecord> LatestQuery(Guid clinicId) =>
-        db.Calibrations.AsNoTracking().Where(c => c.ClinicId == clinicId).OrderByDescending(c => c.Version);
 
     /// <summary>The clinic's most used client-rated symptom measure, as a lookup by (patient, session).</summary>
     private static (string Instrument, Dictionary<(Guid, int), double> Values)? SymptomSeries(List<RatingRow> rows, string[] symptomCodes)

@@ -1,3 +1,4 @@
+using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
@@ -16,7 +17,10 @@ public static class ClinicSettingsEndpoints
 {
     public static RouteGroupBuilder MapClinicSettings(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/clinics/current/settings").WithTags("Clinics");
+        var group = routes.MapGroup("/clinics/current/settings").WithTags("Clinics")
+            .WithAudit()
+            .WithValidation()
+            .WithUnitOfWork();
 
         group.MapGet("/", GetClinicSettings)
             .WithName(nameof(GetClinicSettings))
@@ -64,7 +68,6 @@ public static class ClinicSettingsEndpoints
         row.Detector = settings;
         row.UpdatedAt = Timestamps.Now(clock);
         row.UpdatedBy = caller.KeyId;
-        await db.SaveChangesAsync(http.RequestAborted);
         return TypedResults.Ok(new ClinicSettingsResponse(row.Detector, DetectorSettings.Default, row.UpdatedAt));
     }
 }

@@ -1,3 +1,4 @@
+using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
@@ -10,7 +11,10 @@ public static class ClinicsEndpoints
 {
     public static RouteGroupBuilder MapClinics(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/clinics").WithTags("Clinics").RequireAuthorization(p => p.RequireRole(Roles.Admin));
+        var group = routes.MapGroup("/clinics").WithTags("Clinics").RequireAuthorization(p => p.RequireRole(Roles.Admin))
+            .WithAudit()
+            .WithValidation()
+            .WithUnitOfWork();
 
         group.MapPost("/", CreateClinic)
             .WithName(nameof(CreateClinic))
@@ -47,7 +51,6 @@ public static class ClinicsEndpoints
 
         var clinic = new Clinic { Name = request.Name.Trim() };
         db.Clinics.Add(clinic);
-        await db.SaveChangesAsync(http.RequestAborted);
         return TypedResults.Created($"/api/v1/clinics/{clinic.Id}", new ClinicResponse(clinic.Id, clinic.Name));
     }
 
@@ -69,7 +72,6 @@ public static class ClinicsEndpoints
             Roles = request.Roles.Distinct().Order(StringComparer.Ordinal).ToArray(),
         };
         db.ApiKeys.Add(key);
-        await db.SaveChangesAsync(http.RequestAborted);
         return TypedResults.Created(
             $"/api/v1/clinics/{clinicId}/api-keys/{key.Id}",
             new CreatedApiKeyResponse(key.Id, key.Name, secret, key.Prefix, key.Roles, clinicId));
@@ -106,7 +108,6 @@ public static class ClinicsEndpoints
         }
 
         key.RevokedAt ??= clock.GetUtcNow();
-        await db.SaveChangesAsync(http.RequestAborted);
         return TypedResults.NoContent();
     }
 

@@ -1,7 +1,9 @@
+using AllianceMonitor.Analysis.Data;
 using AllianceMonitor.Analysis.Simulation;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Sessions;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,6 +20,8 @@ public static class DemoSeeder
 {
     public const string ClinicName = "Demo clinic";
 
+    private static readonly string[] Modalities = ["video", "video", "video", "phone", "in_person"];
+
     public static async Task<string> SeedAsync(IServiceProvider services, TextWriter console, CancellationToken cancellationToken, int patients = 30, ulong seed = 20261122, int parallelism = 1)
     {
         Guid clinicId;
@@ -31,7 +35,9 @@ public static class DemoSeeder
                 db.Clinics.Add(clinic);
                 await db.SaveChangesAsync(cancellationToken);
                 await WritePatientsAsync(services, clinic.Id, patients, seed, parallelism, cancellationToken);
-                await scope.ServiceProvider.GetRequiredService<CalibrationStore>().RefitAsync(clinic.Id, "demo seed", cancellationToken);
+                await scope.ServiceProvider.GetRequiredService<UnitOfWork>().ExecuteAsync(
+                    () => scope.ServiceProvider.GetRequiredService<CalibrationStore>().RefitAsync(clinic.Id, "demo seed", cancellationToken),
+                    cancellationToken);
             }
 
             clinicId = clinic.Id;
@@ -69,37 +75,37 @@ public static class DemoSeeder
     {
         var data = SessionSimulator.Simulate(patients, seed, new SimulationParameters(RuptureRate: 0.5, PatientsPerTherapist: 10));
         var today = DateOnly.FromDateTime(DateTime.UtcNow.Date);
-        string[] modalities = ["video", "video", "video", "phone", "in_person"];
         var byPatient = data.Observations.GroupBy(o => o.PatientId).Select((g, i) => (Patient: g, Index: i));
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(byPatient, options, async (item, ct) =>
         {
             var (patient, index) = item;
             await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
             var writer = scope.ServiceProvider.GetRequiredService<SessionWriter>();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            // Weekly sessions ending within the last four months, so every demo course lies in the past whatever its size.
-            var start = today.AddDays((-7 * (patient.Max(o => o.Session) - 1)) - (index * 3 % 120));
-            foreach (var o in patient.OrderBy(o => o.Session))
+            await scope.ServiceProvider.GetRequiredService<UnitOfWork>().ExecuteAsync(() => WritePatientAsync(writer, clinicId, patient, index, today, ct), ct);
+        });
+    }
+
+    private static async Task WritePatientAsync(SessionWriter writer, Guid clinicId, IGrouping<string, SessionObservation> patient, int index, DateOnly today, CancellationToken ct)
+    {
+        // Weekly sessions ending within the last four months, so every demo course lies in the past whatever its size.
+        var start = today.AddDays((-7 * (patient.Max(o => o.Session) - 1)) - (index * 3 % 120));
+        foreach (var o in patient.OrderBy(o => o.Session))
+        {
+            var measurements = new List<MeasurementInput>();
+            if (o.Alliance is { } alliance)
             {
-                var measurements = new List<MeasurementInput>();
-                if (o.Alliance is { } alliance)
-                {
-                    measurements.Add(new MeasurementInput("wai-sr", Items: Spread((int)Math.Round(alliance * 12), 12, 1, 5)));
-                }
-
-                if (o.Symptoms is { } phq)
-                {
-                    measurements.Add(new MeasurementInput("phq-9", Items: Spread((int)phq, 9, 0, 3)));
-                }
-
-                var body = new SessionBody(start.AddDays(7 * (o.Session - 1)), modalities[(index + o.Session) % modalities.Length], o.TherapistId, measurements);
-                await writer.PutAsync(clinicId, new PutSessionRequest(o.PatientId, o.Session, body), ct);
+                measurements.Add(new MeasurementInput("wai-sr", Items: Spread((int)Math.Round(alliance * 12), 12, 1, 5)));
             }
 
-            await transaction.CommitAsync(ct);
-        });
+            if (o.Symptoms is { } phq)
+            {
+                measurements.Add(new MeasurementInput("phq-9", Items: Spread((int)phq, 9, 0, 3)));
+            }
+
+            var body = new SessionBody(start.AddDays(7 * (o.Session - 1)), Modalities[(index + o.Session) % Modalities.Length], o.TherapistId, measurements);
+            await writer.PutAsync(clinicId, new PutSessionRequest(o.PatientId, o.Session, body), ct);
+        }
     }
 
     /// <summary>Item responses within [min, max] that add up to <paramref name="total"/>.</summary>

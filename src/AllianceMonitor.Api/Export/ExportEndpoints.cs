@@ -1,3 +1,4 @@
+using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
@@ -11,7 +12,10 @@ public static class ExportEndpoints
 {
     public static RouteGroupBuilder MapExport(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/export").WithTags("Export").RequireAuthorization(p => p.RequireRole(Roles.Researcher));
+        var group = routes.MapGroup("/export").WithTags("Export").RequireAuthorization(p => p.RequireRole(Roles.Researcher))
+            .WithAudit()
+            .WithValidation()
+            .WithUnitOfWork();
 
         group.MapGet("/sessions", ExportSessions)
             .WithName(nameof(ExportSessions))
@@ -50,7 +54,6 @@ public static class ExportEndpoints
             StartedAt = clock.GetUtcNow(),
         };
         db.ExportLog.Add(record);
-        await db.SaveChangesAsync(http.RequestAborted);
         return new ExportStream(dataSource, clinicId, query.Filter, query.FormatOrDefault, new Pseudonyms(key), record.Id, logger);
     }
 

@@ -1,3 +1,4 @@
+using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Analysis.Data;
 using AllianceMonitor.Analysis.Mixed;
 using AllianceMonitor.Analysis.Models;
@@ -40,7 +41,10 @@ public static class SummaryEndpoints
 {
     public static RouteGroupBuilder MapSummary(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/analysis").WithTags("Analysis");
+        var group = routes.MapGroup("/analysis").WithTags("Analysis")
+            .WithAudit()
+            .WithValidation()
+            .WithUnitOfWork();
 
         group.MapGet("/summary", GetSummary)
             .WithName(nameof(GetSummary))

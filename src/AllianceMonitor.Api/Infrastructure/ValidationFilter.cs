@@ -2,27 +2,37 @@ using FluentValidation;
 
 namespace AllianceMonitor.Api.Infrastructure;
 
-/// <summary>Runs the FluentValidation validator for the handler's <typeparamref name="T"/> argument before the handler.</summary>
-public sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter
+/// <summary>An endpoint's input that its group's validation step checks, declared with <c>Validated&lt;T&gt;()</c>.</summary>
+public sealed record ValidatedInput(Type Type);
+
+/// <summary>
+/// Runs the FluentValidation validator of every input the endpoint declared before anything else touches the
+/// database: a rejected request answers 400 with the fields named and opens no unit of work.
+/// </summary>
+public sealed class ValidationFilter : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var argument = context.Arguments.OfType<T>().FirstOrDefault();
-        if (argument is null)
+        var http = context.HttpContext;
+        foreach (var input in http.GetEndpoint()?.Metadata.GetOrderedMetadata<ValidatedInput>() ?? [])
         {
-            return await next(context);
+            if (context.Arguments.FirstOrDefault(input.Type.IsInstanceOfType) is not { } argument)
+            {
+                continue;
+            }
+
+            var validator = (IValidator)http.RequestServices.GetRequiredService(typeof(IValidator<>).MakeGenericType(input.Type));
+            var result = await validator.ValidateAsync(new ValidationContext<object>(argument), http.RequestAborted);
+            if (!result.IsValid)
+            {
+                var errors = result.Errors
+                    .GroupBy(e => e.PropertyName)
+                    .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+                return TypedResults.ValidationProblem(errors, detail: Describe(errors));
+            }
         }
 
-        var result = await validator.ValidateAsync(argument, context.HttpContext.RequestAborted);
-        if (result.IsValid)
-        {
-            return await next(context);
-        }
-
-        var errors = result.Errors
-            .GroupBy(e => e.PropertyName)
-            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
-        return TypedResults.ValidationProblem(errors, detail: Describe(errors));
+        return await next(context);
     }
 
     private static string Describe(Dictionary<string, string[]> errors) =>
@@ -31,6 +41,18 @@ public sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilt
 
 public static class ValidationFilterExtensions
 {
-    public static RouteHandlerBuilder Validated<T>(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter<ValidationFilter<T>>().ProducesValidationProblem();
+    /// <summary>The endpoint's <typeparamref name="T"/> argument is validated by its group's <see cref="WithValidation"/> step.</summary>
+    public static RouteHandlerBuilder Validated<T>(this RouteHandlerBuilder builder)
+    {
+        builder.WithMetadata(new ValidatedInput(typeof(T))).ProducesValidationProblem();
+        builder.Finally(endpoint => RequestPipeline.Require<ValidationStep>(endpoint, $"Validated<{typeof(T).Name}>()", nameof(WithValidation)));
+        return builder;
+    }
+
+    /// <summary>Adds the validation step to the group's request pipeline (see <see cref="RequestPipeline"/> for the order).</summary>
+    public static RouteGroupBuilder WithValidation(this RouteGroupBuilder group) =>
+        RequestPipeline.AddStep(group, new ValidationStep(), new ValidationFilter());
 }
+
+/// <summary>Marks an endpoint whose group validates.</summary>
+public sealed record ValidationStep;

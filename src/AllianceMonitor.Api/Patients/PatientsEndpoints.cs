@@ -1,3 +1,4 @@
+using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
@@ -11,7 +12,10 @@ public static class PatientsEndpoints
 {
     public static RouteGroupBuilder MapPatients(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/patients").WithTags("Patients");
+        var group = routes.MapGroup("/patients").WithTags("Patients")
+            .WithAudit()
+            .WithValidation()
+            .WithUnitOfWork();
 
         group.MapPut("/{patientId}", PutPatient)
             .WithName(nameof(PutPatient))
@@ -49,13 +53,11 @@ public static class PatientsEndpoints
     }
 
     public static async Task<Results<Created<PatientResponse>, Ok<PatientResponse>>> PutPatient(
-        [AsParameters] PutPatientRequest request, HttpContext http, PatientStore patients, AllianceDbContext db)
+        [AsParameters] PutPatientRequest request, HttpContext http, PatientStore patients)
     {
         var clinicId = Caller.ClinicOf(http.User);
         var (patient, created) = await patients.LockOrCreateAsync(clinicId, request.PatientId, http.RequestAborted);
         patient.Therapist = await patients.EnsureTherapistAsync(clinicId, request.Body.TherapistId, http.RequestAborted);
-        await db.SaveChangesAsync(http.RequestAborted);
-
         var response = new PatientResponse(patient.ExternalId, patient.Therapist?.ExternalId);
         return created ? TypedResults.Created($"/api/v1/patients/{patient.ExternalId}", response) : TypedResults.Ok(response);
     }

@@ -10,11 +10,15 @@ namespace AllianceMonitor.Api.Sessions;
 /// <summary>
 /// Applies a session PUT: the body is the session's full state. An unchanged form keeps its revision, a changed
 /// one gets a new revision, a form no longer sent stops being in force; nothing is overwritten or deleted.
+/// It runs inside the request's <see cref="UnitOfWork"/>, which saves the alerts, their webhook events and the
+/// audit entry and commits; the patient row lock taken here holds until then.
 /// </summary>
-public sealed class SessionWriter(AllianceDbContext db, PatientStore patients, AlertSync alerts, TimeProvider clock)
+public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, PatientStore patients, AlertSync alerts, TimeProvider clock)
 {
+    /// <exception cref="InvalidOperationException">Called outside a unit of work.</exception>
     public async Task<(Session Session, bool Created)> PutAsync(Guid clinicId, PutSessionRequest request, CancellationToken cancellationToken)
     {
+        unitOfWork.ThrowIfNotOpen(nameof(SessionWriter));
         var body = request.Body;
         var (patient, _) = await patients.LockOrCreateAsync(clinicId, request.PatientId, cancellationToken);
         var therapist = await patients.EnsureTherapistAsync(clinicId, body.TherapistId, cancellationToken);
@@ -80,16 +84,25 @@ public sealed class SessionWriter(AllianceDbContext db, PatientStore patients, A
         }
 
         session.UpdatedAt = now;
-
-        // Superseding first: the partial unique index allows one revision in force, and EF does not order an
-        // update that leaves a filtered index before the insert that enters it.
-        await db.SaveChangesAsync(cancellationToken);
-        session.Measurements.AddRange(additions);
-        await db.SaveChangesAsync(cancellationToken);
+        await FlushAsync(session, additions, cancellationToken);
 
         // In the same transaction: a session is never stored without its alerts, nor an alert without its session.
         await alerts.RunAsync(clinicId, patient, request.SessionNumber, cancellationToken);
         return (session, created);
+    }
+
+    /// <summary>
+    /// The only saves of a session PUT before the unit of work's own, and why each is forced:
+    /// 1. superseding first: the filtered unique index on measurements allows one revision in force per form, and EF
+    ///    does not order an update that leaves a filtered index before the insert that enters it;
+    /// 2. the new revisions next, because the alert replay reads the patient's series back from the database.
+    /// Everything after (alerts, webhook events, the audit entry) is saved once, when the unit of work commits.
+    /// </summary>
+    private async Task FlushAsync(Session session, List<Measurement> additions, CancellationToken cancellationToken)
+    {
+        await db.SaveChangesAsync(cancellationToken);
+        session.Measurements.AddRange(additions);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private static void UpdateDetails(Session session, SessionBody body, Therapist? therapist)

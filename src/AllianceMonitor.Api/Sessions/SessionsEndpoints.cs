@@ -1,3 +1,4 @@
+using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
@@ -11,7 +12,10 @@ public static class SessionsEndpoints
 {
     public static RouteGroupBuilder MapSessions(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/patients/{patientId}/sessions").WithTags("Sessions");
+        var group = routes.MapGroup("/patients/{patientId}/sessions").WithTags("Sessions")
+            .WithAudit()
+            .WithValidation()
+            .WithUnitOfWork();
 
         group.MapPut("/{sessionNumber:int}", PutSession)
             .WithName(nameof(PutSession))

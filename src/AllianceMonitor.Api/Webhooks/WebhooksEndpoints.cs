@@ -1,3 +1,4 @@
+using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
@@ -11,7 +12,10 @@ public static class WebhooksEndpoints
 {
     public static RouteGroupBuilder MapWebhooks(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/webhooks").WithTags("Webhooks").RequireAuthorization(p => p.RequireRole(Roles.Admin));
+        var group = routes.MapGroup("/webhooks").WithTags("Webhooks").RequireAuthorization(p => p.RequireRole(Roles.Admin))
+            .WithAudit()
+            .WithValidation()
+            .WithUnitOfWork();
 
         group.MapPost("/", CreateWebhook)
             .WithName(nameof(CreateWebhook))
@@ -65,7 +69,6 @@ public static class WebhooksEndpoints
             CreatedAt = clock.GetUtcNow(),
         };
         db.WebhookSubscriptions.Add(subscription);
-        await db.SaveChangesAsync(http.RequestAborted);
         return TypedResults.Created(
             $"/api/v1/webhooks/{subscription.Id}",
             new CreatedWebhookResponse(subscription.Id, subscription.Url, subscription.Events, subscription.Secret, subscription.CreatedAt));
@@ -156,7 +159,6 @@ public static class WebhooksEndpoints
         }
 
         var ping = WebhookOutbox.EnqueueFor(db, subscription, WebhookEvents.Ping, new { webhookId }, clock.GetUtcNow());
-        await db.SaveChangesAsync(http.RequestAborted);
         return TypedResults.Accepted($"/api/v1/webhooks/{webhookId}/deliveries", new PingResponse(ping.Id));
     }
 
