@@ -11,13 +11,9 @@ public static class CalibrationEndpoints
     public const string ManualTrigger = "manual";
     public const string AutomaticTrigger = "auto";
 
-    public static RouteGroupBuilder MapCalibrations(this IEndpointRouteBuilder routes)
+    /// <summary>The calibration endpoints, in the one <c>/analysis</c> group (declared with the API routes in Hosting).</summary>
+    public static RouteGroupBuilder MapCalibrations(this RouteGroupBuilder group)
     {
-        var group = routes.MapGroup("/analysis").WithTags("Analysis")
-            .WithAudit()
-            .WithValidation()
-            .WithUnitOfWork();
-
         group.MapGet("/calibrations", GetCalibrations)
             .WithName(nameof(GetCalibrations))
             .WithSummary("The latest calibration of each alliance series (instrument x rater) the detector judges against")

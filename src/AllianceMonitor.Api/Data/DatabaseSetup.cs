@@ -1,46 +1,44 @@
-using AllianceMonitor.Api.Data.Embedded;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 
 namespace AllianceMonitor.Api.Data;
 
-/// <summary>Where the database is, and starting the embedded default when none is configured.</summary>
+/// <summary>Where the database is, and the one connection pool every path uses.</summary>
 public static class DatabaseSetup
 {
     public const string ConnectionName = "AllianceDb";
-    public const string EmbeddedDatabaseName = "alliancemonitor";
 
     /// <summary>
-    /// With no connection string configured, starts (or reuses) the project-local cluster and points the
-    /// service at it. Returns null when a connection string was configured.
+    /// One <see cref="NpgsqlDataSource"/> (one pool) for the whole service: EF Core opens its connections from it,
+    /// and the raw SQL paths (export, summary) take it from DI. The connection string is read when it is first
+    /// needed, so a development database started before the host is built is found.
     /// </summary>
-    /// <exception cref="InvalidOperationException">No connection string and no PostgreSQL binaries.</exception>
-    public static async Task<LocalPostgresCluster?> UseEmbeddedDefaultIfUnconfiguredAsync(WebApplicationBuilder builder)
+    public static IServiceCollection AddAllianceDatabase(this IServiceCollection services)
     {
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ConnectionName)))
+        services.AddSingleton(provider =>
         {
-            return null;
-        }
-
-        var binDir = PostgresBinaries.Find(builder.Configuration["Database:PostgresBinDir"])
-            ?? throw new InvalidOperationException(PostgresBinaries.InstallHint);
-        var root = builder.Configuration["Database:EmbeddedDataPath"]
-            ?? Path.Combine(builder.Environment.ContentRootPath, ".data", "postgres");
-
-        var cluster = await LocalPostgresCluster.StartAsync(Path.GetFullPath(root), binDir);
-        await cluster.EnsureDatabaseAsync(EmbeddedDatabaseName);
-        builder.Configuration[$"ConnectionStrings:{ConnectionName}"] = cluster.ConnectionString(EmbeddedDatabaseName);
-        Console.WriteLine($"Embedded PostgreSQL at 127.0.0.1:{cluster.Port} (data in {root}).");
-        return cluster;
+            var connectionString = provider.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionName)
+                ?? throw new InvalidOperationException($"No connection string '{ConnectionName}' is configured.");
+            // Dynamic JSON: the jsonb columns hold plain objects (subscales, detector settings), which EF maps itself
+            // when it owns the pool, and which a data source given to EF must be told about.
+            return new NpgsqlDataSourceBuilder(connectionString).EnableDynamicJson().Build();
+        });
+        return services.AddDbContext<AllianceDbContext>((provider, options) => Configure(options, provider.GetRequiredService<NpgsqlDataSource>()));
     }
 
-    public static IServiceCollection AddAllianceDatabase(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddDbContext<AllianceDbContext>(options => Configure(options, configuration.GetConnectionString(ConnectionName)!));
+    public static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
+        Tune(options.UseNpgsql(dataSource, History));
 
+    /// <summary>For tools and tests that reach a database by its connection string, outside the service.</summary>
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            // Migrations are hand-written SQL (the EF design-time package is not available to this project), so
-            // there is no model snapshot to compare with; the schema-drift test compares the migrated schema
-            // with the model instead.
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        Tune(options.UseNpgsql(connectionString, History));
+
+    private static void History(Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure.NpgsqlDbContextOptionsBuilder npgsql) =>
+        npgsql.MigrationsHistoryTable("__ef_migrations_history");
+
+    // Migrations are hand-written SQL (the EF design-time package is not available to this project), so there is
+    // no model snapshot to compare with; the schema-drift test compares the migrated schema with the model instead.
+    private static void Tune(DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
 }

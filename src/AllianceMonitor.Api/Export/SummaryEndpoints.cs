@@ -39,13 +39,9 @@ public sealed class SummaryCache : IDisposable
 
 public static class SummaryEndpoints
 {
-    public static RouteGroupBuilder MapSummary(this IEndpointRouteBuilder routes)
+    /// <summary>The clinic-level reports, in the one <c>/analysis</c> group (declared with the API routes in Hosting).</summary>
+    public static RouteGroupBuilder MapSummary(this RouteGroupBuilder group)
     {
-        var group = routes.MapGroup("/analysis").WithTags("Analysis")
-            .WithAudit()
-            .WithValidation()
-            .WithUnitOfWork();
-
         group.MapGet("/summary", GetSummary)
             .WithName(nameof(GetSummary))
             .WithSummary("The two lagged models and the null model on the clinic's data, as `alliance-monitor analyze` prints them")

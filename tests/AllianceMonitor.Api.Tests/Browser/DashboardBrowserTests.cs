@@ -1,4 +1,4 @@
-using AllianceMonitor.Api.Dashboard;
+using AllianceMonitor.Api.Development;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Dashboard;
+using AllianceMonitor.Api.Development;
 using AllianceMonitor.Api.Tests.Export;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,5 @@
 using AllianceMonitor.Api.Data;
-using AllianceMonitor.Api.Data.Embedded;
+using AllianceMonitor.Api.Development;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

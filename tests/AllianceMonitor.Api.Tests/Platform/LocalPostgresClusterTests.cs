@@ -1,4 +1,4 @@
-using AllianceMonitor.Api.Data.Embedded;
+using AllianceMonitor.Api.Development;
 using Npgsql;
 
 namespace AllianceMonitor.Api.Tests.Platform;

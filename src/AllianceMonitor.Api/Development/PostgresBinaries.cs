@@ -1,4 +1,4 @@
-namespace AllianceMonitor.Api.Data.Embedded;
+namespace AllianceMonitor.Api.Development;
 
 /// <summary>Finds the PostgreSQL server programs (initdb, pg_ctl, postgres) on this machine.</summary>
 public static class PostgresBinaries

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Npgsql;
 
-namespace AllianceMonitor.Api.Data.Embedded;
+namespace AllianceMonitor.Api.Development;
 
 /// <summary>
 /// A PostgreSQL cluster in a folder of our own, started from the machine's binaries: the embedded default for

@@ -7,7 +7,7 @@ using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Sessions;
 using Microsoft.EntityFrameworkCore;
 
-namespace AllianceMonitor.Api.Dashboard;
+namespace AllianceMonitor.Api.Development;
 
 /// <summary>
 /// <c>--seed-demo</c>: a clinic named "Demo clinic" filled with simulated patients (SessionSimulator), written

@@ -1,0 +1,67 @@
+using AllianceMonitor.Api.Alerts;
+using AllianceMonitor.Api.Auditing;
+using AllianceMonitor.Api.Auth;
+using AllianceMonitor.Api.Calibrations;
+using AllianceMonitor.Api.Clinics;
+using AllianceMonitor.Api.Dashboard;
+using AllianceMonitor.Api.Export;
+using AllianceMonitor.Api.Health;
+using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.Patients;
+using AllianceMonitor.Api.Sessions;
+using AllianceMonitor.Api.Webhooks;
+
+namespace AllianceMonitor.Api.Hosting;
+
+/// <summary>The whole service, wired: one call per concern for the services, then the middleware and the routes.</summary>
+public static class AllianceMonitorApp
+{
+    public static WebApplicationBuilder AddAllianceMonitor(this WebApplicationBuilder builder)
+    {
+        builder.AddDatabase();
+        builder.AddApiConventions();
+        builder.AddAuth();
+        builder.AddAnalysis();
+        builder.Services.AddWebhooks(builder.Configuration);
+        builder.AddDashboard();
+        builder.AddOpenApiDocument();
+        return builder;
+    }
+
+    public static WebApplication MapAllianceMonitor(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseStaticFiles();
+
+        // Before authentication and the anti-forgery check, so every sign-in attempt counts, malformed ones included.
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseDashboardAntiforgery();
+        app.UseAuthorization();
+
+        app.MapOpenApiDocument();
+        app.MapHealth();
+
+        var api = app.MapGroup("/api/v1");
+        api.MapClinics();
+        api.MapPatients();
+        api.MapSessions();
+        api.MapAlerts();
+        api.MapClinicSettings();
+        api.MapWebhooks();
+        api.MapExport();
+
+        // One /analysis group: the calibrations and the clinic-level reports share its prefix and its pipeline.
+        var analysis = api.MapGroup("/analysis").WithTags("Analysis")
+            .WithAudit()
+            .WithValidation()
+            .WithUnitOfWork();
+        analysis.MapCalibrations();
+        analysis.MapSummary();
+
+        app.MapDashboard();
+        return app;
+    }
+}

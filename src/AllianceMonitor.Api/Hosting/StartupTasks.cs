@@ -1,0 +1,55 @@
+using AllianceMonitor.Api.Auth;
+using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Development;
+
+namespace AllianceMonitor.Api.Hosting;
+
+/// <summary>What runs once between building the host and serving: migrations, the admin key, the demo data.</summary>
+public static class StartupTasks
+{
+    /// <returns>False, with the reason printed, when no database is configured and none can be started.</returns>
+    public static async Task<bool> TryUseDevelopmentDatabaseAsync(this WebApplicationBuilder builder)
+    {
+        try
+        {
+            await builder.UseEmbeddedDatabaseIfUnconfiguredAsync();
+            return true;
+        }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return false;
+        }
+    }
+
+    public static async Task PrepareAsync(this WebApplication app, bool seedDemo)
+    {
+        var embedded = EmbeddedDatabase.Running(app.Services);
+        if (embedded is not null || app.Configuration.GetValue<bool>("Database:MigrateOnStartup"))
+        {
+            await CommandModes.MigrateAsync(app.Services);
+        }
+
+        if (embedded is not null)
+        {
+            app.Lifetime.ApplicationStopped.Register(() => embedded.StopAsync().GetAwaiter().GetResult());
+        }
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await BootstrapAdminKey.EnsureAsync(
+                scope.ServiceProvider.GetRequiredService<AllianceDbContext>(),
+                app.Configuration["Bootstrap:AdminKey"],
+                generateIfMissing: embedded is not null,
+                Console.Out);
+        }
+
+        if (seedDemo)
+        {
+            await DemoSeeder.SeedAsync(
+                app.Services, Console.Out, app.Lifetime.ApplicationStopping,
+                patients: app.Configuration.GetValue("Demo:Patients", 30),
+                parallelism: app.Configuration.GetValue("Demo:Parallelism", 1));
+        }
+    }
+}
