@@ -3,6 +3,7 @@ using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.Series;
 using Microsoft.EntityFrameworkCore;
 
 namespace AllianceMonitor.Api.Alerts;

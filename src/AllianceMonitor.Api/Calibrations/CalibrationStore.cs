@@ -3,7 +3,7 @@ using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Mixed;
 using AllianceMonitor.Analysis.Models;
 using AllianceMonitor.Analysis.Ruptures;
-using AllianceMonitor.Api.Alerts;
+using AllianceMonitor.Api.Series;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,7 @@
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Calibrations;
+using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Export;
-using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Sessions;
 
 namespace AllianceMonitor.Api.Hosting;

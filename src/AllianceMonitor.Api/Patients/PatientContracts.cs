@@ -22,6 +22,4 @@ public sealed record PatientListQuery(string? TherapistId, int? Page, int? PageS
     public int PageSizeOrDefault => PageSize ?? DefaultPageSize;
 }
 
-public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount);
-
 public sealed record DeletePatientRequest(string PatientId, Guid? ClinicId);

@@ -5,6 +5,7 @@ using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.Series;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -2,7 +2,6 @@ using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
-using AllianceMonitor.Api.Patients;
 using Microsoft.EntityFrameworkCore;
 
 namespace AllianceMonitor.Api.Sessions;

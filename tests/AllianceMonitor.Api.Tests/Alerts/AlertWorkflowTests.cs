@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using AllianceMonitor.Api.Alerts;
-using AllianceMonitor.Api.Patients;
+using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -5,7 +5,7 @@ using AllianceMonitor.Analysis.Simulation;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Clinics;
-using AllianceMonitor.Api.Patients;
+using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

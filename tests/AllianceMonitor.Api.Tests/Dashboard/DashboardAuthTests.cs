@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using AllianceMonitor.Api.Alerts;
-using AllianceMonitor.Api.Patients;
+using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -129,7 +129,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
     {
         await Ratings.PutSeriesAsync(factory.Client(tenant.Ingest), "dip", 54, 54, 30);
 
-        var alerts = await factory.Client(tenant.Clinician).GetFromJsonAsync<Api.Patients.PagedList<Api.Alerts.AlertResponse>>("/api/v1/alerts");
+        var alerts = await factory.Client(tenant.Clinician).GetFromJsonAsync<Api.Infrastructure.PagedList<Api.Alerts.AlertResponse>>("/api/v1/alerts");
         return alerts!.Items.Single().Id;
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Clinics;
+using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Sessions;
 using AllianceMonitor.Api.Tests.Infrastructure;

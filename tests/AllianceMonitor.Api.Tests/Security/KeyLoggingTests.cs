@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Auth;
-using AllianceMonitor.Api.Patients;
+using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Tests.Dashboard;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;

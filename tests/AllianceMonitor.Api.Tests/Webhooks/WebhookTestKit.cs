@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using AllianceMonitor.Api.Patients;
+using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Webhooks;
 
 namespace AllianceMonitor.Api.Tests.Webhooks;

@@ -1,7 +1,6 @@
-using AllianceMonitor.Api.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace AllianceMonitor.Api.Patients;
+namespace AllianceMonitor.Api.Data;
 
 /// <summary>
 /// Creates patients and therapists on first sight and serialises writes per patient. Platforms retry and

@@ -3,7 +3,7 @@ using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace AllianceMonitor.Api.Alerts;
+namespace AllianceMonitor.Api.Series;
 
 /// <summary>One rating in force, with the session and patient it belongs to.</summary>
 public sealed record RatingRow(Guid PatientId, int Session, string Instrument, string Rater, string Timing, double Total);
