@@ -1,5 +1,5 @@
-using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Analysis.Ruptures;
+using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;

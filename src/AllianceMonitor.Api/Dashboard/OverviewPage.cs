@@ -26,11 +26,11 @@ internal static class OverviewPage
     {
         var caller = Caller.From(http.User);
         var clinicId = caller.ClinicId!.Value;
-        var version = await SummaryEndpoints.DataVersionAsync(dataSource, clinicId, http.RequestAborted);
+        var version = await SummaryData.DataVersionAsync(dataSource, clinicId, http.RequestAborted);
         var defaults = new ExportFilter(null, null, null, null, null, ExportFilter.DefaultAlliance, ExportFilter.DefaultSymptoms);
         var fit = await cache.GetAsync(
             clinicId, version,
-            async () => OverviewModels.Fit(await SummaryEndpoints.LoadAsync(dataSource, clinicId, defaults, CancellationToken.None)),
+            async () => OverviewModels.Fit(await SummaryData.LoadAsync(dataSource, clinicId, defaults, CancellationToken.None)),
             http.RequestAborted);
         var months = await db.Database.SqlQuery<MonthRow>($"""
             SELECT to_char(coalesce(s.occurred_on, a.created_at::date), 'YYYY-MM') AS "Month", count(*)::int AS "Ruptures",

@@ -3,10 +3,8 @@ using System.Text;
 using System.Text.Json;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Auth;
-using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Patients;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using static AllianceMonitor.Api.Dashboard.DashboardHtml;
 
@@ -71,11 +69,10 @@ internal static class PatientPages
         return Page(http, "Patients", "patients", body.ToString());
     }
 
-    public static async Task<IResult> Patient(string patientId, HttpContext http, AllianceDbContext db, CalibrationStore calibrations)
+    public static async Task<IResult> Patient(string patientId, HttpContext http, AllianceDbContext db, TrajectoryQuery trajectories)
     {
         var caller = Caller.From(http.User);
-        var trajectoryResult = await TrajectoryEndpoint.GetTrajectory(patientId, http, db, calibrations);
-        if (trajectoryResult.Result is not Ok<TrajectoryResponse> { Value: { } trajectory })
+        if (await trajectories.LoadAsync(Caller.ClinicOf(http.User), patientId, http.RequestAborted) is not { } trajectory)
         {
             return Page(http, "Not found", "patients", $"""<h1>Patient not found</h1><p>No patient {H(patientId)} in this clinic.</p><p><a href="/patients">All patients</a></p>""", StatusCodes.Status404NotFound);
         }

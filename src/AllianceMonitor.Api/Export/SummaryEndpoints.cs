@@ -1,7 +1,6 @@
-using AllianceMonitor.Api.Auditing;
-using AllianceMonitor.Analysis.Data;
 using AllianceMonitor.Analysis.Mixed;
 using AllianceMonitor.Analysis.Models;
+using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -69,10 +68,10 @@ public static class SummaryEndpoints
     {
         var clinicId = Caller.ClinicOf(http.User);
         var filter = query.Filter;
-        var version = await DataVersionAsync(dataSource, clinicId, http.RequestAborted);
+        var version = await SummaryData.DataVersionAsync(dataSource, clinicId, http.RequestAborted);
         var response = await cache.GetOrFitAsync($"effects|{clinicId}|{filter.Describe()}|{version}", async () =>
         {
-            var rows = await LoadRowsAsync(dataSource, clinicId, filter, http.RequestAborted);
+            var rows = await SummaryData.LoadRowsAsync(dataSource, clinicId, filter, http.RequestAborted);
             var observations = rows.Select(r => r.Observation).ToList();
             var modality = rows.ToDictionary(r => r.Observation, r => r.Modality);
             ModalityModerationResponse? moderation = null;
@@ -112,12 +111,12 @@ public static class SummaryEndpoints
     {
         var clinicId = Caller.ClinicOf(http.User);
         var filter = query.Filter;
-        var version = await DataVersionAsync(dataSource, clinicId, http.RequestAborted);
+        var version = await SummaryData.DataVersionAsync(dataSource, clinicId, http.RequestAborted);
         try
         {
             var json = await cache.GetOrFitAsync($"{clinicId}|{filter.Describe()}|{version}", async () =>
             {
-                var observations = await LoadAsync(dataSource, clinicId, filter, http.RequestAborted);
+                var observations = await SummaryData.LoadAsync(dataSource, clinicId, filter, http.RequestAborted);
                 return AnalysisReportBuilder.ToJson(AnalysisReportBuilder.Build(observations, FitMethod.Reml, ModelCatalog.All));
             });
             return TypedResults.Text(json, "application/json");
@@ -130,47 +129,5 @@ public static class SummaryEndpoints
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The data cannot be fitted");
         }
-    }
-
-    /// <summary>The export's rows as the engine's observations, with internal ids (never leaving the service).</summary>
-    public static async Task<List<SessionObservation>> LoadAsync(
-        NpgsqlDataSource dataSource, Guid clinicId, ExportFilter filter, CancellationToken cancellationToken) =>
-        (await LoadRowsAsync(dataSource, clinicId, filter, cancellationToken)).Select(r => r.Observation).ToList();
-
-    private static async Task<List<(SessionObservation Observation, string? Modality)>> LoadRowsAsync(
-        NpgsqlDataSource dataSource, Guid clinicId, ExportFilter filter, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = ExportSql.Command(connection, clinicId, filter);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var observations = new List<(SessionObservation, string?)>();
-        var ids = new Dictionary<Guid, string>();
-        string Id(Guid id) => ids.TryGetValue(id, out var text) ? text : ids[id] = id.ToString("N");
-        var alliance = ExportSql.AllianceOrdinal;
-        var symptoms = ExportSql.AllianceOrdinal + 6;
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            observations.Add((
-                new SessionObservation(
-                    Id(reader.GetGuid(ExportSql.PatientOrdinal)),
-                    reader.IsDBNull(ExportSql.TherapistOrdinal) ? null : Id(reader.GetGuid(ExportSql.TherapistOrdinal)),
-                    reader.GetInt32(ExportSql.SessionOrdinal),
-                    reader.IsDBNull(alliance) ? null : reader.GetDouble(alliance),
-                    reader.IsDBNull(symptoms) ? null : reader.GetDouble(symptoms)),
-                reader.IsDBNull(ExportSql.ModalityOrdinal) ? null : reader.GetString(ExportSql.ModalityOrdinal)));
-        }
-
-        return observations;
-    }
-
-    internal static async Task<string> DataVersionAsync(NpgsqlDataSource dataSource, Guid clinicId, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*), max(s.updated_at) FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE p.clinic_id = @clinic", connection);
-        command.Parameters.AddWithValue("clinic", clinicId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return $"{reader.GetInt64(0)}|{(reader.IsDBNull(1) ? "-" : reader.GetFieldValue<DateTimeOffset>(1).UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
     }
 }

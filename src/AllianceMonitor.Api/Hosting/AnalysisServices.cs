@@ -2,6 +2,7 @@ using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Export;
+using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Sessions;
 
 namespace AllianceMonitor.Api.Hosting;
@@ -17,6 +18,7 @@ public static class AnalysisServices
         builder.Services.AddScoped<AlertSync>();
         builder.Services.AddScoped<AlertWorkflow>();
         builder.Services.AddScoped<CalibrationStore>();
+        builder.Services.AddScoped<TrajectoryQuery>();
         builder.Services.Configure<AutomaticRefitOptions>(builder.Configuration.GetSection("Calibration"));
         builder.Services.AddSingleton<AutomaticRefit>();
         builder.Services.AddHostedService(s => s.GetRequiredService<AutomaticRefit>());
