@@ -85,22 +85,21 @@ public sealed class ProfiledDeviance
             var sums = new GroupSums(p);
             var from = (int)((long)innermost.Groups * chunk / _chunks);
             var to = (int)((long)innermost.Groups * (chunk + 1) / _chunks);
-            if (terms.Length == 1 && innermost.Q == 2)
+            var sent = terms.Length > 1 ? new Downdates(_products) : null;
+            if (TwoByTwoKernel.Applies(terms))
             {
-                OneTermTwoByTwo.Accumulate(innermost, p, factors[0], from, to, sums);
+                TwoByTwoKernel.Accumulate(innermost, p, factors, from, to, sums, sent);
             }
             else
             {
-                var sent = terms.Length > 1 ? new Downdates(_products) : null;
                 var ws = new BlockWorkspace(innermost, p);
                 for (var g = from; g < to; g++)
                 {
                     BlockElimination.Eliminate(_products, factors, 0, g, null, sent, ws, sums);
                 }
-
-                downdates[chunk] = sent;
             }
 
+            downdates[chunk] = sent;
             partial[chunk] = sums;
         });
 

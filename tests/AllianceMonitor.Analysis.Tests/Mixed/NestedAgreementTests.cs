@@ -50,7 +50,7 @@ public sealed class NestedAgreementTests
     [InlineData(FitMethod.Ml)]
     public void With_no_therapist_variance_the_nested_objective_equals_the_one_term_objective(FitMethod method)
     {
-        // The nested spec takes the general elimination with an outer term; the one-term spec the unrolled q = 2 kernel.
+        // With a zero outer SD the therapist term adds nothing: the coupling terms of the kernel must vanish exactly.
         var nested = NestedSpec("therapists", "alliance_to_symptoms_nested");
         var inner = nested.RandomEffects[0];
         var fixedTerms = nested.FixedTerms.Select((t, c) => (t, (IReadOnlyList<double>)nested.FixedColumn(c).ToArray())).ToArray();
@@ -70,6 +70,32 @@ public sealed class NestedAgreementTests
         }
     }
 
+    [Theory]
+    [InlineData(FitMethod.Reml, new[] { 1.1, 0.2, 0.6, 0.8, 0.5 })]
+    [InlineData(FitMethod.Ml, new[] { 0.7, -0.4, 0.3, 0.0, 1.3 })]
+    public void Three_nested_levels_equal_dense_marginal_objective(FitMethod method, double[] theta)
+    {
+        // Patients in therapists in two sites: the general elimination, with a group passing downdates to two outer levels.
+        var spec = WithOuterTerms("small", [1], [
+            ("therapist_id", t => t),
+            ("site", t => "S" + (int.Parse(t[1..], CultureInfo.InvariantCulture) % 2).ToString(CultureInfo.InvariantCulture)),
+        ]);
+
+        Tolerance.Close(MarginalDeviance.Evaluate(spec, theta, method), new ProfiledDeviance(spec).Evaluate(theta, method), 1e-10, 1e-9, "objective");
+    }
+
+    [Theory]
+    [InlineData(FitMethod.Reml)]
+    [InlineData(FitMethod.Ml)]
+    public void Three_random_slopes_under_a_therapist_intercept_equal_dense_marginal_objective(FitMethod method)
+    {
+        // q = 3 for the patients takes the general elimination rather than the unrolled q = 2 kernel.
+        var spec = WithOuterTerms("small", [1, 3], [("therapist_id", t => t)]);
+        double[] theta = [1.1, -0.3, 0.2, 0.6, 0.05, 0.4, 0.9];
+
+        Tolerance.Close(MarginalDeviance.Evaluate(spec, theta, method), new ProfiledDeviance(spec).Evaluate(theta, method), 1e-10, 1e-9, "objective");
+    }
+
     [Fact]
     public void Terms_whose_factors_are_not_nested_are_rejected()
     {
@@ -85,6 +111,25 @@ public sealed class NestedAgreementTests
             ]));
 
         Assert.Contains("not nested", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The lagged model's frame with a patient term of the intercept and the given fixed columns,
+    /// then one intercept term per outer factor, each a function of the therapist id.
+    /// </summary>
+    private static MixedModelSpec WithOuterTerms(string dataset, int[] slopes, (string Name, Func<string, string> Level)[] outer)
+    {
+        var lagged = Specs.For(dataset, "alliance_to_symptoms_nested");
+        var patients = lagged.RandomEffects[0];
+        var therapists = lagged.RandomEffects[1];
+        var therapistOf = therapists.GroupIndex.ToArray().Select(g => therapists.Levels[g]).ToArray();
+        var fixedTerms = lagged.FixedTerms.Select((t, c) => (t, (IReadOnlyList<double>)lagged.FixedColumn(c).ToArray())).ToArray();
+        var terms = new List<RandomEffectTermData>
+        {
+            new(patients.GroupName, patients.GroupIndex.ToArray().Select(g => patients.Levels[g]).ToArray(), [fixedTerms[0], .. slopes.Select(c => fixedTerms[c])]),
+        };
+        terms.AddRange(outer.Select(o => new RandomEffectTermData(o.Name, therapistOf.Select(o.Level).ToArray(), [fixedTerms[0]])));
+        return MixedModelSpec.Create(lagged.ResponseName, lagged.Response.ToArray(), fixedTerms, terms);
     }
 
     /// <summary>The lagged nested designs as the library builds them; the therapist share frame as <see cref="TherapistShare"/> builds it.</summary>

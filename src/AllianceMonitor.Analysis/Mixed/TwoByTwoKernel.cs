@@ -1,15 +1,22 @@
 namespace AllianceMonitor.Analysis.Mixed;
 
 /// <summary>
-/// <see cref="BlockElimination"/> for the commonest model, one term with q = 2 (random intercept
-/// and one slope) and no outer term, written out: the same arithmetic, unrolled because this loop
-/// is the whole cost of a fit.
+/// <see cref="BlockElimination"/> of the innermost term for the commonest models, written out: the
+/// same arithmetic, unrolled because this loop is the whole cost of a fit. The term has q = 2
+/// (random intercept and one slope, per patient) and at most one outer term, a scalar one (a
+/// therapist intercept), whose groups receive their downdates in <c>sent</c>.
 /// </summary>
-internal static class OneTermTwoByTwo
+internal static class TwoByTwoKernel
 {
-    public static void Accumulate(TermProducts term, int p, double[] factor, int from, int to, GroupSums sums)
+    public static bool Applies(TermProducts[] terms) =>
+        terms[0].Q == 2 && (terms.Length == 1 || (terms.Length == 2 && terms[1].Q == 1));
+
+    public static void Accumulate(TermProducts term, int p, double[][] factors, int from, int to, GroupSums sums, Downdates? sent)
     {
+        var factor = factors[0];
         double t0 = factor[0], t1 = factor[2], t2 = factor[3];
+        var outer = term.Ancestors.Length == 1 ? term.Ancestors[0] : null;
+        var outerScale = outer is null ? 0 : factors[1][0];
         var ztz = term.Ztz;
         var ztx = term.Ztx;
         var zty = term.Zty;
@@ -48,6 +55,20 @@ internal static class OneTermTwoByTwo
             var cy1 = ((t2 * zy1) - (l10 * cy0)) * inverse11;
             squaredLength += (cy0 * cy0) + (cy1 * cy1);
 
+            // w = L^-1 T' Z'Z_outer T_outer: the group's coupling to its outer group.
+            double w0 = 0, w1 = 0;
+            var k = 0;
+            if (outer is not null)
+            {
+                var zo0 = outer.Ztz[2 * g] * outerScale;
+                var zo1 = outer.Ztz[(2 * g) + 1] * outerScale;
+                w0 = ((t0 * zo0) + (t1 * zo1)) * inverse00;
+                w1 = ((t2 * zo1) - (l10 * w0)) * inverse11;
+                k = outer.Group[g];
+                sent!.A[1][k] += (w0 * w0) + (w1 * w1);
+                sent.Y[1][k] += (w0 * cy0) + (w1 * cy1);
+            }
+
             var row0 = ztx.AsSpan(2 * p * g, p);
             var row1 = ztx.AsSpan((2 * p * g) + p, p);
             for (var r = 0; r < p; r++)
@@ -60,9 +81,14 @@ internal static class OneTermTwoByTwo
                 c1[r] = v1;
                 rhs[r] += (v0 * cy0) + (v1 * cy1);
                 var offset = r * p;
-                for (var k = 0; k <= r; k++)
+                for (var j = 0; j <= r; j++)
                 {
-                    schur[offset + k] += (v0 * c0[k]) + (v1 * c1[k]);
+                    schur[offset + j] += (v0 * c0[j]) + (v1 * c1[j]);
+                }
+
+                if (outer is not null)
+                {
+                    sent!.X[1][(k * p) + r] += (w0 * v0) + (w1 * v1);
                 }
             }
         }
