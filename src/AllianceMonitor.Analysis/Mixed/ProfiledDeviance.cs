@@ -86,9 +86,9 @@ public sealed class ProfiledDeviance
             var from = (int)((long)innermost.Groups * chunk / _chunks);
             var to = (int)((long)innermost.Groups * (chunk + 1) / _chunks);
             var sent = terms.Length > 1 ? new Downdates(_products) : null;
-            if (TwoByTwoKernel.Applies(terms))
+            if (UnrolledKernel.Applies(terms))
             {
-                TwoByTwoKernel.Accumulate(innermost, p, factors, from, to, sums, sent);
+                UnrolledKernel.Accumulate(innermost, p, factors, from, to, sums, sent);
             }
             else
             {

@@ -3,18 +3,21 @@ namespace AllianceMonitor.Analysis.Mixed;
 /// <summary>
 /// <see cref="BlockElimination"/> of the innermost term for the commonest models, written out: the
 /// same arithmetic, unrolled because this loop is the whole cost of a fit. The term has q = 2
-/// (random intercept and one slope, per patient) and at most one outer term, a scalar one (a
+/// (random intercept and one slope, per patient) or q = 1 (a random intercept, taken as q = 2 with a
+/// zero second column, which adds exactly nothing), and at most one outer term, a scalar one (a
 /// therapist intercept), whose groups receive their downdates in <c>sent</c>.
 /// </summary>
-internal static class TwoByTwoKernel
+internal static class UnrolledKernel
 {
     public static bool Applies(TermProducts[] terms) =>
-        terms[0].Q == 2 && (terms.Length == 1 || (terms.Length == 2 && terms[1].Q == 1));
+        terms[0].Q <= 2 && (terms.Length == 1 || (terms.Length == 2 && terms[1].Q == 1));
 
     public static void Accumulate(TermProducts term, int p, double[][] factors, int from, int to, GroupSums sums, Downdates? sent)
     {
+        var q = term.Q;
         var factor = factors[0];
-        double t0 = factor[0], t1 = factor[2], t2 = factor[3];
+        double t0 = factor[0], t1 = q == 2 ? factor[2] : 0, t2 = q == 2 ? factor[3] : 0;
+        ReadOnlySpan<double> noColumn = new double[p];
         var outer = term.Ancestors.Length == 1 ? term.Ancestors[0] : null;
         var outerScale = outer is null ? 0 : factors[1][0];
         var ztz = term.Ztz;
@@ -32,7 +35,7 @@ internal static class TwoByTwoKernel
         var pending = 0;
         for (var g = from; g < to; g++)
         {
-            double a = ztz[4 * g], b = ztz[(4 * g) + 1], c = ztz[(4 * g) + 3];
+            double a = ztz[q * q * g], b = q == 2 ? ztz[(4 * g) + 1] : 0, c = q == 2 ? ztz[(4 * g) + 3] : 0;
             var m00 = (t0 * ((a * t0) + (b * t1))) + (t1 * ((b * t0) + (c * t1))) + 1;
             var m01 = t2 * ((b * t0) + (c * t1));
             var m11 = (c * t2 * t2) + 1;
@@ -49,8 +52,8 @@ internal static class TwoByTwoKernel
                 pending = 0;
             }
 
-            var zy0 = zty[2 * g];
-            var zy1 = zty[(2 * g) + 1];
+            var zy0 = zty[q * g];
+            var zy1 = q == 2 ? zty[(2 * g) + 1] : 0;
             var cy0 = ((t0 * zy0) + (t1 * zy1)) * inverse00;
             var cy1 = ((t2 * zy1) - (l10 * cy0)) * inverse11;
             squaredLength += (cy0 * cy0) + (cy1 * cy1);
@@ -60,8 +63,8 @@ internal static class TwoByTwoKernel
             var k = 0;
             if (outer is not null)
             {
-                var zo0 = outer.Ztz[2 * g] * outerScale;
-                var zo1 = outer.Ztz[(2 * g) + 1] * outerScale;
+                var zo0 = outer.Ztz[q * g] * outerScale;
+                var zo1 = q == 2 ? outer.Ztz[(2 * g) + 1] * outerScale : 0;
                 w0 = ((t0 * zo0) + (t1 * zo1)) * inverse00;
                 w1 = ((t2 * zo1) - (l10 * w0)) * inverse11;
                 k = outer.Group[g];
@@ -69,8 +72,8 @@ internal static class TwoByTwoKernel
                 sent.Y[1][k] += (w0 * cy0) + (w1 * cy1);
             }
 
-            var row0 = ztx.AsSpan(2 * p * g, p);
-            var row1 = ztx.AsSpan((2 * p * g) + p, p);
+            var row0 = ztx.AsSpan(q * p * g, p);
+            var row1 = q == 2 ? ztx.AsSpan((2 * p * g) + p, p) : noColumn;
             for (var r = 0; r < p; r++)
             {
                 var x0 = row0[r];
