@@ -1,3 +1,4 @@
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
@@ -40,7 +41,7 @@ public sealed class AlertWorkflow(AllianceDbContext db, TimeProvider clock)
         if (!allowedFrom.Contains(alert.Status))
         {
             return TypedResults.Problem(
-                $"The alert is {alert.Status}; only {string.Join(" or ", allowedFrom)} alerts can be {target}.",
+                $"The alert is {alert.Status.StoredName()}; only {string.Join(" or ", allowedFrom.Select(s => s.StoredName()))} alerts can be {target.StoredName()}.",
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Alert cannot make this step");
         }
