@@ -1,7 +1,7 @@
-using AllianceMonitor.Analysis;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Tests.Infrastructure;

@@ -1,6 +1,6 @@
-using AllianceMonitor.Analysis;
 using System.Net;
 using System.Net.Http.Json;
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Analysis.Simulation;
 using AllianceMonitor.Api.Alerts;

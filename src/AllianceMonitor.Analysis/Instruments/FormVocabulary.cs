@@ -11,3 +11,11 @@ public enum Rater
     Therapist,
     Observer,
 }
+
+/// <summary>When in the session a form was given. Stored and served as <c>pre</c>, <c>post</c>.</summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<Timing>))]
+public enum Timing
+{
+    Pre,
+    Post,
+}
