@@ -10,8 +10,7 @@ public sealed class ClinicCalibrations(DetectorSettings settings, IReadOnlyList<
     public DetectorSettings Settings => settings;
 
     /// <summary>The series' latest calibration, or the instrument's documented defaults (version 0) before the first fit.</summary>
-    public Calibration Current(string instrument, string rater) =>
-        latest.FirstOrDefault(c => c.Instrument == instrument && c.Rater == rater) is { } record
-            ? CalibrationStore.ToCalibration(record)
-            : Calibration.Default(InstrumentCatalog.Find(instrument)!);
+    public Calibration Current(string instrument, Rater rater) =>
+        latest.FirstOrDefault(c => c.Instrument == instrument && c.Rater == rater)
+        ?? Calibration.Default(InstrumentCatalog.Find(instrument)!);
 }
