@@ -33,7 +33,7 @@ public sealed partial class DashboardScaleTests(DemoClinicFactory factory) : ICl
         await using var db = factory.NewDbContext();
         var demo = await db.Clinics.Where(c => c.Name == DemoSeeder.ClinicName).Select(c => c.Id).SingleAsync();
         var expected = await db.Alerts.Where(a => a.ClinicId == demo && a.Status == AlertStatus.Open).Select(a => new { a.Id, a.Severity }).ToListAsync();
-        Assert.True(expected.Count > InboxPage.PageSize, $"the demo clinic needs more than one page of open alerts, has {expected.Count}");
+        Assert.True(expected.Count > InboxQuery.PageSize, $"the demo clinic needs more than one page of open alerts, has {expected.Count}");
 
         var seen = new List<(Guid Id, int Severity)>();
         var pages = 0;
@@ -42,13 +42,13 @@ public sealed partial class DashboardScaleTests(DemoClinicFactory factory) : ICl
             var html = await session.Http.GetStringAsync(url);
             var open = Section(html, "open-alerts");
             var onPage = OpenAlert().Matches(open).Select(m => (Guid.Parse(m.Groups[2].Value), int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))).ToList();
-            Assert.InRange(onPage.Count, 1, InboxPage.PageSize);
+            Assert.InRange(onPage.Count, 1, InboxQuery.PageSize);
             Assert.Contains($"open alerts {seen.Count + 1}–{seen.Count + onPage.Count} of {expected.Count}", html, StringComparison.Ordinal);
             seen.AddRange(onPage);
             url = NextPage().Match(html) is { Success: true } next ? WebUtility.HtmlDecode(next.Groups[1].Value) : null;
         }
 
-        Assert.Equal((expected.Count + InboxPage.PageSize - 1) / InboxPage.PageSize, pages);
+        Assert.Equal((expected.Count + InboxQuery.PageSize - 1) / InboxQuery.PageSize, pages);
         Assert.Equal(expected.Select(a => a.Id).Order(), seen.Select(a => a.Id).Order());
         Assert.Equal(seen.Select(a => a.Severity).OrderDescending(), seen.Select(a => a.Severity));
     }
@@ -81,9 +81,9 @@ public sealed partial class DashboardScaleTests(DemoClinicFactory factory) : ICl
         var all = await db.Patients.Where(p => p.ClinicId == demo).Select(p => p.ExternalId).OrderBy(id => id).ToListAsync();
 
         var first = await session.Http.GetStringAsync("/patients");
-        Assert.Equal(all.Take(PatientPages.PageSize), PatientRow().Matches(first).Select(m => m.Groups[1].Value));
+        Assert.Equal(all.Take(PatientListQuery.PageSize), PatientRow().Matches(first).Select(m => m.Groups[1].Value));
         var second = await session.Http.GetStringAsync("/patients?page=2");
-        Assert.Equal(all.Skip(PatientPages.PageSize).Take(PatientPages.PageSize), PatientRow().Matches(second).Select(m => m.Groups[1].Value));
+        Assert.Equal(all.Skip(PatientListQuery.PageSize).Take(PatientListQuery.PageSize), PatientRow().Matches(second).Select(m => m.Groups[1].Value));
 
         var prefix = all[17][..^1];
         var found = await session.Http.GetStringAsync("/patients?q=" + Uri.EscapeDataString(prefix));
