@@ -15,7 +15,5 @@ public static class DashboardFormat
 
     public static string Severity(int severity) => SeverityNames[Math.Clamp(severity, 0, 3)];
 
-    public static string Kind(string kind) => kind == Alerts.AlertKinds.Rupture ? "Rupture" : "Low alliance";
-
     public static string Note(string note) => note.Replace('_', ' ');
 }

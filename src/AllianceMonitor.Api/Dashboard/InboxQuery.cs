@@ -1,4 +1,6 @@
 using System.Globalization;
+using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Data;
 using Microsoft.EntityFrameworkCore;
@@ -6,23 +8,26 @@ using Microsoft.EntityFrameworkCore;
 namespace AllianceMonitor.Api.Dashboard;
 
 /// <summary>The inbox's filters as understood: unknown values fall back to "all", a bad page number to the first.</summary>
-/// <param name="Status">"active" (open, with acknowledged ones beneath) or one alert status.</param>
-public sealed record InboxFilter(string? Therapist, string? Kind, string Status, int Page)
+/// <param name="Status">One alert status, or null for "active": open alerts, with acknowledged ones beneath.</param>
+public sealed record InboxFilter(string? Therapist, AlertKind? Kind, AlertStatus? Status, int Page)
 {
+    /// <summary>The status filter's value for open and acknowledged together (the default).</summary>
     public const string Active = "active";
+
+    public string StatusName => Status?.StoredName() ?? Active;
 
     public static InboxFilter Parse(string? therapist, string? kind, string? status, string? page) => new(
         string.IsNullOrWhiteSpace(therapist) ? null : therapist,
-        kind is not null && AlertKinds.All.Contains(kind) ? kind : null,
-        status is null || status == Active || !AlertStatus.All.Contains(status) ? Active : status,
+        StoredNames.TryParse<AlertKind>(kind, out var k) ? k : null,
+        StoredNames.TryParse<AlertStatus>(status, out var s) ? s : null,
         int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p > 0 ? p : 1);
 
     /// <summary>The inbox with these filters, another status and page: the filters carry into every link.</summary>
-    public string Link(string status, int page) => "/?" + string.Join("&", new[]
+    public string Link(AlertStatus? status, int page) => "/?" + string.Join("&", new[]
     {
         Therapist is null ? null : "therapist=" + Uri.EscapeDataString(Therapist),
-        Kind is null ? null : "kind=" + Kind,
-        status == Active ? null : "status=" + status,
+        Kind is null ? null : "kind=" + Kind.Value.StoredName(),
+        status is null ? null : "status=" + status.Value.StoredName(),
         page == 1 ? null : "page=" + page.ToString(CultureInfo.InvariantCulture),
     }.Where(x => x is not null));
 }
@@ -61,15 +66,15 @@ public static class InboxQuery
         var counts = await all.GroupBy(a => 1).Select(g => new InboxCounts(
             g.Count(a => a.Status == AlertStatus.Open),
             g.Count(a => a.Status == AlertStatus.Acknowledged),
-            g.Count(a => a.Kind == AlertKinds.Rupture && a.Status != AlertStatus.Withdrawn && a.RuptureStatus == "repaired"),
-            g.Count(a => a.Kind == AlertKinds.Rupture && a.Status != AlertStatus.Withdrawn && a.RuptureStatus == "unrepaired"),
-            g.Count(a => a.Kind == AlertKinds.Rupture && a.Status != AlertStatus.Withdrawn && a.RuptureStatus == "open")))
+            g.Count(a => a.Kind == AlertKind.Rupture && a.Status != AlertStatus.Withdrawn && a.RuptureStatus == RuptureStatus.Repaired),
+            g.Count(a => a.Kind == AlertKind.Rupture && a.Status != AlertStatus.Withdrawn && a.RuptureStatus == RuptureStatus.Unrepaired),
+            g.Count(a => a.Kind == AlertKind.Rupture && a.Status != AlertStatus.Withdrawn && a.RuptureStatus == RuptureStatus.Open)))
             .SingleOrDefaultAsync(cancellationToken) ?? new InboxCounts(0, 0, 0, 0, 0);
 
         var filtered = all;
-        if (filter.Kind is not null)
+        if (filter.Kind is { } kind)
         {
-            filtered = filtered.Where(a => a.Kind == filter.Kind);
+            filtered = filtered.Where(a => a.Kind == kind);
         }
 
         if (filter.Therapist is not null)
@@ -80,19 +85,19 @@ public static class InboxQuery
         var therapists = await db.Therapists.AsNoTracking().Where(t => t.ClinicId == clinicId).OrderBy(t => t.ExternalId)
             .Select(t => t.ExternalId).ToListAsync(cancellationToken);
 
-        var primaryStatus = filter.Status == InboxFilter.Active ? AlertStatus.Open : filter.Status;
+        var primaryStatus = filter.Status ?? AlertStatus.Open;
         var primaryQuery = filtered.Where(a => a.Status == primaryStatus);
         var primaryTotal = await primaryQuery.CountAsync(cancellationToken);
         var page = Math.Min(filter.Page, Math.Max(1, (primaryTotal + PageSize - 1) / PageSize));
         filter = filter with { Page = page };
-        var title = filter.Status == InboxFilter.Active ? "Open" : char.ToUpperInvariant(filter.Status[0]) + filter.Status[1..];
+        var title = primaryStatus.Label();
         var primary = new AlertSection(
-            primaryStatus + "-alerts", title, primaryTotal, await PageAsync(primaryQuery, (page - 1) * PageSize, PageSize, cancellationToken));
+            primaryStatus.StoredName() + "-alerts", title, primaryTotal, await PageAsync(primaryQuery, (page - 1) * PageSize, PageSize, cancellationToken));
         var pager = PagerModel.For(title.ToLowerInvariant() + " alerts", page, primaryTotal, PageSize, n => filter.Link(filter.Status, n));
 
         AlertSection? acknowledged = null;
         string? allAcknowledged = null;
-        if (filter.Status == InboxFilter.Active)
+        if (filter.Status is null)
         {
             var acknowledgedQuery = filtered.Where(a => a.Status == AlertStatus.Acknowledged);
             var acknowledgedTotal = await acknowledgedQuery.CountAsync(cancellationToken);

@@ -1,5 +1,7 @@
 using System.Text.Json;
-using AllianceMonitor.Api.Alerts;
+using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Patients;
@@ -40,8 +42,8 @@ public static class PatientQuery
             .Select(s => new { s.Number, s.OccurredOn, s.Modality })
             .ToListAsync(http.RequestAborted);
 
-        var alliance = trajectory.Alliance.OrderBy(a => a.Instrument == "wai-sr" ? 0 : 1).ThenBy(a => a.Rater == "client" ? 0 : 1).FirstOrDefault();
-        var symptoms = trajectory.Symptoms.OrderBy(s => s.Instrument == "phq-9" ? 0 : 1).ThenBy(s => s.Rater == "client" ? 0 : 1).FirstOrDefault();
+        var alliance = trajectory.Alliance.OrderBy(a => a.Instrument == InstrumentCatalog.DefaultAlliance.Code ? 0 : 1).ThenBy(a => a.Rater == Rater.Client ? 0 : 1).FirstOrDefault();
+        var symptoms = trajectory.Symptoms.OrderBy(s => s.Instrument == InstrumentCatalog.DefaultSymptoms.Code ? 0 : 1).ThenBy(s => s.Rater == Rater.Client ? 0 : 1).FirstOrDefault();
         var points = alliance?.Points.ToDictionary(p => p.Session) ?? [];
         var scores = symptoms?.Points.ToDictionary(p => p.Session) ?? [];
         var alertsBySession = trajectory.Alerts.ToLookup(a => a.Session);
@@ -49,7 +51,7 @@ public static class PatientQuery
         var modality = sessions.ToDictionary(s => s.Number, s => s.Modality);
         var dates = sessions.ToDictionary(s => s.Number, s => s.OccurredOn);
 
-        var ruptures = trajectory.Alerts.Where(a => a.Kind == AlertKinds.Rupture && (alliance is null || (a.Instrument == alliance.Instrument && a.Rater == alliance.Rater))).ToList();
+        var ruptures = trajectory.Alerts.Where(a => a.Kind == AlertKind.Rupture && (alliance is null || (a.Instrument == alliance.Instrument && a.Rater == alliance.Rater))).ToList();
         var chart = new
         {
             instrument = alliance?.Instrument,
@@ -63,20 +65,20 @@ public static class PatientQuery
             bandUpper = numbers.Select(n => points.TryGetValue(n, out var p) ? p.BandUpper : null).ToList(),
             symptoms = numbers.Select(n => scores.TryGetValue(n, out var p) ? p.Value : (double?)null).ToList(),
             ruptures = ruptures.Select(a => new { session = a.Session, status = a.RuptureStatus }).ToList(),
-            repairs = ruptures.Where(a => a.RuptureStatus == "repaired" && a.StatusSession is not null).Select(a => new { session = a.StatusSession }).ToList(),
-            unrepaired = ruptures.Where(a => a.RuptureStatus == "unrepaired" && a.StatusSession is not null).Select(a => new { session = a.StatusSession }).ToList(),
+            repairs = ruptures.Where(a => a.RuptureStatus == RuptureStatus.Repaired && a.StatusSession is not null).Select(a => new { session = a.StatusSession }).ToList(),
+            unrepaired = ruptures.Where(a => a.RuptureStatus == RuptureStatus.Unrepaired && a.StatusSession is not null).Select(a => new { session = a.StatusSession }).ToList(),
         };
 
         var summary = alliance is null
             ? "No alliance ratings yet."
-            : $"{numbers.Count} sessions; {ruptures.Count} rupture(s): {ruptures.Count(r => r.RuptureStatus == "repaired")} repaired, {ruptures.Count(r => r.RuptureStatus == "unrepaired")} unrepaired, {ruptures.Count(r => r.RuptureStatus == "open")} open.";
+            : $"{numbers.Count} sessions; {ruptures.Count} rupture(s): {ruptures.Count(r => r.RuptureStatus == RuptureStatus.Repaired)} repaired, {ruptures.Count(r => r.RuptureStatus == RuptureStatus.Unrepaired)} unrepaired, {ruptures.Count(r => r.RuptureStatus == RuptureStatus.Open)} open.";
         var rows = numbers.Select(n => new SessionRow(
             n,
             dates.GetValueOrDefault(n),
             modality.GetValueOrDefault(n),
             points.GetValueOrDefault(n),
             scores.TryGetValue(n, out var score) ? score.Value : null,
-            string.Join("; ", alertsBySession[n].Select(a => $"{(a.Kind == AlertKinds.Rupture ? "rupture" : "low alliance")} ({a.Status}{(a.RuptureStatus is null ? "" : ", " + a.RuptureStatus)})"))))
+            string.Join("; ", alertsBySession[n].Select(a => $"{a.Kind.Label().ToLowerInvariant()} ({a.Status.StoredName()}{(a.RuptureStatus is { } r ? ", " + r.StoredName() : "")})"))))
             .ToList();
         return new PatientModel(trajectory.PatientId, trajectory.TherapistId, alliance, symptoms?.Instrument, summary, JsonSerializer.Serialize(chart, ChartJson), rows);
     }
