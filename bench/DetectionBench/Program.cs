@@ -12,6 +12,11 @@ using AllianceMonitor.Bench.Detection;
 var options = Args.Parse(args);
 var seedBase = options.Get("seeds", "eval") == "tune" ? 500_001 : 1;
 var settings = DetectorSettings.Default;
+if (options.Has("budget"))
+{
+    settings = settings with { FalseAlertBudget = options.Number("budget") };
+}
+
 if (options.Has("k"))
 {
     settings = settings with { K = options.Number("k") };
@@ -51,7 +56,14 @@ CellResult Evaluate(string name, IEnumerable<Clinic> clinics)
         var rated = clinic.Observations.Where(o => o.Alliance.HasValue).ToList();
         ceiling += rated.Count(o => o.Alliance >= 5 - 1e-9);
         ratings += rated.Count;
-        var (_, patients) = ClinicReplay.Run(wai, clinic.Observations, settings, calibrateOnData: true);
+        var (calibration, patients) = ClinicReplay.Run(wai, clinic.Observations, settings, calibrateOnData: true);
+        if (options.Has("diagnose"))
+        {
+            var m = calibration.ModelOrFallback();
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: noise sd {m.NoiseSd:0.000} phi {m.Phi:0.00} level {m.LevelMean:0.00}/{m.LevelSd:0.00} slope {m.SlopeMean:0.000}/{m.SlopeSd:0.000} null {m.NullCenter:0.00}/{m.NullScale:0.00} judged {m.JudgedShare:0.00}"));
+        }
+
         var alerts = patients.SelectMany(p => p.Alerts.Where(a => a.Evidence.Kind == AlertKind.Rupture).Select(a => (p.PatientId, a.Evidence.Session)));
         ours.Add(Score.Of(alerts, clinic.Dips, clinic.Episodes, rated.Count));
         fixedRule.Add(Score.Of(Oracle.FixedRule(rated), clinic.Dips, clinic.Episodes, rated.Count));
@@ -65,4 +77,6 @@ CellResult Evaluate(string name, IEnumerable<Clinic> clinics)
     return new CellResult(name, Score.Sum(ours), best.Score, best.C, Score.Sum(fixedRule), ceiling / (double)ratings);
 }
 
-static string Describe(DetectorSettings s) => string.Create(CultureInfo.InvariantCulture, $"K = {s.K}, SustainedK = {s.SustainedK}");
+static string Describe(DetectorSettings s) => s.K is { } k
+    ? string.Create(CultureInfo.InvariantCulture, $"K = {k} set by hand")
+    : string.Create(CultureInfo.InvariantCulture, $"false-alert budget {s.FalseAlertBudget} per 100 sessions");

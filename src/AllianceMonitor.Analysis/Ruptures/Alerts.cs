@@ -23,12 +23,15 @@ public enum RuptureStatus
 /// </summary>
 /// <param name="Session">The session that raised the alert.</param>
 /// <param name="Observed">The rating at that session.</param>
-/// <param name="Baseline">The patient's usual level before it (shrunken mean of earlier sessions).</param>
-/// <param name="DropInSds">The drop from the baseline in this clinic's within-patient SDs.</param>
-/// <param name="Threshold">
-/// The drop (in scale points) an alert needed: the larger of the reliable change and K prediction SDs (SustainedK for
-/// the two-low-sessions rule, whose <see cref="DropInSds"/> is the smaller of its two drops).
+/// <param name="Baseline">
+/// Rupture rules (version 3): the rating the patient's own earlier sessions predicted (at most the scale maximum).
+/// Low alliance: the patient's usual level (shrunken mean).
 /// </param>
+/// <param name="DropInSds">Rupture rules: the drop below the prediction in this clinic's prediction SDs (for two sessions, of their combined drop).</param>
+/// <param name="Threshold">The drop (in scale points) an alert needed at this session.</param>
+/// <param name="PredictionSd">Rupture rules: the SD of the prediction in scale points (the clinic's prediction SD for this session).</param>
+/// <param name="ThresholdSds">Rupture rules: the threshold in prediction SDs (from the clinic's false-alert budget unless set by hand).</param>
+/// <param name="Method">Rupture rules: how the prediction model was calibrated (<see cref="PredictionModel.Method"/>).</param>
 /// <param name="ExpectedSymptomChange">
 /// From the clinic's alliance_to_symptoms model: the change in next-session symptoms that goes with a drop this size.
 /// </param>
@@ -44,7 +47,10 @@ public sealed record AlertEvidence(
     int CalibrationVersion,
     bool DefaultCalibration,
     double? ExpectedSymptomChange,
-    string Explanation);
+    string Explanation,
+    double? PredictionSd = null,
+    double? ThresholdSds = null,
+    string? Method = null);
 
 /// <summary>An alert as it stands after the latest session: its evidence, and for a rupture its repair status.</summary>
 /// <param name="Severity">1 (note) to 3 (act): an unrepaired rupture is 3, an open one 2, a repaired one or a low level 1.</param>
