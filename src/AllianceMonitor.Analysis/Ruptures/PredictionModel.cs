@@ -11,8 +11,8 @@ namespace AllianceMonitor.Analysis.Ruptures;
 /// <param name="LevelMean">The clinic's typical level at session 1; <paramref name="LevelSd"/> its spread between patients.</param>
 /// <param name="SlopeMean">The clinic's typical change per session; <paramref name="SlopeSd"/> its spread between patients.</param>
 /// <param name="NullCenter">
-/// Median of the clinic's standardized one-step prediction errors; <paramref name="NullScale"/> their robust SD
-/// (1.4826 x MAD). Thresholds are set on this null distribution, so a model that is slightly off is corrected by it.
+/// Centre of the clinic's standardized one-step prediction errors; <paramref name="NullScale"/> their SD. Both from a
+/// normal fitted to the lower 40% of the errors, which ruptures (always drops) hardly touch. Thresholds are set on this null distribution, so a model that is slightly off is corrected by it.
 /// </param>
 /// <param name="JudgedShare">Share of the clinic's rated sessions that can be judged (enough earlier sessions, not at the scale maximum).</param>
 public sealed record PredictionModel(

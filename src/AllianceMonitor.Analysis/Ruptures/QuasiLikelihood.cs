@@ -2,8 +2,8 @@ namespace AllianceMonitor.Analysis.Ruptures;
 
 /// <summary>
 /// Refines the moment estimates of the prediction model by a robust prediction-error likelihood: the filter's
-/// one-step errors enter through Huber's loss (quadratic up to 2 SDs, linear beyond, so dips count for little) plus the
-/// log of their SD; a rating at the maximum enters through the log probability of being at least there (Tobit).
+/// one-step errors enter through Huber's loss (quadratic up to 2 SDs, linear beyond) plus the log of their SD; a drop
+/// beyond 2.5 SDs gets a capped loss and stays out of the filter (a possible rupture); a rating at the maximum enters through the log probability of being at least there (Tobit).
 /// Short detrended series bias the moment estimates of the AR(1) coefficient, the slope spread and the noise SD; the
 /// likelihood of the whole filter does not carry that bias. Coordinate search over small grids keeps it deterministic
 /// and fast (about 40 passes over at most 1,000 patients).
@@ -12,6 +12,11 @@ internal static class QuasiLikelihood
 {
     private const double HuberK = 2.0;
     private const int MaxPatients = 1000;
+
+    /// <summary>Drops beyond this many prediction SDs are treated as possible ruptures (a normal session goes there 0.6% of the time).</summary>
+    internal const double DipCap = 2.5;
+
+    private static double Huber(double z) => z <= HuberK ? 0.5 * z * z : (HuberK * z) - (0.5 * HuberK * HuberK);
 
     public static PredictionModel Refine(PredictionModel start, IReadOnlyList<IReadOnlyList<RatedSession>> patients, double resolution, double ceiling)
     {
@@ -34,7 +39,7 @@ internal static class QuasiLikelihood
                 Try(best with { SlopeSd = ratio * best.NoiseSd });
             }
 
-            foreach (var factor in new[] { 0.88, 0.94, 1.06, 1.12 })
+            foreach (var factor in new[] { 0.8, 0.88, 0.94, 1.06, 1.12 })
             {
                 Try(best with { NoiseSd = best.NoiseSd * factor });
             }
@@ -76,8 +81,17 @@ internal static class QuasiLikelihood
                     }
                     else
                     {
-                        var z = Math.Abs(value - prediction.Mean) / prediction.Sd;
-                        total += (z <= HuberK ? 0.5 * z * z : (HuberK * z) - (0.5 * HuberK * HuberK)) + Math.Log(prediction.Sd);
+                        var drop = (prediction.Mean - value) / prediction.Sd;
+                        if (drop > DipCap)
+                        {
+                            // A deep drop counts as a capped loss and stays out of the filter, as the detector keeps a
+                            // rupture out of the prediction: otherwise each dip inflates the scale twice, at the dip and
+                            // at the rebound after it.
+                            total += Huber(DipCap) + Math.Log(prediction.Sd);
+                            continue;
+                        }
+
+                        total += Huber(Math.Abs(drop)) + Math.Log(prediction.Sd);
                     }
                 }
 

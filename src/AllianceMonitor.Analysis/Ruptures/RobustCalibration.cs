@@ -78,7 +78,8 @@ public static class RobustCalibration
 
     /// <summary>
     /// Runs the filter over every patient and measures the clinic's standardized one-step prediction errors at the
-    /// sessions the detector judges: their median and robust SD become the null distribution the thresholds are set on.
+    /// sessions the detector judges: a normal fitted to their lower quantiles becomes the null distribution the thresholds
+/// are set on.
     /// </summary>
     public static PredictionModel WithNull(PredictionModel model, IReadOnlyList<IReadOnlyList<RatedSession>> patients, InstrumentDefinition instrument, DetectorSettings settings)
     {
@@ -97,7 +98,13 @@ public static class RobustCalibration
                 if (i >= settings.MinBaselineSessions && !censored)
                 {
                     var prediction = filter.Predict(session);
-                    errors.Add((prediction.Mean - value) / prediction.Sd);
+                    var error = (prediction.Mean - value) / prediction.Sd;
+                    errors.Add(error);
+                    if (error > QuasiLikelihood.DipCap)
+                    {
+                        // As in the detector, a deep drop stays out of the prediction of the sessions after it.
+                        continue;
+                    }
                 }
 
                 filter.Update(session, value, censored ? ceiling : null);
@@ -109,8 +116,16 @@ public static class RobustCalibration
             return model;
         }
 
-        var center = Median(errors);
-        var scale = 1.4826 * Median(errors.Select(e => Math.Abs(e - center)));
+        // Centre and scale from the lower 40% only (ratings at or above their prediction): ruptures push errors up,
+        // never down, so a normal fitted to these quantiles (least squares of the quantiles on the normal scores) is
+        // hardly moved by them, where a median and MAD over all errors would be.
+        var sorted = errors.Order().ToArray();
+        var points = Enumerable.Range(1, 8).Select(i => 0.05 * i)
+            .Select(p => (Score: -StandardNormal.UpperQuantile(p), Value: sorted[(int)Math.Round(p * (sorted.Length - 1))])).ToList();
+        var meanScore = points.Average(x => x.Score);
+        var meanValue = points.Average(x => x.Value);
+        var scale = points.Sum(x => (x.Score - meanScore) * (x.Value - meanValue)) / points.Sum(x => (x.Score - meanScore) * (x.Score - meanScore));
+        var center = meanValue - (scale * meanScore);
         return model with { NullCenter = center, NullScale = Math.Max(scale, 0.5), JudgedShare = errors.Count / (double)total };
     }
 

@@ -30,7 +30,7 @@ public static class RuptureDetector
 
     /// <summary>
     /// In the two-session rule each session must itself be at least this many prediction SDs low, so that a normal
-    /// session after a one-session dip does not complete a pair (1.0: tuning seeds, bench/README.md).
+    /// session after a one-session dip does not complete a pair (1.0, set a priori, not tuned).
     /// </summary>
     public const double TwoSessionMinimum = 1.0;
 

@@ -12,8 +12,8 @@ namespace AllianceMonitor.Analysis.Ruptures;
 public sealed record Thresholds(double OneSession, double TwoSessions, bool FromBudget)
 {
     /// <summary>
-    /// The two-session rule's share of the budget. 0.25 was the best F1 on the benchmark's tuning seeds among 0.1,
-    /// 0.25 and 0.4 (bench/README.md).
+    /// The two-session rule's share of the budget: a quarter, set a priori (most dips are deep enough for the
+    /// one-session rule; the pair rule catches the shallower ones that last). Not tuned; see bench/README.md.
     /// </summary>
     public const double TwoSessionShare = 0.25;
 
