@@ -64,7 +64,7 @@ CellResult Evaluate(string name, IEnumerable<Clinic> clinics)
                 $"{name}: noise sd {m.NoiseSd:0.000} phi {m.Phi:0.00} level {m.LevelMean:0.00}/{m.LevelSd:0.00} slope {m.SlopeMean:0.000}/{m.SlopeSd:0.000} null {m.NullCenter:0.00}/{m.NullScale:0.00} judged {m.JudgedShare:0.00}"));
         }
 
-        var alerts = patients.SelectMany(p => p.Alerts.Where(a => a.Evidence.Kind == AlertKind.Rupture).Select(a => (p.PatientId, a.Evidence.Session)));
+        var alerts = patients.SelectMany(p => p.Alerts.Where(a => a.Kind == AlertKind.Rupture).Select(a => (p.PatientId, a.Session)));
         ours.Add(Score.Of(alerts, clinic.Dips, clinic.Episodes, rated.Count));
         fixedRule.Add(Score.Of(Oracle.FixedRule(rated), clinic.Dips, clinic.Episodes, rated.Count));
         foreach (var c in Oracle.Thresholds)

@@ -1,15 +1,23 @@
+using System.Text.Json.Serialization;
+
 namespace AllianceMonitor.Analysis.Ruptures;
 
 /// <summary>One rated session of one patient on one instrument and rater.</summary>
 public sealed record RatedSession(int Session, double Value);
 
+/// <summary>What an alert is about. Stored and served as <c>rupture</c>, <c>low_alliance</c>.</summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<AlertKind>))]
 public enum AlertKind
 {
     Rupture,
     LowAlliance,
 }
 
-/// <summary>Where a rupture stands: still open, repaired within the window (a rupture-repair sequence), or not repaired.</summary>
+/// <summary>
+/// Where a rupture stands: still open, repaired within the window (a rupture-repair sequence), or not repaired.
+/// Stored and served as <c>open</c>, <c>repaired</c>, <c>unrepaired</c>.
+/// </summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<RuptureStatus>))]
 public enum RuptureStatus
 {
     Open,
@@ -18,26 +26,32 @@ public enum RuptureStatus
 }
 
 /// <summary>
-/// What the detector saw when it raised an alert. Depends only on sessions up to <see cref="Session"/>,
-/// so it never changes when later sessions arrive.
+/// What the detector saw when it raised an alert. Depends only on sessions up to the one that raised it, so it never
+/// changes when later sessions arrive. The service stores it as it is (the alert's evidence columns) and serves it as
+/// it is (the alert's <c>evidence</c>): one type, no copies.
 /// </summary>
-/// <param name="Session">The session that raised the alert.</param>
 /// <param name="Observed">The rating at that session.</param>
 /// <param name="Baseline">
-/// Rupture rules (version 3): the rating the patient's own earlier sessions predicted (at most the scale maximum).
-/// Low alliance: the patient's usual level (shrunken mean).
+/// For a rupture (rule version 3), the rating this patient's own earlier sessions predicted (shown at most at the scale
+/// maximum); for a low level, the patient's usual level (shrunken mean).
 /// </param>
-/// <param name="DropInSds">Rupture rules: the drop below the prediction in this clinic's prediction SDs (for two sessions, of their combined drop).</param>
-/// <param name="Threshold">The drop (in scale points) an alert needed at this session.</param>
-/// <param name="PredictionSd">Rupture rules: the SD of the prediction in scale points (the clinic's prediction SD for this session).</param>
-/// <param name="ThresholdSds">Rupture rules: the threshold in prediction SDs (from the clinic's false-alert budget unless set by hand).</param>
-/// <param name="Method">Rupture rules: how the prediction model was calibrated (<see cref="PredictionModel.Method"/>).</param>
+/// <param name="DropInSds">
+/// For a rupture, the drop below the prediction in this clinic's prediction SDs (for two sessions in a row, of their
+/// combined drop); for a low level, the distance below the clinic's mean in within-patient SDs.
+/// </param>
+/// <param name="Threshold">
+/// What the rule needed, on the instrument's scale. For a rupture, the drop (in scale points) below the prediction an
+/// alert needed at this session.
+/// </param>
+/// <param name="PredictionSd">For a rupture: the SD of the prediction in scale points (for two sessions, of their mean drop).</param>
+/// <param name="ThresholdSds">
+/// For a rupture: the threshold in prediction SDs, from the clinic's false-alert budget unless the clinic set it by hand.
+/// </param>
+/// <param name="Method">For a rupture: how the clinic's prediction model was calibrated (<see cref="PredictionModel.Method"/>).</param>
 /// <param name="ExpectedSymptomChange">
-/// From the clinic's alliance_to_symptoms model: the change in next-session symptoms that goes with a drop this size.
+/// From the clinic's alliance_to_symptoms model, when fitted: the change in next-session symptom points that goes with a drop this size.
 /// </param>
 public sealed record AlertEvidence(
-    AlertKind Kind,
-    int Session,
     double Observed,
     double Baseline,
     double DropInSds,
@@ -53,9 +67,10 @@ public sealed record AlertEvidence(
     string? Method = null);
 
 /// <summary>An alert as it stands after the latest session: its evidence, and for a rupture its repair status.</summary>
+/// <param name="Session">The session that raised the alert.</param>
 /// <param name="Severity">1 (note) to 3 (act): an unrepaired rupture is 3, an open one 2, a repaired one or a low level 1.</param>
 /// <param name="StatusSession">The session at which the rupture was found repaired or unrepaired.</param>
-public sealed record DetectedAlert(AlertEvidence Evidence, RuptureStatus? Status, int Severity, int? StatusSession);
+public sealed record DetectedAlert(AlertKind Kind, int Session, AlertEvidence Evidence, RuptureStatus? Status, int Severity, int? StatusSession);
 
 /// <summary>What one session was judged against.</summary>
 /// <param name="Baseline">The patient's usual level from earlier sessions (shrunken mean); null before there are enough of them.</param>

@@ -6,33 +6,26 @@ namespace AllianceMonitor.Analysis.Ruptures;
 /// <summary>The evidence of a rupture alert and its explanation in plain words, in the clinic's own terms.</summary>
 internal static class EvidenceText
 {
-    public static AlertEvidence OneSession(Context c, int session, double value, Prediction prediction, double z)
+    public static AlertEvidence OneSession(Context c, double value, Prediction prediction, double z)
     {
         var shown = c.Shown(prediction.Mean);
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"{Label(c.Instrument)} {Format(c.Instrument, value)} where this patient's own earlier ratings predicted about {Format(c.Instrument, shown)}: a drop of {z:0.0} prediction SDs (alerts start at {c.Thresholds.OneSession:0.0}{Origin(c)}).");
-        return Evidence(c, RuptureDetector.RuptureRule, session, value, shown, z, c.OneSessionDrop(prediction), prediction.Sd, c.Thresholds.OneSession, text);
+            $"{c.Instrument.Label} {Format(c.Instrument, value)} where this patient's own earlier ratings predicted about {Format(c.Instrument, shown)}: a drop of {z:0.0} prediction SDs (alerts start at {c.Thresholds.OneSession:0.0}{Origin(c)}).");
+        return Evidence(c, RuptureDetector.RuptureRule, value, shown, z, c.OneSessionDrop(prediction), prediction.Sd, c.Thresholds.OneSession, text);
     }
 
-    public static AlertEvidence TwoSessions(Context c, int session, double previous, double value, Prediction prediction, double combinedSd, double z)
+    public static AlertEvidence TwoSessions(Context c, double previous, double value, Prediction prediction, double combinedSd, double z)
     {
         var shown = c.Shown(prediction.Mean);
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"{Label(c.Instrument)} {Format(c.Instrument, previous)} and then {Format(c.Instrument, value)} where this patient's own earlier ratings predicted about {Format(c.Instrument, shown)}: together a drop of {z:0.0} prediction SDs (alerts for two sessions in a row start at {c.Thresholds.TwoSessions:0.0}{Origin(c)}).");
+            $"{c.Instrument.Label} {Format(c.Instrument, previous)} and then {Format(c.Instrument, value)} where this patient's own earlier ratings predicted about {Format(c.Instrument, shown)}: together a drop of {z:0.0} prediction SDs (alerts for two sessions in a row start at {c.Thresholds.TwoSessions:0.0}{Origin(c)}).");
         var threshold = (c.Model.NullCenter + (c.Thresholds.TwoSessions * c.Model.NullScale)) * combinedSd / 2;
-        return Evidence(c, RuptureDetector.TwoLowRule, session, value, shown, z, threshold, combinedSd / 2, c.Thresholds.TwoSessions, text);
+        return Evidence(c, RuptureDetector.TwoLowRule, value, shown, z, threshold, combinedSd / 2, c.Thresholds.TwoSessions, text);
     }
 
     public static string DefaultNote(Calibration calibration) => calibration.IsDefault
         ? " Judged against default values: this clinic does not yet have enough rated sessions for its own calibration."
         : "";
-
-    public static string Label(InstrumentDefinition instrument) => instrument.Code switch
-    {
-        "wai-sr" => "Alliance (WAI-SR)",
-        "srs" => "Alliance (SRS)",
-        _ => instrument.Name,
-    };
 
     public static string Format(InstrumentDefinition instrument, double value) =>
         value.ToString(instrument.IntegerItems && instrument.Aggregation == Aggregation.Sum ? "0" : "0.0#", CultureInfo.InvariantCulture);
@@ -42,7 +35,7 @@ internal static class EvidenceText
         : ", as set by this clinic";
 
     private static AlertEvidence Evidence(
-        Context c, string rule, int session, double value, double shown, double z, double threshold, double sd, double thresholdSds, string text)
+        Context c, string rule, double value, double shown, double z, double threshold, double sd, double thresholdSds, string text)
     {
         var drop = c.Sign * (shown - value);
         var expected = c.Calibration.SymptomEffectPerPoint is { } effect ? -effect * drop : (double?)null;
@@ -53,7 +46,7 @@ internal static class EvidenceText
         }
 
         text += DefaultNote(c.Calibration);
-        return new AlertEvidence(AlertKind.Rupture, session, value, shown, z, threshold, rule, RuptureDetector.RuleVersion,
+        return new AlertEvidence(value, shown, z, threshold, rule, RuptureDetector.RuleVersion,
             c.Calibration.Version, c.Calibration.IsDefault, expected, text, sd, thresholdSds, c.Model.Method);
     }
 }

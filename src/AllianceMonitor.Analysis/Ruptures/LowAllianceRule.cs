@@ -15,11 +15,12 @@ internal static class LowAllianceRule
             return null;
         }
 
-        if (instrument.Code == "srs" && value < settings.SrsConcernThreshold)
+        // The clinic's setting moves the instrument's concern threshold; only the SRS has one.
+        if (instrument.Concern is { } concern && value < settings.SrsConcernThreshold)
         {
             var text = string.Create(CultureInfo.InvariantCulture,
-                $"SRS total {value:0.#} is below the concern threshold of {settings.SrsConcernThreshold:0.#} (PCOMS practice).");
-            return new AlertEvidence(AlertKind.LowAlliance, session, value, settings.SrsConcernThreshold, 0, settings.SrsConcernThreshold,
+                $"{concern.Label} {value:0.#} is below the concern threshold of {settings.SrsConcernThreshold:0.#} ({concern.Source}).");
+            return new AlertEvidence(value, settings.SrsConcernThreshold, 0, settings.SrsConcernThreshold,
                 RuptureDetector.SrsRule, RuptureDetector.RuleVersion, calibration.Version, calibration.IsDefault, null, text);
         }
 
@@ -35,9 +36,9 @@ internal static class LowAllianceRule
         }
 
         var message = string.Create(CultureInfo.InvariantCulture,
-            $"{EvidenceText.Label(instrument)} has stayed low: this patient's usual level {EvidenceText.Format(instrument, level)} is in this clinic's lowest tenth (below {EvidenceText.Format(instrument, calibration.LowAllianceThreshold)}).")
+            $"{instrument.Label} has stayed low: this patient's usual level {EvidenceText.Format(instrument, level)} is in this clinic's lowest tenth (below {EvidenceText.Format(instrument, calibration.LowAllianceThreshold)}).")
             + EvidenceText.DefaultNote(calibration);
-        return new AlertEvidence(AlertKind.LowAlliance, session, value, level, (calibration.GrandMean - level) / calibration.WithinSd,
+        return new AlertEvidence(value, level, (calibration.GrandMean - level) / calibration.WithinSd,
             calibration.LowAllianceThreshold, RuptureDetector.LowLevelRule, RuptureDetector.RuleVersion, calibration.Version, calibration.IsDefault, null, message);
     }
 }

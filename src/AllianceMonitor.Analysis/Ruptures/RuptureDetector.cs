@@ -71,12 +71,12 @@ public static class RuptureDetector
                 judgements.Add(new SessionJudgement(session, value, context.Shown(prediction.Mean), context.OneSessionDrop(prediction), InRupture: false));
                 if (z >= context.Thresholds.OneSession)
                 {
-                    alerts.Add(new DetectedAlert(EvidenceText.OneSession(context, session, value, prediction, z), RuptureStatus.Open, 2, null));
+                    alerts.Add(new DetectedAlert(AlertKind.Rupture, session, EvidenceText.OneSession(context, value, prediction, z), RuptureStatus.Open, 2, null));
                     open = new Episode(alerts.Count - 1, context.Shown(prediction.Mean), [new RatedSession(session, value)], 1);
                 }
                 else if (pending is { } earlier && TwoLow(context, earlier, session, value) is { } pair)
                 {
-                    alerts.Add(new DetectedAlert(pair.Evidence, RuptureStatus.Open, 2, null));
+                    alerts.Add(new DetectedAlert(AlertKind.Rupture, session, pair.Evidence, RuptureStatus.Open, 2, null));
                     filter = earlier.Before;
                     taken--;
                     open = new Episode(alerts.Count - 1, context.Shown(pair.Predicted), [earlier.Session, new RatedSession(session, value)], 2);
@@ -101,7 +101,7 @@ public static class RuptureDetector
 
             if (LowAllianceRule.Check(instrument, calibration, settings, session, value, allValues, lastLowAlert) is { } low)
             {
-                alerts.Add(new DetectedAlert(low, null, 1, null));
+                alerts.Add(new DetectedAlert(AlertKind.LowAlliance, session, low, null, 1, null));
                 lastLowAlert = session;
             }
         }
@@ -140,7 +140,7 @@ public static class RuptureDetector
             return null;
         }
 
-        return (EvidenceText.TwoSessions(context, session, earlier.Session.Value, value, second, combinedSd, z), second.Mean);
+        return (EvidenceText.TwoSessions(context, earlier.Session.Value, value, second, combinedSd, z), second.Mean);
     }
 
     private static Episode? Track(Episode open, int session, double value, Context context, List<DetectedAlert> alerts, TrendFilter filter, ref int taken)

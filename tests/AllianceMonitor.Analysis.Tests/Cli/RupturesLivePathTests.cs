@@ -34,18 +34,18 @@ public sealed class RupturesLivePathTests
             foreach (var patient in data.GroupBy(o => o.PatientId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var history = patient.Select(o => new RatedSession(o.Session, o.Alliance!.Value)).ToList();
-                var raised = new List<AlertEvidence>();
+                var raised = new List<(AlertKind, int, AlertEvidence)>();
                 for (var t = 1; t <= history.Count; t++)
                 {
                     var session = history[t - 1].Session;
                     raised.AddRange(RuptureDetector.Replay(history.Take(t).ToList(), WaiSr, calibration, DetectorSettings.Default)
-                        .Select(a => a.Evidence).Where(e => e.Session == session));
+                        .Where(a => a.Session == session).Select(a => (a.Kind, a.Session, a.Evidence)));
                 }
 
                 var final = RuptureDetector.Replay(history, WaiSr, calibration, DetectorSettings.Default);
-                Assert.Equal(final.Select(a => a.Evidence), raised);
+                Assert.Equal(final.Select(a => (a.Kind, a.Session, a.Evidence)), raised);
                 live.AddRange(final.Select(a => string.Create(CultureInfo.InvariantCulture,
-                    $"{patient.Key},{a.Evidence.Session},{(a.Evidence.Kind == AlertKind.Rupture ? "rupture" : "low_alliance")},{a.Severity},{a.Evidence.Observed:R},{a.Evidence.Baseline:R},{a.Evidence.DropInSds:R}")));
+                    $"{patient.Key},{a.Session},{a.Kind.StoredName()},{a.Severity},{a.Evidence.Observed:R},{a.Evidence.Baseline:R},{a.Evidence.DropInSds:R}")));
             }
 
             Assert.Equal(live, printed);

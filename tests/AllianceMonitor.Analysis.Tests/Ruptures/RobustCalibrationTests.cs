@@ -74,7 +74,7 @@ public sealed class RobustCalibrationTests
         var judged = TestClinic.Simulate(3000, 12);
         var alerts = judged.GroupBy(o => o.PatientId).Sum(p => RuptureDetector.Replay(
             p.Select(o => new RatedSession(o.Session, o.Alliance!.Value)).ToList(), WaiSr, calibration, settings)
-            .Count(a => a.Evidence.Kind == AlertKind.Rupture));
+            .Count(a => a.Kind == AlertKind.Rupture));
         var per100 = 100.0 * alerts / judged.Count;
         Assert.InRange(per100, 0.3 * budget, 1.2 * budget);
     }

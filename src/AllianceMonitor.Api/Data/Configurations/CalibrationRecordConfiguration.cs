@@ -1,3 +1,4 @@
+using AllianceMonitor.Analysis.Instruments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -7,11 +8,14 @@ internal sealed class CalibrationRecordConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<CalibrationRecord> builder)
     {
-        builder.ToTable("calibrations");
+        builder.ToTable("calibrations", table => table.HasCheckConstraint("ck_calibrations_rater", VocabularyColumns.OneOf<Rater>("rater")));
         builder.Property(c => c.Instrument).HasMaxLength(16);
         builder.Property(c => c.Rater).HasMaxLength(16);
         builder.Property(c => c.SymptomInstrument).HasMaxLength(16);
         builder.Property(c => c.Trigger).HasMaxLength(16);
+        // The rupture detector's prediction model (rule version 3): its columns are the calibration's own; null on
+        // calibrations fitted before it existed, which the detector then reads through PredictionModel.FromNullModel.
+        builder.ComplexProperty(c => c.Model, model => model.Property(m => m.Method).HasMaxLength(32));
         builder.HasOne<Clinic>().WithMany().HasForeignKey(c => c.ClinicId).OnDelete(DeleteBehavior.Cascade);
 
         // Two refits racing for the same version: one commits, the other fails instead of forking the history.
