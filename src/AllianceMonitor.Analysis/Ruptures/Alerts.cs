@@ -43,7 +43,10 @@ public enum RuptureStatus
 /// What the rule needed, on the instrument's scale. For a rupture, the drop (in scale points) below the prediction an
 /// alert needed at this session.
 /// </param>
-/// <param name="PredictionSd">For a rupture: the SD of the prediction in scale points (for two sessions, of their mean drop).</param>
+/// <param name="PredictionSd">
+/// For a rupture: the prediction SD in scale points, as calibrated on the clinic's own errors (for two sessions, of their
+/// mean drop); the drop in SDs is measured in it, from the centre of the clinic's errors.
+/// </param>
 /// <param name="ThresholdSds">
 /// For a rupture: the threshold in prediction SDs, from the clinic's false-alert budget unless the clinic set it by hand.
 /// </param>

@@ -11,7 +11,7 @@ internal static class EvidenceText
         var shown = c.Shown(prediction.Mean);
         var text = string.Create(CultureInfo.InvariantCulture,
             $"{c.Instrument.Label} {Format(c.Instrument, value)} where this patient's own earlier ratings predicted about {Format(c.Instrument, shown)}: a drop of {z:0.0} prediction SDs (alerts start at {c.Thresholds.OneSession:0.0}{Origin(c)}).");
-        return Evidence(c, RuptureDetector.RuptureRule, value, shown, z, c.OneSessionDrop(prediction), prediction.Sd, c.Thresholds.OneSession, text);
+        return Evidence(c, RuptureDetector.RuptureRule, value, shown, z, c.OneSessionDrop(prediction), prediction.Sd * c.Model.NullScale, c.Thresholds.OneSession, text);
     }
 
     public static AlertEvidence TwoSessions(Context c, double previous, double value, Prediction prediction, double combinedSd, double z)
@@ -20,7 +20,7 @@ internal static class EvidenceText
         var text = string.Create(CultureInfo.InvariantCulture,
             $"{c.Instrument.Label} {Format(c.Instrument, previous)} and then {Format(c.Instrument, value)} where this patient's own earlier ratings predicted about {Format(c.Instrument, shown)}: together a drop of {z:0.0} prediction SDs (alerts for two sessions in a row start at {c.Thresholds.TwoSessions:0.0}{Origin(c)}).");
         var threshold = (c.Model.NullCenter + (c.Thresholds.TwoSessions * c.Model.NullScale)) * combinedSd / 2;
-        return Evidence(c, RuptureDetector.TwoLowRule, value, shown, z, threshold, combinedSd / 2, c.Thresholds.TwoSessions, text);
+        return Evidence(c, RuptureDetector.TwoLowRule, value, shown, z, threshold, combinedSd / 2 * c.Model.NullScale, c.Thresholds.TwoSessions, text);
     }
 
     public static string DefaultNote(Calibration calibration) => calibration.IsDefault
