@@ -11,7 +11,7 @@ using static AllianceMonitor.Api.Tests.Webhooks.WebhookTestKit;
 namespace AllianceMonitor.Api.Tests.Webhooks;
 
 /// <summary>Deliveries to a real HTTP receiver, through the outbox and the background dispatcher.</summary>
-public sealed class WebhookDeliveryTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class WebhookDeliveryTests(PrivateNetworkApiFactory factory) : IClassFixture<PrivateNetworkApiFactory>
 {
     [Fact]
     public async Task A_ping_reaches_the_receiver_signed_and_carrying_its_event_id()
