@@ -57,6 +57,7 @@ builder.Services.AddSingleton(s => new OverviewCache(
     s.GetRequiredService<TimeProvider>(), builder.Configuration.GetValue("Dashboard:OverviewMaxAge", TimeSpan.FromMinutes(10))));
 
 builder.Services.AddProblemJson();
+builder.Services.AddRequestGuards();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
@@ -114,6 +115,7 @@ if (seedDemo)
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestGuards();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseStaticFiles();
 

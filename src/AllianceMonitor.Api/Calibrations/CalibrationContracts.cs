@@ -18,4 +18,8 @@ public sealed record CalibrationResponse(
     double? SymptomEffectPerPoint,
     string? SymptomInstrument,
     string Trigger,
-    DateTimeOffset FittedAt);
+    DateTimeOffset FittedAt)
+{
+    /// <summary>Why the documented defaults stand in (too few patients, or data no model can be fitted to); null when fitted.</summary>
+    public string? DefaultReason { get; init; }
+}

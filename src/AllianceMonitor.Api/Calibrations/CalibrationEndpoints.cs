@@ -51,5 +51,8 @@ public static class CalibrationEndpoints
 
     private static CalibrationResponse ToResponse(CalibrationRecord c) => new(
         c.Instrument, c.Rater, c.Version, c.IsDefault, c.GrandMean, c.BetweenVariance, c.WithinSd, c.LowAllianceThreshold,
-        c.Patients, c.Ratings, c.SymptomEffectPerPoint, c.SymptomInstrument, c.Trigger, c.FittedAt);
+        c.Patients, c.Ratings, c.SymptomEffectPerPoint, c.SymptomInstrument, c.Trigger, c.FittedAt)
+    {
+        DefaultReason = c.DefaultReason,
+    };
 }

@@ -57,7 +57,7 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
                 symptoms?.Values.GetValueOrDefault((p.Key.Patient, s.Session))))).ToList();
             var version = 1 + (previous.FirstOrDefault(c => c.Instrument == instrument.Code && c.Rater == series.Key.Rater)?.Version ?? 0);
             var effect = SymptomEffect(observations);
-            var calibration = Calibration.FromRatings(instrument, observations, version, settings, effect);
+            var (calibration, defaultReason) = SafeCalibration.Fit(instrument, observations, version, settings, effect);
             records.Add(new CalibrationRecord
             {
                 ClinicId = clinicId,
@@ -65,6 +65,7 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
                 Rater = series.Key.Rater,
                 Version = version,
                 IsDefault = calibration.IsDefault,
+                DefaultReason = defaultReason,
                 GrandMean = calibration.GrandMean,
                 BetweenVariance = calibration.BetweenVariance,
                 WithinSd = calibration.WithinSd,
@@ -118,8 +119,9 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
             var fit = MixedModelFitter.Fit(LaggedDesign.Build(observations, model), FitMethod.Reml);
             return fit.Converged ? fit.Fixed(model.PredictorWithin).Estimate : null;
         }
-        catch (InsufficientDataException)
+        catch (Exception e) when (e is InsufficientDataException or InvalidOperationException or ArithmeticException)
         {
+            // Symptoms at the floor or ceiling leave nothing to estimate; alerts then omit the effect.
             return null;
         }
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using AllianceMonitor.Api.Auth;
+using AllianceMonitor.Api.Infrastructure;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace AllianceMonitor.Api.Dashboard;
@@ -21,10 +22,7 @@ internal static class DashboardHtml
     }
 
     /// <summary>A local path to come back to after a form post; anything else becomes "/".</summary>
-    public static string SafeReturn(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
-            ? url
-            : "/";
+    public static string SafeReturn(string? url) => LocalPaths.IsLocal(url) ? url! : "/";
 
     /// <summary>Previous and next links around "51–100 of 1653"; nothing when everything fits on one page.</summary>
     public static string Pager(string what, int page, int total, int pageSize, Func<int, string> href)

@@ -66,6 +66,9 @@ public sealed class CalibrationRecord
     public required string Rater { get; init; }
     public int Version { get; init; }
     public bool IsDefault { get; init; }
+
+    /// <summary>Why the documented defaults stand in, when they do; null for a fitted calibration.</summary>
+    public string? DefaultReason { get; init; }
     public double GrandMean { get; init; }
     public double BetweenVariance { get; init; }
     public double WithinSd { get; init; }

@@ -12,6 +12,7 @@ internal sealed class CalibrationRecordConfiguration : IEntityTypeConfiguration<
         builder.Property(c => c.Rater).HasMaxLength(16);
         builder.Property(c => c.SymptomInstrument).HasMaxLength(16);
         builder.Property(c => c.Trigger).HasMaxLength(16);
+        builder.Property(c => c.DefaultReason).HasMaxLength(300);
         builder.HasOne<Clinic>().WithMany().HasForeignKey(c => c.ClinicId).OnDelete(DeleteBehavior.Cascade);
 
         // Two refits racing for the same version: one commits, the other fails instead of forking the history.
