@@ -13,12 +13,22 @@ public static class RequestGuards
 {
     public const string ControlCharacterRule = "must not contain control characters";
     public const string NulRule = "must not contain a NUL character";
+    public const string OpenApiDocumentPath = "/openapi/v1.json";
 
     public static IServiceCollection AddRequestGuards(this IServiceCollection services) =>
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new NulFreeStringConverter()));
 
     public static IApplicationBuilder UseRequestGuards(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        // The OpenAPI middleware answers an unknown document name with a bare text/plain 404; the service has one
+        // document, so every other name gets the same 404 in problem+json.
+        if (context.Request.Path.StartsWithSegments("/openapi", StringComparison.Ordinal)
+            && !context.Request.Path.Equals(OpenApiDocumentPath, StringComparison.Ordinal))
+        {
+            await Problems.Write(context, StatusCodes.Status404NotFound, "Not found", $"The OpenAPI document is at {OpenApiDocumentPath}.");
+            return;
+        }
+
         if (Check(context.Request) is { } problem)
         {
             await Problems.WriteValidation(context, problem.Status, problem.Field, problem.Rule);
