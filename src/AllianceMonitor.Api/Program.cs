@@ -58,6 +58,7 @@ builder.Services.AddSingleton(s => new OverviewCache(
 
 builder.Services.AddProblemJson();
 builder.Services.AddRequestGuards();
+builder.Services.AddDatabaseOutageHandling();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o =>
 {

@@ -1,5 +1,6 @@
 using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,8 @@ public sealed class AutomaticRefitOptions
 /// Refits a clinic's calibration after its <c>refitEvery</c> new or changed sessions. It runs beside the request
 /// path, not in it: a fit over a large clinic takes longer than a session PUT may.
 /// </summary>
-public sealed partial class AutomaticRefit(IServiceScopeFactory scopes, IOptions<AutomaticRefitOptions> options, ILogger<AutomaticRefit> logger)
+public sealed partial class AutomaticRefit(
+    IServiceScopeFactory scopes, IOptions<AutomaticRefitOptions> options, DatabaseOutage outage, ILogger<AutomaticRefit> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,6 +28,10 @@ public sealed partial class AutomaticRefit(IServiceScopeFactory scopes, IOptions
             try
             {
                 await RefitDueClinicsAsync(stoppingToken);
+            }
+            catch (Exception e) when (DatabaseUnavailable.IsOutage(e))
+            {
+                outage.Report(e);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -45,6 +51,13 @@ public sealed partial class AutomaticRefit(IServiceScopeFactory scopes, IOptions
             try
             {
                 await RefitClinicAsync(clinicId, cancellationToken);
+            }
+            catch (Exception e) when (DatabaseUnavailable.IsOutage(e))
+            {
+                // Every clinic would fail the same way; the next round tries them all again.
+                outage.Report(e);
+                failed.Add(clinicId);
+                break;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

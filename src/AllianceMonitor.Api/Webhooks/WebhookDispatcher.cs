@@ -1,4 +1,5 @@
 using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,7 @@ public sealed partial class WebhookDispatcher(
     WebhookSender sender,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
+    DatabaseOutage outage,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 50;
@@ -29,9 +31,13 @@ public sealed partial class WebhookDispatcher(
             {
                 more = await RunOnceAsync(stoppingToken);
             }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested && DatabaseUnavailable.IsOutage(e))
+            {
+                // Logged once per outage, not every poll; the next round tries again and nothing is lost.
+                outage.Report(e);
+            }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                // Typically the database being away; the next round tries again and nothing is lost.
                 LogRoundFailed(logger, e);
             }
 
