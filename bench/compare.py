@@ -10,7 +10,7 @@ def relative(a, b):
 ours = {m["name"]: m for m in json.load(open(sys.argv[1]))["models"]}
 theirs = {m["name"]: m for m in json.load(open(sys.argv[2]))["models"]} if len(sys.argv) > 2 else {}
 for name, m in ours.items():
-    line = f"{name}: n={m['n_observations']} ours {m['fit_seconds']:.3f} s ({m['iterations']} evaluations)"
+    line = f"{name}: n={m['n_observations']} ours {m['fit_seconds']:.3f} s ({m['iterations']} iterations)"
     if name in theirs:
         r = theirs[name]
         assert r["n_observations"] == m["n_observations"], "model frames differ"

@@ -38,8 +38,8 @@ for (var d = 1; d <= datasets; d++)
         var calibration = Calibration.FromRatings(wai, history.Observations, 1, settings);
         var alerts = byPatient.SelectMany(p => RuptureDetector
             .Replay(p.Sessions.Select(o => new RatedSession(o.Session, o.Alliance!.Value)).ToList(), wai, calibration, settings)
-            .Where(a => a.Evidence.Kind == AlertKind.Rupture)
-            .Select(a => (p.Patient, a.Evidence.Session)));
+            .Where(a => a.Kind == AlertKind.Rupture)
+            .Select(a => (p.Patient, a.Session)));
         ours[v].Add(Score.Of(alerts, dips, episodes, rated.Count));
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Ruptures;
 
@@ -16,10 +17,10 @@ public static class RupturesCommand
     {
         var options = CommandLineOptions.Parse(args, ["input", "instrument", "calibration", "k"]);
         var path = options.Required("input");
-        var instrumentCode = options.Optional("instrument") ?? "wai-sr";
-        var instrument = InstrumentCatalog.Find(instrumentCode) is { Construct: Construct.Alliance } found
+        var instrumentCode = options.Optional("instrument") ?? InstrumentCatalog.DefaultAlliance.Code;
+        var instrument = InstrumentCatalog.Find(instrumentCode) is { MeasuresAlliance: true } found
             ? found
-            : throw new InputException($"Option --instrument: '{instrumentCode}' is not an alliance instrument (wai-sr or srs).");
+            : throw new InputException($"Option --instrument: '{instrumentCode}' is not an alliance instrument ({string.Join(" or ", InstrumentCatalog.Alliance.Select(i => i.Code))}).");
         var settings = options.Optional("k") is { } k
             ? DetectorSettings.Default with { K = double.TryParse(k, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : throw new InputException("Option --k must be a positive number.") }
             : DetectorSettings.Default;
@@ -46,7 +47,7 @@ public static class RupturesCommand
             {
                 var e = alert.Evidence;
                 stdout.Write(string.Create(CultureInfo.InvariantCulture,
-                    $"{patient.Key},{e.Session},{(e.Kind == AlertKind.Rupture ? "rupture" : "low_alliance")},{alert.Severity},{e.Observed:R},{e.Baseline:R},{e.DropInSds:R}\n"));
+                    $"{patient.Key},{alert.Session},{alert.Kind.StoredName()},{alert.Severity},{e.Observed:R},{e.Baseline:R},{e.DropInSds:R}\n"));
             }
         }
 

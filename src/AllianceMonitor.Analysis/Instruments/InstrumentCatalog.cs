@@ -6,13 +6,16 @@ namespace AllianceMonitor.Analysis.Instruments;
 /// </summary>
 public static class InstrumentCatalog
 {
+    /// <summary>SRS totals below this are an alliance concern in PCOMS practice (Duncan et al. 2003); the clinic setting's default.</summary>
+    public const double SrsConcernThreshold = 36;
+
     private static readonly IReadOnlyList<Subscale> None = [];
     private static readonly IReadOnlyList<SeverityBand> NoBands = [];
 
     public static IReadOnlyList<InstrumentDefinition> All { get; } =
     [
         new("wai-sr", "Working Alliance Inventory, short revised (client)", Construct.Alliance, ScoreDirection.HigherIsBetter,
-            ItemCount: 12, ItemMin: 1, ItemMax: 5, ItemStep: 1, Aggregation.Mean, TotalMin: 1, TotalMax: 5, DefaultTiming: "post",
+            ItemCount: 12, ItemMin: 1, ItemMax: 5, ItemStep: 1, Aggregation.Mean, TotalMin: 1, TotalMax: 5, DefaultTiming: Timing.Post,
             Subscales:
             [
                 new("task", [1, 2, 10, 12]),
@@ -20,39 +23,48 @@ public static class InstrumentCatalog
                 new("bond", [3, 5, 7, 9]),
             ],
             NoBands,
-            Reference: "Hatcher & Gillaspy (2006), Psychotherapy Research 16(1)"),
+            Reference: "Hatcher & Gillaspy (2006), Psychotherapy Research 16(1)",
+            AlertLabel: "Alliance (WAI-SR)",
+            // Item mean near 4.2 with a between-patient SD near .45 (ceiling-crowded ratings, Sagui-Henson et al. 2022)
+            // and a within-patient SD of .30 (dependability about .77, Crits-Christoph et al. 2011, puts
+            // within-patient variance near a quarter of the total).
+            DefaultCalibration: new(GrandMean: 4.2, BetweenVariance: 0.45 * 0.45, WithinSd: 0.30, LowAllianceThreshold: 3.4)),
         new("srs", "Session Rating Scale", Construct.Alliance, ScoreDirection.HigherIsBetter,
-            ItemCount: 4, ItemMin: 0, ItemMax: 10, ItemStep: 0.1, Aggregation.Sum, TotalMin: 0, TotalMax: 40, DefaultTiming: "post",
-            None, NoBands, ClinicalCutoff: 36,
-            Reference: "Duncan et al. (2003), Journal of Brief Therapy 3(1)"),
+            ItemCount: 4, ItemMin: 0, ItemMax: 10, ItemStep: 0.1, Aggregation.Sum, TotalMin: 0, TotalMax: 40, DefaultTiming: Timing.Post,
+            None, NoBands, ClinicalCutoff: SrsConcernThreshold,
+            Reference: "Duncan et al. (2003), Journal of Brief Therapy 3(1)",
+            AlertLabel: "Alliance (SRS)",
+            // The WAI-SR defaults' shape on the SRS's 0-40 scale.
+            DefaultCalibration: new(GrandMean: 35.5, BetweenVariance: 9.0, WithinSd: 2.5, LowAllianceThreshold: 30.0),
+            Concern: new(SrsConcernThreshold, "SRS total", "PCOMS practice")),
         new("phq-9", "Patient Health Questionnaire-9", Construct.Symptoms, ScoreDirection.HigherIsWorse,
-            ItemCount: 9, ItemMin: 0, ItemMax: 3, ItemStep: 1, Aggregation.Sum, TotalMin: 0, TotalMax: 27, DefaultTiming: "pre",
+            ItemCount: 9, ItemMin: 0, ItemMax: 3, ItemStep: 1, Aggregation.Sum, TotalMin: 0, TotalMax: 27, DefaultTiming: Timing.Pre,
             None,
             [new(0, "minimal"), new(5, "mild"), new(10, "moderate"), new(15, "moderately severe"), new(20, "severe")],
             ReliableChange: 6, Loinc: "44261-6",
             Reference: "Kroenke, Spitzer & Williams (2001)"),
         new("gad-7", "Generalized Anxiety Disorder-7", Construct.Symptoms, ScoreDirection.HigherIsWorse,
-            ItemCount: 7, ItemMin: 0, ItemMax: 3, ItemStep: 1, Aggregation.Sum, TotalMin: 0, TotalMax: 21, DefaultTiming: "pre",
+            ItemCount: 7, ItemMin: 0, ItemMax: 3, ItemStep: 1, Aggregation.Sum, TotalMin: 0, TotalMax: 21, DefaultTiming: Timing.Pre,
             None,
             [new(0, "minimal"), new(5, "mild"), new(10, "moderate"), new(15, "severe")],
             ReliableChange: 4, Loinc: "70274-6",
             Reference: "Spitzer et al. (2006)"),
         new("who-5", "WHO-5 Well-Being Index", Construct.WellBeing, ScoreDirection.HigherIsBetter,
-            ItemCount: 5, ItemMin: 0, ItemMax: 5, ItemStep: 1, Aggregation.Sum, TotalMin: 0, TotalMax: 25, DefaultTiming: "pre",
+            ItemCount: 5, ItemMin: 0, ItemMax: 5, ItemStep: 1, Aggregation.Sum, TotalMin: 0, TotalMax: 25, DefaultTiming: Timing.Pre,
             None,
             [new(0, "poor well-being"), new(13, "adequate well-being")],
             ClinicalCutoff: 13,
             Reference: "Topp et al. (2015)"),
         new("ors", "Outcome Rating Scale", Construct.WellBeing, ScoreDirection.HigherIsBetter,
-            ItemCount: 4, ItemMin: 0, ItemMax: 10, ItemStep: 0.1, Aggregation.Sum, TotalMin: 0, TotalMax: 40, DefaultTiming: "pre",
+            ItemCount: 4, ItemMin: 0, ItemMax: 10, ItemStep: 0.1, Aggregation.Sum, TotalMin: 0, TotalMax: 40, DefaultTiming: Timing.Pre,
             None, NoBands, ReliableChange: 5, ClinicalCutoff: 25,
             Reference: "Miller et al. (2003)"),
         new("core-10", "CORE-10", Construct.Symptoms, ScoreDirection.HigherIsWorse,
-            ItemCount: 10, ItemMin: 0, ItemMax: 4, ItemStep: 1, Aggregation.Sum, TotalMin: 0, TotalMax: 40, DefaultTiming: "pre",
+            ItemCount: 10, ItemMin: 0, ItemMax: 4, ItemStep: 1, Aggregation.Sum, TotalMin: 0, TotalMax: 40, DefaultTiming: Timing.Pre,
             None, NoBands, ClinicalCutoff: 11,
             Reference: "Barkham et al. (2013)"),
         new("oq-45", "Outcome Questionnaire-45.2 (licensed: total only)", Construct.Symptoms, ScoreDirection.HigherIsWorse,
-            ItemCount: 0, ItemMin: 0, ItemMax: 0, ItemStep: 1, Aggregation.Sum, TotalMin: 0, TotalMax: 180, DefaultTiming: "pre",
+            ItemCount: 0, ItemMin: 0, ItemMax: 0, ItemStep: 1, Aggregation.Sum, TotalMin: 0, TotalMax: 180, DefaultTiming: Timing.Pre,
             None, NoBands, ReliableChange: 14, ClinicalCutoff: 64,
             Reference: "Lambert et al., OQ-45.2 manual"),
     ];
@@ -61,6 +73,16 @@ public static class InstrumentCatalog
         All.ToDictionary(i => i.Code, StringComparer.Ordinal);
 
     public static IEnumerable<string> Codes => ByCode.Keys;
+
+    public static IReadOnlyList<InstrumentDefinition> Alliance { get; } = All.Where(i => i.MeasuresAlliance).ToArray();
+
+    public static IReadOnlyList<InstrumentDefinition> Symptoms { get; } = All.Where(i => i.MeasuresSymptoms).ToArray();
+
+    /// <summary>The alliance measure the export, the summary, the overview and the command line use unless told otherwise.</summary>
+    public static InstrumentDefinition DefaultAlliance { get; } = ByCode["wai-sr"];
+
+    /// <summary>The symptom measure the export, the summary and the overview use unless told otherwise.</summary>
+    public static InstrumentDefinition DefaultSymptoms { get; } = ByCode["phq-9"];
 
     public static InstrumentDefinition? Find(string? code) =>
         code is not null && ByCode.TryGetValue(code, out var definition) ? definition : null;

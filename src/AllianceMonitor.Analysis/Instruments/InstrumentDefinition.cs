@@ -29,10 +29,29 @@ public sealed record Subscale(string Name, IReadOnlyList<int> Items);
 /// <summary>A lower bound (inclusive) of a severity band, with its label.</summary>
 public sealed record SeverityBand(double From, string Label);
 
-/// <summary>One row of the instrument catalog. Everything the validator and scorer need is data, not code.</summary>
+/// <summary>
+/// What the detector assumes about an alliance instrument in a clinic without enough data of its own: the null
+/// model's grand mean, between-patient variance and within-patient SD, and the level below which a patient's usual
+/// alliance counts as low. They are conservative stand-ins, not norms; alerts judged against them say so.
+/// </summary>
+public sealed record CalibrationDefaults(double GrandMean, double BetweenVariance, double WithinSd, double LowAllianceThreshold);
+
+/// <summary>A single rating below which the instrument's own practice calls for attention, whatever the patient's baseline.</summary>
+/// <param name="Below">The default threshold; a clinic may move it (<c>DetectorSettings.SrsConcernThreshold</c>).</param>
+/// <param name="Label">How explanations name the score, e.g. "SRS total".</param>
+/// <param name="Source">Whose practice the threshold follows, quoted in explanations.</param>
+public sealed record ConcernThreshold(double Below, string Label, string Source);
+
+/// <summary>
+/// One row of the instrument catalog. Everything the validator, the scorer and the detector need about an instrument
+/// is data here, not code elsewhere.
+/// </summary>
 /// <param name="ItemCount">Number of items; zero for a licensed instrument that accepts only a total.</param>
 /// <param name="ItemStep">1 for integer items, 0.1 for visual-analogue items recorded to one decimal.</param>
 /// <param name="DefaultTiming">When in the session the form is usually given: alliance after, outcome before.</param>
+/// <param name="AlertLabel">How alert explanations name the instrument; its <see cref="Name"/> when not set.</param>
+/// <param name="DefaultCalibration">For an alliance instrument, the detector's stand-in calibration (see <see cref="CalibrationDefaults"/>).</param>
+/// <param name="Concern">For an instrument whose practice sets a concern threshold on a single rating (SRS).</param>
 public sealed record InstrumentDefinition(
     string Code,
     string Name,
@@ -45,14 +64,25 @@ public sealed record InstrumentDefinition(
     Aggregation Aggregation,
     double TotalMin,
     double TotalMax,
-    string DefaultTiming,
+    Timing DefaultTiming,
     IReadOnlyList<Subscale> Subscales,
     IReadOnlyList<SeverityBand> Bands,
     double? ReliableChange = null,
     double? ClinicalCutoff = null,
     string? Loinc = null,
-    string Reference = "")
+    string Reference = "",
+    string? AlertLabel = null,
+    CalibrationDefaults? DefaultCalibration = null,
+    ConcernThreshold? Concern = null)
 {
+    /// <summary>Alliance instruments feed the detector and the alliance side of the models.</summary>
+    public bool MeasuresAlliance => Construct == Construct.Alliance;
+
+    /// <summary>Symptom instruments feed the symptom side of the models (well-being measures do not).</summary>
+    public bool MeasuresSymptoms => Construct == Construct.Symptoms;
+
+    public string Label => AlertLabel ?? Name;
+
     /// <summary>Licensed instruments (OQ-45.2) may not have their items stored; only the total is accepted.</summary>
     public bool TotalOnly => ItemCount == 0;
 

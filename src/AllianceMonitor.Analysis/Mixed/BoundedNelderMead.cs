@@ -31,16 +31,18 @@ public sealed record BoundedNelderMead(
 
         var best = Project(start, lowerBounds);
         var bestValue = Count(best);
-        var converged = false;
+        var reason = OptimizerStopReason.MaxEvaluations;
+        var iterations = 0;
         var step = InitialStep;
         for (var restart = 0; restart <= MaxRestarts; restart++)
         {
-            var (x, f, stoppedByTolerance) = Search(Count, best, bestValue, lowerBounds, step, () => evaluations);
+            var (x, f, stop) = Search(Count, best, bestValue, lowerBounds, step, () => evaluations, ref iterations);
             var improvement = bestValue - f;
             best = x;
             bestValue = f;
-            converged = stoppedByTolerance;
-            if (!stoppedByTolerance || (restart > 0 && improvement <= ValueTolerance * Math.Max(1, Math.Abs(f)) * 16))
+            reason = stop;
+            if (stop == OptimizerStopReason.MaxEvaluations
+                || (restart > 0 && improvement <= ValueTolerance * Math.Max(1, Math.Abs(f)) * 16))
             {
                 break;
             }
@@ -48,11 +50,12 @@ public sealed record BoundedNelderMead(
             step = RestartStep;
         }
 
-        return new OptimizationResult(best, bestValue, evaluations, converged);
+        return new OptimizationResult(best, bestValue, evaluations, iterations, reason);
     }
 
-    private (double[] X, double F, bool Converged) Search(
-        Func<double[], double> f, double[] start, double startValue, double[] lower, double step, Func<int> evaluations)
+    /// <summary>One simplex search; <paramref name="iterations"/> counts its moves (reflect, expand, contract or shrink).</summary>
+    private (double[] X, double F, OptimizerStopReason Stop) Search(
+        Func<double[], double> f, double[] start, double startValue, double[] lower, double step, Func<int> evaluations, ref int iterations)
     {
         var n = start.Length;
         var vertices = new double[n + 1][];
@@ -73,11 +76,17 @@ public sealed record BoundedNelderMead(
         while (evaluations() < MaxEvaluations)
         {
             Order(vertices, values);
-            if (Diameter(vertices) <= SimplexTolerance
-                || values[n] - values[0] <= ValueTolerance * Math.Abs(values[0]))
+            if (Diameter(vertices) <= SimplexTolerance)
             {
-                return (vertices[0], values[0], true);
+                return (vertices[0], values[0], OptimizerStopReason.ParameterTolerance);
             }
+
+            if (values[n] - values[0] <= ValueTolerance * Math.Abs(values[0]))
+            {
+                return (vertices[0], values[0], OptimizerStopReason.FunctionTolerance);
+            }
+
+            iterations++;
 
             Array.Clear(centroid);
             for (var i = 0; i < n; i++)
@@ -121,7 +130,7 @@ public sealed record BoundedNelderMead(
         }
 
         Order(vertices, values);
-        return (vertices[0], values[0], false);
+        return (vertices[0], values[0], OptimizerStopReason.MaxEvaluations);
     }
 
     /// <summary>centroid + coefficient * (point - centroid).</summary>

@@ -8,49 +8,32 @@ public static class MixedModelFitter
     /// <summary>lme4's <c>isSingular</c> default tolerance.</summary>
     private const double SingularTolerance = 1e-4;
 
-    public static MixedModelFit Fit(MixedModelSpec spec, FitMethod method = FitMethod.Reml, IBoundedOptimizer? optimizer = null)
+    /// <summary>Fits any spec, one grouping factor or nested ones, by minimizing its <see cref="ProfiledDeviance"/>.</summary>
+    /// <param name="spec">The model.</param>
+    /// <param name="method">REML (lme4's default) or ML.</param>
+    /// <param name="optimizer">Defaults to <see cref="NewtonPolishedOptimizer.Default"/>.</param>
+    /// <param name="startTheta">Defaults to lme4's start, identity relative factors.</param>
+    public static MixedModelFit Fit(
+        MixedModelSpec spec, FitMethod method = FitMethod.Reml, IBoundedOptimizer? optimizer = null, IReadOnlyList<double>? startTheta = null)
     {
         var deviance = new ProfiledDeviance(spec);
         optimizer ??= NewtonPolishedOptimizer.Default;
-        var lower = deviance.LowerBounds();
-        var result = optimizer.Minimize(theta => deviance.Evaluate(theta, method), deviance.InitialTheta(), lower);
-        var solution = deviance.Solve(result.Minimizer);
-        return Summarize(spec, solution, method, result, deviance.ConditionalModes(solution), outer: null);
-    }
+        var start = startTheta?.ToArray() ?? deviance.InitialTheta();
+        if (start.Length != deviance.ThetaLength)
+        {
+            throw new ArgumentException($"The start must have {deviance.ThetaLength} elements.", nameof(startTheta));
+        }
 
-    /// <summary>
-    /// Fits <c>(1 | outer) + (random terms | outer:inner)</c>: the spec's groups must be nested in
-    /// <paramref name="outerGroups"/> (one label per observation), e.g. patients within therapists.
-    /// The outer random intercept is reported as an extra variance component and in
-    /// <see cref="MixedModelFit.OuterRandomEffects"/>.
-    /// </summary>
-    public static MixedModelFit FitNested(
-        MixedModelSpec spec,
-        string outerGroupName,
-        IReadOnlyList<string> outerGroups,
-        FitMethod method = FitMethod.Reml,
-        IBoundedOptimizer? optimizer = null)
-    {
-        var deviance = new NestedProfiledDeviance(spec, outerGroupName, outerGroups);
-        optimizer ??= NewtonPolishedOptimizer.Default;
-        var result = optimizer.Minimize(theta => deviance.Evaluate(theta, method), deviance.InitialTheta(), deviance.LowerBounds());
+        var result = optimizer.Minimize(deviance.Objective(method), (double[])start.Clone(), deviance.LowerBounds());
         var solution = deviance.Solve(result.Minimizer);
-        var (inner, outer) = deviance.ConditionalModes(solution);
-        var outerLevel = new OuterLevel(outerGroupName, deviance.OuterLevels, solution.Theta[deviance.InnerThetaLength], outer);
-        return Summarize(spec, solution, method, result, inner, outerLevel);
+        var optimization = new FitSummary(start, solution.Theta, result.Evaluations, result.Iterations, result.StopReason);
+        return Summarize(spec, solution, method, optimization, deviance.ConditionalModes(solution));
     }
-
-    private sealed record OuterLevel(string GroupName, IReadOnlyList<string> Levels, double RelativeSd, double[] Modes);
 
     private static MixedModelFit Summarize(
-        MixedModelSpec spec,
-        ProfiledSolution solution,
-        FitMethod method,
-        OptimizationResult optimization,
-        double[] modes,
-        OuterLevel? outer)
+        MixedModelSpec spec, ProfiledSolution solution, FitMethod method, FitSummary optimization, double[][] modes)
     {
-        int p = spec.FixedTerms.Count, q = spec.RandomTerms.Count;
+        var p = spec.FixedTerms.Count;
         var sigma2 = solution.ResidualVariance(method);
 
         var inverse = SmallDense.InverseFromCholesky(solution.FixedFactor, p);
@@ -67,8 +50,47 @@ public static class MixedModelFitter
                 estimate - (NormalQuantile975 * se), estimate + (NormalQuantile975 * se));
         }
 
+        var components = new List<VarianceComponent>();
+        var correlations = new List<RandomEffectCorrelation>();
+        var groups = new List<IReadOnlyList<GroupRandomEffects>>();
+        var singular = false;
+        var offset = 0;
+        for (var l = 0; l < spec.RandomEffects.Count; l++)
+        {
+            var term = spec.RandomEffects[l];
+            var theta = solution.Theta.AsSpan(offset, term.ThetaLength);
+            offset += term.ThetaLength;
+            singular |= IsSingular(theta, term.Q);
+            DescribeTerm(term, theta, sigma2, components, correlations);
+            var q = term.Q;
+            groups.Add(term.Levels.Select((level, g) => new GroupRandomEffects(level, modes[l].AsSpan(g * q, q).ToArray())).ToArray());
+        }
+
+        var objective = solution.Objective(method);
+        return new MixedModelFit(
+            method,
+            spec.ObservationCount,
+            spec.RandomEffects[0].Levels.Count,
+            fixedEffects,
+            covariance,
+            components,
+            correlations,
+            sigma2,
+            -objective / 2,
+            objective,
+            solution.Theta,
+            groups,
+            singular,
+            optimization);
+    }
+
+    /// <summary>Variances sigma^2 T T' of one term's columns and the correlations between them.</summary>
+    private static void DescribeTerm(
+        RandomEffectTerm term, ReadOnlySpan<double> theta, double sigma2, List<VarianceComponent> components, List<RandomEffectCorrelation> correlations)
+    {
+        var q = term.Q;
         Span<double> factor = stackalloc double[q * q];
-        SmallDense.RelativeFactorFromTheta(solution.Theta, q, factor);
+        SmallDense.RelativeFactorFromTheta(theta, q, factor);
         var sigmaB = new double[q * q];
         for (var r = 0; r < q; r++)
         {
@@ -84,59 +106,21 @@ public static class MixedModelFitter
             }
         }
 
-        var components = Enumerable.Range(0, q)
-            .Select(r => new VarianceComponent(
-                spec.GroupName, spec.RandomTerms[r], sigmaB[(r * q) + r], Math.Sqrt(sigmaB[(r * q) + r])))
-            .ToList();
-        var correlations = new List<RandomEffectCorrelation>();
+        var first = components.Count;
+        components.AddRange(Enumerable.Range(0, q).Select(r => new VarianceComponent(
+            term.GroupName, term.Terms[r], sigmaB[(r * q) + r], Math.Sqrt(sigmaB[(r * q) + r]))));
         for (var c = 0; c < q; c++)
         {
             for (var r = c + 1; r < q; r++)
             {
-                var denominator = components[r].Sd * components[c].Sd;
+                var denominator = components[first + r].Sd * components[first + c].Sd;
                 correlations.Add(new RandomEffectCorrelation(
-                    spec.GroupName, spec.RandomTerms[c], spec.RandomTerms[r],
-                    denominator > 0 ? sigmaB[(r * q) + c] / denominator : null));
+                    term.GroupName, term.Terms[c], term.Terms[r], denominator > 0 ? sigmaB[(r * q) + c] / denominator : null));
             }
         }
-
-        var groups = spec.GroupLevels
-            .Select((level, g) => new GroupRandomEffects(level, modes.AsSpan(g * q, q).ToArray()))
-            .ToArray();
-
-        var singular = IsSingular(solution.Theta, q);
-        IReadOnlyList<GroupRandomEffects> outerEffects = [];
-        if (outer is not null)
-        {
-            var variance = sigma2 * outer.RelativeSd * outer.RelativeSd;
-            components.Add(new VarianceComponent(outer.GroupName, spec.RandomTerms[0], variance, Math.Sqrt(variance)));
-            outerEffects = outer.Levels.Select((level, k) => new GroupRandomEffects(level, [outer.Modes[k]])).ToArray();
-            singular |= outer.RelativeSd < SingularTolerance;
-        }
-
-        var objective = solution.Objective(method);
-        return new MixedModelFit(
-            method,
-            spec.ObservationCount,
-            spec.GroupLevels.Count,
-            fixedEffects,
-            covariance,
-            components,
-            correlations,
-            sigma2,
-            -objective / 2,
-            objective,
-            solution.Theta,
-            groups,
-            optimization.Converged,
-            singular,
-            optimization.Evaluations)
-        {
-            OuterRandomEffects = outerEffects,
-        };
     }
 
-    private static bool IsSingular(double[] theta, int q)
+    private static bool IsSingular(ReadOnlySpan<double> theta, int q)
     {
         var k = 0;
         for (var j = 0; j < q; j++)

@@ -35,6 +35,7 @@ public sealed record NewtonPolishedOptimizer(
         new BoundedNelderMead(SimplexTolerance: 1e-2, MaxRestarts: 0),
         new BoundedNelderMead(SimplexTolerance: 1e-10));
 
+    /// <remarks>Iterations are the coarse simplex's moves, plus the Newton steps, plus the fine simplex's moves when it ran.</remarks>
     public OptimizationResult Minimize(Func<double[], double> objective, double[] start, double[] lowerBounds)
     {
         var coarse = Coarse.Minimize(objective, start, lowerBounds);
@@ -45,34 +46,37 @@ public sealed record NewtonPolishedOptimizer(
             return objective(x);
         }
 
-        var (x, fx, converged) = Polish(F, coarse.Minimizer, coarse.Minimum, lowerBounds);
-        if (converged)
+        var (x, fx, steps, stop) = Polish(F, coarse.Minimizer, coarse.Minimum, lowerBounds);
+        var iterations = coarse.Iterations + steps;
+        if (stop is { } reason)
         {
-            return new OptimizationResult(x, fx, evaluations, true);
+            return new OptimizationResult(x, fx, evaluations, iterations, reason);
         }
 
         var fine = Fine.Minimize(objective, x, lowerBounds);
-        return new OptimizationResult(fine.Minimizer, fine.Minimum, evaluations + fine.Evaluations, fine.Converged);
+        return new OptimizationResult(fine.Minimizer, fine.Minimum, evaluations + fine.Evaluations, iterations + fine.Iterations, fine.StopReason);
     }
 
-    private (double[] X, double F, bool Converged) Polish(Func<double[], double> f, double[] start, double fStart, double[] lower)
+    /// <summary>Newton steps from <paramref name="start"/>; the stop reason is null when Newton could not finish.</summary>
+    private (double[] X, double F, int Steps, OptimizerStopReason? Stop) Polish(Func<double[], double> f, double[] start, double fStart, double[] lower)
     {
         var x = (double[])start.Clone();
         var fx = fStart;
         double[]? cachedHessian = null;
         int[]? cachedFree = null;
         var modelIsGood = false;
+        var steps = 0;
         for (var iteration = 0; iteration < MaxNewtonSteps; iteration++)
         {
             var free = FreeCoordinates(f, x, fx, lower);
             if (free.Length == 0)
             {
-                return (x, fx, true);
+                return (x, fx, steps, OptimizerStopReason.AllOnBounds);
             }
 
             if (free.Any(i => x[i] - Step < lower[i]))
             {
-                return (x, fx, false); // Too close to a bound for central differences.
+                return (x, fx, steps, null); // Too close to a bound for central differences.
             }
 
             // Once the quadratic model predicts well, the Hessian barely changes between steps, so it
@@ -91,10 +95,11 @@ public sealed record NewtonPolishedOptimizer(
                 (cachedHessian, cachedFree) = ((double[])hessian.Clone(), free);
             }
 
+            steps++;
             var direction = SolveNewton(hessian, gradient, free.Length);
             if (direction is null)
             {
-                return (x, fx, false);
+                return (x, fx, steps, null);
             }
 
             var predictedGain = 0.0;
@@ -106,7 +111,7 @@ public sealed record NewtonPolishedOptimizer(
             var negligible = Math.Max(AbsoluteGainTolerance, RelativeGainTolerance * Math.Abs(fx));
             if (predictedGain <= negligible)
             {
-                return (x, fx, true);
+                return (x, fx, steps, OptimizerStopReason.FunctionTolerance);
             }
 
             var previous = fx;
@@ -131,7 +136,7 @@ public sealed record NewtonPolishedOptimizer(
             modelIsGood = improved && fullStep && previous - fx >= 0.5 * predictedGain;
             if (improved && previous - fx <= negligible)
             {
-                return (x, fx, true);
+                return (x, fx, steps, OptimizerStopReason.FunctionTolerance);
             }
 
             if (!improved && reuse)
@@ -142,16 +147,16 @@ public sealed record NewtonPolishedOptimizer(
 
             if (!improved && predictedGain <= NoiseFloor * Math.Abs(fx))
             {
-                return (x, fx, true);
+                return (x, fx, steps, OptimizerStopReason.RoundingNoise);
             }
 
             if (!improved)
             {
-                return (x, fx, false);
+                return (x, fx, steps, null);
             }
         }
 
-        return (x, fx, false);
+        return (x, fx, steps, null);
     }
 
     /// <summary>Coordinates not pinned to their bound; a pinned one is set exactly onto the bound.</summary>

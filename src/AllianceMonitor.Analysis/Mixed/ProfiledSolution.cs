@@ -54,7 +54,7 @@ internal sealed record ProfiledSolution(
         double reducedSquares,
         double logDetL,
         int observations,
-        GroupCrossProducts products)
+        CrossProducts products)
     {
         var p = products.P;
         for (var r = 0; r < p; r++)

@@ -21,7 +21,7 @@ public sealed record ModelReport(
     [property: JsonPropertyName("reml_criterion"), JsonPropertyOrder(1)] double? RemlCriterion,
     [property: JsonPropertyName("converged"), JsonPropertyOrder(1)] bool Converged,
     [property: JsonPropertyName("singular"), JsonPropertyOrder(1)] bool Singular,
-    [property: JsonPropertyName("iterations"), JsonPropertyOrder(1)] int Iterations,
+    [property: JsonPropertyName("iterations"), JsonPropertyOrder(1)] int? Iterations,
     [property: JsonPropertyName("fit_seconds"), JsonPropertyOrder(1)] double FitSeconds)
 {
     /// <summary>Variances then correlations, as one heterogeneous JSON array (entries differ in their fields).</summary>

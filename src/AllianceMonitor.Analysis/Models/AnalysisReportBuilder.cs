@@ -54,6 +54,6 @@ public static class AnalysisReportBuilder
         fit.Method == FitMethod.Reml ? fit.Objective : null,
         fit.Converged,
         fit.Singular,
-        fit.Iterations,
+        fit.Optimization.Iterations,
         fitSeconds);
 }

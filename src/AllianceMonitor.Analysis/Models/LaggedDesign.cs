@@ -3,14 +3,6 @@ using AllianceMonitor.Analysis.Mixed;
 
 namespace AllianceMonitor.Analysis.Models;
 
-/// <summary>A lagged model's design with a therapist level: the spec groups therapist:patient, nested in <see cref="Therapists"/>.</summary>
-public sealed record NestedLaggedDesign(MixedModelSpec Spec, IReadOnlyList<string> Therapists)
-{
-    public const string TherapistGroupName = "therapist_id";
-
-    public const string TherapistPatientGroupName = "therapist_id:patient_id";
-}
-
 /// <summary>A moderated lagged model's frame and the number of complete pairs per modality in it (the first level is the reference).</summary>
 public sealed record ModeratedLaggedDesign(MixedModelSpec Spec, IReadOnlyDictionary<string, int> Pairs);
 
@@ -25,7 +17,7 @@ public static class LaggedDesign
     public static MixedModelSpec Build(IReadOnlyCollection<SessionObservation> observations, LaggedModelDefinition model)
     {
         var rows = CollectRows(observations, model);
-        return ToSpec(rows, model, LaggedModelDefinition.GroupName, r => r.Patient);
+        return ToSpec(rows, model, nested: false);
     }
 
     /// <summary>
@@ -34,11 +26,10 @@ public static class LaggedDesign
     /// therapist are then dropped (as lme4 drops rows with a missing grouping factor).
     /// </summary>
     /// <exception cref="InsufficientDataException">Fewer complete pairs or patients than the model needs.</exception>
-    public static NestedLaggedDesign BuildNested(IReadOnlyCollection<SessionObservation> observations, LaggedModelDefinition model)
+    public static MixedModelSpec BuildNested(IReadOnlyCollection<SessionObservation> observations, LaggedModelDefinition model)
     {
         var rows = CollectRows(observations, model).Where(r => r.Therapist is not null).ToList();
-        var spec = ToSpec(rows, model, NestedLaggedDesign.TherapistPatientGroupName, r => $"{r.Therapist}:{r.Patient}");
-        return new NestedLaggedDesign(spec, rows.Select(r => r.Therapist!).ToArray());
+        return ToSpec(rows, model, nested: true);
     }
 
     /// <summary>
@@ -77,9 +68,10 @@ public static class LaggedDesign
             model.Response,
             rows.Select(r => r.Response).ToArray(),
             fixedTerms,
-            [(LaggedModelDefinition.Intercept, ones), (model.PredictorWithin, rows.Select(r => r.PredictorWithin).ToArray())],
-            LaggedModelDefinition.GroupName,
-            rows.Select(r => r.Patient).ToArray(),
+            [new RandomEffectTermData(
+                LaggedModelDefinition.GroupName,
+                rows.Select(r => r.Patient).ToArray(),
+                [(LaggedModelDefinition.Intercept, ones), (model.PredictorWithin, rows.Select(r => r.PredictorWithin).ToArray())])],
             copy: false);
         return new ModeratedLaggedDesign(spec, present.ToDictionary(l => l, l => rows.Count(r => r.Modality == l)));
     }
@@ -113,8 +105,8 @@ public static class LaggedDesign
         return rows;
     }
 
-    private static MixedModelSpec ToSpec(
-        List<DesignRow> rows, LaggedModelDefinition model, string groupName, Func<DesignRow, string> group)
+    /// <summary>With <paramref name="nested"/>, the patient term groups therapist:patient and a therapist intercept term follows it.</summary>
+    private static MixedModelSpec ToSpec(List<DesignRow> rows, LaggedModelDefinition model, bool nested)
     {
         var fixedCount = model.FixedTerms.Count;
         var patientCount = rows.Select(r => r.Patient).Distinct(StringComparer.Ordinal).Count();
@@ -137,9 +129,17 @@ public static class LaggedDesign
                 (model.OutcomeWithin, rows.Select(r => r.OutcomeWithin).ToArray()),
                 ("session", rows.Select(r => (double)r.Session).ToArray()),
             ],
-            [(LaggedModelDefinition.Intercept, ones), (model.PredictorWithin, predictorWithin)],
-            groupName,
-            rows.Select(group).ToArray(),
+            nested
+                ?
+                [
+                    new RandomEffectTermData(
+                        LaggedModelDefinition.TherapistPatientGroupName,
+                        rows.Select(r => $"{r.Therapist}:{r.Patient}").ToArray(),
+                        [(LaggedModelDefinition.Intercept, ones), (model.PredictorWithin, predictorWithin)]),
+                    new RandomEffectTermData(
+                        LaggedModelDefinition.TherapistGroupName, rows.Select(r => r.Therapist!).ToArray(), [(LaggedModelDefinition.Intercept, ones)]),
+                ]
+                : [new RandomEffectTermData(LaggedModelDefinition.GroupName, rows.Select(r => r.Patient).ToArray(), [(LaggedModelDefinition.Intercept, ones), (model.PredictorWithin, predictorWithin)])],
             copy: false);
     }
 }

@@ -14,6 +14,12 @@ public sealed record LaggedModelDefinition(string Name, string Predictor, string
 {
     public const string GroupName = "patient_id";
 
+    /// <summary>The outer grouping factor of the nested models (patients within therapists).</summary>
+    public const string TherapistGroupName = "therapist_id";
+
+    /// <summary>The inner grouping factor of the nested models: a patient seen by two therapists is two groups, as in lme4.</summary>
+    public const string TherapistPatientGroupName = "therapist_id:patient_id";
+
     public const string Intercept = "(Intercept)";
 
     public string Response => $"{Outcome}_next";

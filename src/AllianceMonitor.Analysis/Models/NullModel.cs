@@ -39,9 +39,7 @@ public static class NullModel
             "alliance",
             rated.Select(o => o.Alliance!.Value).ToArray(),
             [(LaggedModelDefinition.Intercept, ones)],
-            [(LaggedModelDefinition.Intercept, ones)],
-            LaggedModelDefinition.GroupName,
-            rated.Select(o => o.PatientId).ToArray(),
+            [new RandomEffectTermData(LaggedModelDefinition.GroupName, rated.Select(o => o.PatientId).ToArray(), [(LaggedModelDefinition.Intercept, ones)])],
             copy: false);
     }
 

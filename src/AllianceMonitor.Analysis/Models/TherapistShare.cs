@@ -32,13 +32,14 @@ public static class TherapistShare
             "alliance",
             rated.Select(o => o.Alliance!.Value).ToArray(),
             [(LaggedModelDefinition.Intercept, ones)],
-            [(LaggedModelDefinition.Intercept, ones)],
-            NestedLaggedDesign.TherapistPatientGroupName,
-            groups,
+            [
+                new RandomEffectTermData(LaggedModelDefinition.TherapistPatientGroupName, groups, [(LaggedModelDefinition.Intercept, ones)]),
+                new RandomEffectTermData(LaggedModelDefinition.TherapistGroupName, rated.Select(o => o.TherapistId!).ToArray(), [(LaggedModelDefinition.Intercept, ones)]),
+            ],
             copy: false);
-        var fit = MixedModelFitter.FitNested(spec, NestedLaggedDesign.TherapistGroupName, rated.Select(o => o.TherapistId!).ToArray(), method);
-        var therapist = fit.Variance(NestedLaggedDesign.TherapistGroupName, LaggedModelDefinition.Intercept).Variance;
-        var patient = fit.Variance(NestedLaggedDesign.TherapistPatientGroupName, LaggedModelDefinition.Intercept).Variance;
+        var fit = MixedModelFitter.Fit(spec, method);
+        var therapist = fit.Variance(LaggedModelDefinition.TherapistGroupName, LaggedModelDefinition.Intercept).Variance;
+        var patient = fit.Variance(LaggedModelDefinition.TherapistPatientGroupName, LaggedModelDefinition.Intercept).Variance;
         var within = fit.ResidualVariance;
         return new TherapistShareSummary(
             therapists, patientGroups, rated.Length, therapist, patient, within, therapist / (therapist + patient + within), fit.Singular);

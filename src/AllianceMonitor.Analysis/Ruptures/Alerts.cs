@@ -1,15 +1,23 @@
+using System.Text.Json.Serialization;
+
 namespace AllianceMonitor.Analysis.Ruptures;
 
 /// <summary>One rated session of one patient on one instrument and rater.</summary>
 public sealed record RatedSession(int Session, double Value);
 
+/// <summary>What an alert is about. Stored and served as <c>rupture</c>, <c>low_alliance</c>.</summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<AlertKind>))]
 public enum AlertKind
 {
     Rupture,
     LowAlliance,
 }
 
-/// <summary>Where a rupture stands: still open, repaired within the window (a rupture-repair sequence), or not repaired.</summary>
+/// <summary>
+/// Where a rupture stands: still open, repaired within the window (a rupture-repair sequence), or not repaired.
+/// Stored and served as <c>open</c>, <c>repaired</c>, <c>unrepaired</c>.
+/// </summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<RuptureStatus>))]
 public enum RuptureStatus
 {
     Open,
@@ -18,23 +26,25 @@ public enum RuptureStatus
 }
 
 /// <summary>
-/// What the detector saw when it raised an alert. Depends only on sessions up to <see cref="Session"/>,
-/// so it never changes when later sessions arrive.
+/// What the detector saw when it raised an alert. Depends only on sessions up to the one that raised it, so it never
+/// changes when later sessions arrive. The service stores it as it is (the alert's evidence columns) and serves it as
+/// it is (the alert's <c>evidence</c>): one type, no copies.
 /// </summary>
-/// <param name="Session">The session that raised the alert.</param>
 /// <param name="Observed">The rating at that session.</param>
 /// <param name="Baseline">The patient's usual level before it (shrunken mean of earlier sessions).</param>
-/// <param name="DropInSds">The drop from the baseline in this clinic's within-patient SDs.</param>
+/// <param name="DropInSds">
+/// For a rupture, the drop from the baseline in this clinic's within-patient SDs; for a low level, the distance below
+/// the clinic's mean.
+/// </param>
 /// <param name="Threshold">
-/// The drop (in scale points) an alert needed: the larger of the reliable change and K prediction SDs (SustainedK for
-/// the two-low-sessions rule, whose <see cref="DropInSds"/> is the smaller of its two drops).
+/// What the rule needed, on the instrument's scale. For a rupture, the drop (in scale points) an alert needed: the larger
+/// of the reliable change and K prediction SDs (SustainedK for the two-low-sessions rule, whose
+/// <see cref="DropInSds"/> is the smaller of its two drops).
 /// </param>
 /// <param name="ExpectedSymptomChange">
-/// From the clinic's alliance_to_symptoms model: the change in next-session symptoms that goes with a drop this size.
+/// From the clinic's alliance_to_symptoms model, when fitted: the change in next-session symptom points that goes with a drop this size.
 /// </param>
 public sealed record AlertEvidence(
-    AlertKind Kind,
-    int Session,
     double Observed,
     double Baseline,
     double DropInSds,
@@ -47,9 +57,10 @@ public sealed record AlertEvidence(
     string Explanation);
 
 /// <summary>An alert as it stands after the latest session: its evidence, and for a rupture its repair status.</summary>
+/// <param name="Session">The session that raised the alert.</param>
 /// <param name="Severity">1 (note) to 3 (act): an unrepaired rupture is 3, an open one 2, a repaired one or a low level 1.</param>
 /// <param name="StatusSession">The session at which the rupture was found repaired or unrepaired.</param>
-public sealed record DetectedAlert(AlertEvidence Evidence, RuptureStatus? Status, int Severity, int? StatusSession);
+public sealed record DetectedAlert(AlertKind Kind, int Session, AlertEvidence Evidence, RuptureStatus? Status, int Severity, int? StatusSession);
 
 /// <summary>What one session was judged against.</summary>
 /// <param name="Baseline">The patient's usual level from earlier sessions (shrunken mean); null before there are enough of them.</param>

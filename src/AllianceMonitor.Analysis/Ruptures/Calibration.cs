@@ -10,11 +10,12 @@ namespace AllianceMonitor.Analysis.Ruptures;
 /// <param name="Version">Increases with every refit, so an alert names the calibration it was judged against.</param>
 /// <param name="IsDefault">True while the clinic has too little data and documented defaults stand in.</param>
 /// <param name="LowAllianceThreshold">Shrunken means below this are in the clinic's lowest decile.</param>
+/// <remarks>Not sealed: the service's stored calibration is this record plus where and when it was fitted.</remarks>
 /// <param name="SymptomEffectPerPoint">
 /// The clinic's within-patient effect of alliance on next-session symptoms (alliance_to_symptoms,
 /// <c>alliance_within</c>), when fitted; null otherwise.
 /// </param>
-public sealed record Calibration(
+public record Calibration(
     string Instrument,
     int Version,
     bool IsDefault,
@@ -37,17 +38,11 @@ public sealed record Calibration(
     /// <summary>Jacobson &amp; Truax (1991) reliable change: 1.96 x sqrt(2) x SEM.</summary>
     public double ReliableChange(double reliability) => 1.96 * Math.Sqrt(2) * MeasurementError(reliability);
 
-    /// <summary>
-    /// Defaults for a clinic without enough data. WAI-SR: item mean near 4.2 with a between-patient SD near .45
-    /// (ceiling-crowded ratings, Sagui-Henson et al. 2022) and a within-patient SD of .30 (dependability about .77,
-    /// Crits-Christoph et al. 2011, puts within-patient variance near a quarter of the total). SRS: the same shape on
-    /// its 0-40 scale. They are conservative stand-ins, not norms; alerts judged against them say so.
-    /// </summary>
-    public static Calibration Default(InstrumentDefinition instrument) => instrument.Code switch
-    {
-        "srs" => new Calibration(instrument.Code, 0, true, 35.5, 9.0, 2.5, 30.0, 0, 0),
-        _ => new Calibration(instrument.Code, 0, true, 4.2, 0.45 * 0.45, 0.30, 3.4, 0, 0),
-    };
+    /// <summary>The instrument's documented defaults (<see cref="InstrumentDefinition.DefaultCalibration"/>) for a clinic without enough data.</summary>
+    public static Calibration Default(InstrumentDefinition instrument) =>
+        instrument.DefaultCalibration is { } d
+            ? new Calibration(instrument.Code, 0, true, d.GrandMean, d.BetweenVariance, d.WithinSd, d.LowAllianceThreshold, 0, 0)
+            : throw new ArgumentException($"{instrument.Code} is not an alliance instrument: it has no detector calibration.", nameof(instrument));
 
     /// <summary>
     /// Calibrates from the clinic's ratings (one instrument, one rater) with the null model

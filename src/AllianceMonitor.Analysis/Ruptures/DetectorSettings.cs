@@ -1,3 +1,5 @@
+using AllianceMonitor.Analysis.Instruments;
+
 namespace AllianceMonitor.Analysis.Ruptures;
 
 /// <summary>
@@ -28,7 +30,7 @@ public sealed record DetectorSettings(
     int RepairWindow = 3,
     int LowAllianceCooldown = 5,
     double LowAllianceQuantile = 0.10,
-    double SrsConcernThreshold = 36,
+    double SrsConcernThreshold = InstrumentCatalog.SrsConcernThreshold,
     double Reliability = 0.90,
     int RefitEvery = 50,
     double SustainedK = 2.25)

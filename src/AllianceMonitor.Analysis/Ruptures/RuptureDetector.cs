@@ -68,7 +68,7 @@ public static class RuptureDetector
                 if (drop >= threshold)
                 {
                     var evidence = RuptureEvidence(instrument, calibration, session, value, baseline, drop, threshold);
-                    alerts.Add(new DetectedAlert(evidence, RuptureStatus.Open, 2, null));
+                    alerts.Add(new DetectedAlert(AlertKind.Rupture, session, evidence, RuptureStatus.Open, 2, null));
                     open = new Episode(alerts.Count - 1, baseline, [value], 1);
                 }
                 else if (previousInBaseline is { } previous && baselineValues.Count - 1 >= settings.MinBaselineSessions)
@@ -86,7 +86,7 @@ public static class RuptureDetector
 
             if (LowAlliance(instrument, calibration, settings, session, value, allValues, lastLowAlert) is { } low)
             {
-                alerts.Add(new DetectedAlert(low, null, 1, null));
+                alerts.Add(new DetectedAlert(AlertKind.LowAlliance, session, low, null, 1, null));
                 lastLowAlert = session;
             }
         }
@@ -153,11 +153,11 @@ public static class RuptureDetector
 
         var sds = drop / calibration.WithinSd;
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"{Label(instrument)} {Format(instrument, previous)} and then {Format(instrument, value)} after a usual {Format(instrument, baseline)}: two sessions in a row each at least {sds:0.0} times this clinic's usual session-to-session variation below it (alerts start at {threshold / calibration.WithinSd:0.0} for two sessions in a row).")
+            $"{instrument.Label} {Format(instrument, previous)} and then {Format(instrument, value)} after a usual {Format(instrument, baseline)}: two sessions in a row each at least {sds:0.0} times this clinic's usual session-to-session variation below it (alerts start at {threshold / calibration.WithinSd:0.0} for two sessions in a row).")
             + DefaultNote(calibration);
         var expected = calibration.SymptomEffectPerPoint is { } effect ? -effect * sign * (baseline - value) : (double?)null;
         alerts.Add(new DetectedAlert(
-            new AlertEvidence(AlertKind.Rupture, session, value, baseline, sds, threshold, TwoLowRule, RuleVersion,
+            AlertKind.Rupture, session, new AlertEvidence(value, baseline, sds, threshold, TwoLowRule, RuleVersion,
                 calibration.Version, calibration.IsDefault, expected, text),
             RuptureStatus.Open, 2, null));
         baselineValues.RemoveAt(baselineValues.Count - 1);
@@ -196,7 +196,7 @@ public static class RuptureDetector
         var sds = drop / calibration.WithinSd;
         var expected = calibration.SymptomEffectPerPoint is { } effect ? -effect * drop : (double?)null;
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"{Label(instrument)} {Format(instrument, value)} after a usual {Format(instrument, baseline)}: a drop of {sds:0.0} times this clinic's usual session-to-session variation (alerts start at {threshold / calibration.WithinSd:0.0}).");
+            $"{instrument.Label} {Format(instrument, value)} after a usual {Format(instrument, baseline)}: a drop of {sds:0.0} times this clinic's usual session-to-session variation (alerts start at {threshold / calibration.WithinSd:0.0}).");
         if (expected is { } change)
         {
             text += string.Create(CultureInfo.InvariantCulture,
@@ -204,7 +204,7 @@ public static class RuptureDetector
         }
 
         text += DefaultNote(calibration);
-        return new AlertEvidence(AlertKind.Rupture, session, value, baseline, sds, threshold, RuptureRule, RuleVersion,
+        return new AlertEvidence(value, baseline, sds, threshold, RuptureRule, RuleVersion,
             calibration.Version, calibration.IsDefault, expected, text);
     }
 
@@ -217,11 +217,12 @@ public static class RuptureDetector
             return null;
         }
 
-        if (instrument.Code == "srs" && value < settings.SrsConcernThreshold)
+        // The clinic's setting moves the instrument's concern threshold; only the SRS has one.
+        if (instrument.Concern is { } concern && value < settings.SrsConcernThreshold)
         {
             var text = string.Create(CultureInfo.InvariantCulture,
-                $"SRS total {value:0.#} is below the concern threshold of {settings.SrsConcernThreshold:0.#} (PCOMS practice).");
-            return new AlertEvidence(AlertKind.LowAlliance, session, value, settings.SrsConcernThreshold, 0, settings.SrsConcernThreshold,
+                $"{concern.Label} {value:0.#} is below the concern threshold of {settings.SrsConcernThreshold:0.#} ({concern.Source}).");
+            return new AlertEvidence(value, settings.SrsConcernThreshold, 0, settings.SrsConcernThreshold,
                 SrsRule, RuleVersion, calibration.Version, calibration.IsDefault, null, text);
         }
 
@@ -237,22 +238,15 @@ public static class RuptureDetector
         }
 
         var message = string.Create(CultureInfo.InvariantCulture,
-            $"{Label(instrument)} has stayed low: this patient's usual level {Format(instrument, level)} is in this clinic's lowest tenth (below {Format(instrument, calibration.LowAllianceThreshold)}).")
+            $"{instrument.Label} has stayed low: this patient's usual level {Format(instrument, level)} is in this clinic's lowest tenth (below {Format(instrument, calibration.LowAllianceThreshold)}).")
             + DefaultNote(calibration);
-        return new AlertEvidence(AlertKind.LowAlliance, session, value, level, (calibration.GrandMean - level) / calibration.WithinSd,
+        return new AlertEvidence(value, level, (calibration.GrandMean - level) / calibration.WithinSd,
             calibration.LowAllianceThreshold, LowLevelRule, RuleVersion, calibration.Version, calibration.IsDefault, null, message);
     }
 
     private static string DefaultNote(Calibration calibration) => calibration.IsDefault
         ? " Judged against default values: this clinic does not yet have enough rated sessions for its own calibration."
         : "";
-
-    private static string Label(InstrumentDefinition instrument) => instrument.Code switch
-    {
-        "wai-sr" => "Alliance (WAI-SR)",
-        "srs" => "Alliance (SRS)",
-        _ => instrument.Name,
-    };
 
     private static string Format(InstrumentDefinition instrument, double value) =>
         value.ToString(instrument.IntegerItems && instrument.Aggregation == Aggregation.Sum ? "0" : "0.0#", CultureInfo.InvariantCulture);

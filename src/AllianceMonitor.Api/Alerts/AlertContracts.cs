@@ -1,3 +1,6 @@
+using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Analysis.Ruptures;
+using AllianceMonitor.Api.Data;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
@@ -13,42 +16,27 @@ public sealed record AlertListQuery(string? Status, string? Kind, string? Therap
     public int PageSizeOrDefault => PageSize ?? DefaultPageSize;
 }
 
-/// <summary>What the detector saw; it depends only on sessions up to the one that raised the alert.</summary>
-/// <param name="DropInSds">For a rupture, the drop from the baseline in this clinic's within-patient SDs; for a low level, the distance below the clinic's mean.</param>
-/// <param name="Threshold">What the rule needed, on the instrument's scale.</param>
-/// <param name="ExpectedSymptomChange">From the clinic's alliance_to_symptoms model, when fitted: the change in next-session symptom points that goes with a drop this size.</param>
-public sealed record AlertEvidenceResponse(
-    double Observed,
-    double Baseline,
-    double DropInSds,
-    double Threshold,
-    string Rule,
-    int RuleVersion,
-    int CalibrationVersion,
-    bool DefaultCalibration,
-    double? ExpectedSymptomChange,
-    string Explanation);
-
 /// <param name="By">The id of the API key that acted (the platform maps keys to people; we store no names).</param>
 public sealed record AlertActionResponse(DateTimeOffset At, Guid? By, string? Note);
 
 /// <param name="Status">open, acknowledged, resolved, or withdrawn (a corrected session no longer supports it).</param>
 /// <param name="RuptureStatus">For a rupture: open, repaired (back near baseline within the repair window) or unrepaired.</param>
 /// <param name="StatusSession">The session at which the rupture was found repaired or unrepaired.</param>
+/// <param name="Evidence">What the detector saw; it depends only on sessions up to the one that raised the alert.</param>
 /// <param name="Severity">3 act (unrepaired rupture), 2 look (open rupture), 1 note (repaired rupture or a chronically low level).</param>
 public sealed record AlertResponse(
     Guid Id,
     string PatientId,
     string? TherapistId,
     string Instrument,
-    string Rater,
-    string Kind,
+    Rater Rater,
+    AlertKind Kind,
     int Session,
-    string Status,
-    string? RuptureStatus,
+    AlertStatus Status,
+    RuptureStatus? RuptureStatus,
     int? StatusSession,
     int Severity,
-    AlertEvidenceResponse Evidence,
+    AlertEvidence Evidence,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     AlertActionResponse? Acknowledged,

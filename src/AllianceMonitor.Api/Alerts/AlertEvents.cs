@@ -1,3 +1,5 @@
+using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Webhooks;
 
@@ -11,12 +13,12 @@ public sealed record AlertEventData(
     Guid AlertId,
     string PatientId,
     string? TherapistId,
-    string Kind,
+    AlertKind Kind,
     string Instrument,
-    string Rater,
+    Rater Rater,
     int Session,
-    string Status,
-    string? RuptureStatus,
+    AlertStatus Status,
+    RuptureStatus? RuptureStatus,
     int Severity,
     DateTimeOffset UpdatedAt,
     string Href);

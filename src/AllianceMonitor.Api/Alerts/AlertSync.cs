@@ -39,7 +39,7 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
             var history = series.GetValueOrDefault((patientId, instrumentCode, rater)) ?? [];
             var calibration = await calibrations.CurrentAsync(clinicId, instrumentCode, rater, cancellationToken);
             var detected = RuptureDetector.Replay(history, instrument, calibration, settings)
-                .ToDictionary(a => (AlertKinds.Name(a.Evidence.Kind), a.Evidence.Session));
+                .ToDictionary(a => (a.Kind, a.Session));
             var existing = stored.Where(a => a.Instrument == instrumentCode && a.Rater == rater)
                 .ToDictionary(a => (a.Kind, a.Session));
 
@@ -78,7 +78,7 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
         return changes.Count;
     }
 
-    private static Alert Create(Guid clinicId, Guid patientId, string instrument, string rater, DetectedAlert detected, DateTimeOffset now)
+    private static Alert Create(Guid clinicId, Guid patientId, string instrument, Rater rater, DetectedAlert detected, DateTimeOffset now)
     {
         var alert = new Alert
         {
@@ -86,35 +86,33 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
             PatientId = patientId,
             Instrument = instrument,
             Rater = rater,
-            Kind = AlertKinds.Name(detected.Evidence.Kind),
-            Session = detected.Evidence.Session,
-            Rule = detected.Evidence.Rule,
-            Explanation = detected.Evidence.Explanation,
+            Kind = detected.Kind,
+            Session = detected.Session,
+            Evidence = detected.Evidence,
             CreatedAt = now,
             UpdatedAt = now,
         };
-        CopyEvidence(alert, detected.Evidence);
-        CopyTracking(alert, detected);
+        Track(alert, detected);
         return alert;
     }
 
     /// <returns>Whether anything a reader can see changed.</returns>
     private static bool Apply(Alert row, DetectedAlert detected, bool refreshEvidence, DateTimeOffset now)
     {
-        var before = Snapshot(row);
+        var before = (row.Status, Tracking(row), row.Evidence);
         if (refreshEvidence)
         {
-            CopyEvidence(row, detected.Evidence);
+            row.Evidence = detected.Evidence;
         }
 
-        CopyTracking(row, detected);
+        Track(row, detected);
         if (row.Status == AlertStatus.Withdrawn)
         {
             // The correction that withdrew it has itself been corrected: the same alert is back, not a new one.
             row.Status = AlertStatus.Open;
         }
 
-        if (Equals(Snapshot(row), before))
+        if ((row.Status, Tracking(row), row.Evidence) == before)
         {
             return false;
         }
@@ -123,28 +121,8 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
         return true;
     }
 
-    private static void CopyEvidence(Alert row, AlertEvidence e)
-    {
-        row.Observed = e.Observed;
-        row.Baseline = e.Baseline;
-        row.DropInSds = e.DropInSds;
-        row.Threshold = e.Threshold;
-        row.Rule = e.Rule;
-        row.RuleVersion = e.RuleVersion;
-        row.CalibrationVersion = e.CalibrationVersion;
-        row.DefaultCalibration = e.DefaultCalibration;
-        row.ExpectedSymptomChange = e.ExpectedSymptomChange;
-        row.Explanation = e.Explanation;
-    }
+    private static void Track(Alert row, DetectedAlert detected) =>
+        (row.RuptureStatus, row.StatusSession, row.Severity) = (detected.Status, detected.StatusSession, detected.Severity);
 
-    private static void CopyTracking(Alert row, DetectedAlert detected)
-    {
-        row.RuptureStatus = detected.Status is { } status ? AlertKinds.Name(status) : null;
-        row.StatusSession = detected.StatusSession;
-        row.Severity = detected.Severity;
-    }
-
-    private static object Snapshot(Alert a) => (
-        a.Status, a.RuptureStatus, a.StatusSession, a.Severity,
-        (a.Observed, a.Baseline, a.DropInSds, a.Threshold, a.Rule, a.RuleVersion, a.CalibrationVersion, a.DefaultCalibration, a.ExpectedSymptomChange, a.Explanation));
+    private static (RuptureStatus?, int?, int) Tracking(Alert row) => (row.RuptureStatus, row.StatusSession, row.Severity);
 }

@@ -1,3 +1,5 @@
+using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
 using FluentValidation;
@@ -8,10 +10,10 @@ public sealed class AlertListQueryValidator : AbstractValidator<AlertListQuery>
 {
     public AlertListQueryValidator()
     {
-        RuleFor(q => q.Status).Must(s => s is null || AlertStatus.All.Contains(s))
-            .OverridePropertyName("status").WithMessage($"must be one of {string.Join(", ", AlertStatus.All)}");
-        RuleFor(q => q.Kind).Must(k => k is null || AlertKinds.All.Contains(k))
-            .OverridePropertyName("kind").WithMessage($"must be one of {string.Join(", ", AlertKinds.All)}");
+        RuleFor(q => q.Status).Must(s => s is null || StoredNames.TryParse<AlertStatus>(s, out _))
+            .OverridePropertyName("status").WithMessage($"must be one of {string.Join(", ", StoredNames.All<AlertStatus>())}");
+        RuleFor(q => q.Kind).Must(k => k is null || StoredNames.TryParse<AlertKind>(k, out _))
+            .OverridePropertyName("kind").WithMessage($"must be one of {string.Join(", ", StoredNames.All<AlertKind>())}");
         RuleFor(q => q.TherapistId).Must(t => t is null || Identifiers.IsValid(t))
             .OverridePropertyName("therapistId").WithMessage(Identifiers.Rule);
         RuleFor(q => q.Page).ValidPage().OverridePropertyName("page");

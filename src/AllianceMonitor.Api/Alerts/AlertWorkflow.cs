@@ -1,3 +1,4 @@
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
@@ -21,8 +22,12 @@ public sealed class AlertWorkflow(AllianceDbContext db, TimeProvider clock)
     public async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> ApplyAsync(AlertActionRequest request, Action action, HttpContext http)
     {
         var caller = Caller.From(http.User);
-        var alert = await db.Alerts.FromSql($"SELECT * FROM alerts WHERE id = {request.AlertId} FOR UPDATE")
-            .Where(a => a.ClinicId == caller.ClinicId)
+        // Lock the row for this transaction first, then load it with LINQ: FromSql does not map the evidence's
+        // complex-property columns to their configured names (dotnet/efcore#36847).
+        await db.Database.ExecuteSqlAsync(
+            $"SELECT 1 FROM alerts WHERE id = {request.AlertId} AND clinic_id = {caller.ClinicId} FOR UPDATE", http.RequestAborted);
+        var alert = await db.Alerts
+            .Where(a => a.Id == request.AlertId && a.ClinicId == caller.ClinicId)
             .Include(a => a.Patient).ThenInclude(p => p!.Therapist)
             .SingleOrDefaultAsync(http.RequestAborted);
         if (alert is null)
@@ -40,7 +45,7 @@ public sealed class AlertWorkflow(AllianceDbContext db, TimeProvider clock)
         if (!allowedFrom.Contains(alert.Status))
         {
             return TypedResults.Problem(
-                $"The alert is {alert.Status}; only {string.Join(" or ", allowedFrom)} alerts can be {target}.",
+                $"The alert is {alert.Status.StoredName()}; only {string.Join(" or ", allowedFrom.Select(s => s.StoredName()))} alerts can be {target.StoredName()}.",
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Alert cannot make this step");
         }

@@ -1,3 +1,5 @@
+using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
@@ -44,10 +46,12 @@ public static class AlertsEndpoints
     {
         var clinicId = Caller.ClinicOf(http.User);
         var alerts = db.Alerts.AsNoTracking().Where(a => a.ClinicId == clinicId);
-        alerts = query.Status is null ? alerts.Where(a => a.Status != AlertStatus.Withdrawn) : alerts.Where(a => a.Status == query.Status);
+        alerts = query.Status is null
+            ? alerts.Where(a => a.Status != AlertStatus.Withdrawn)
+            : alerts.Where(a => a.Status == StoredNames.Parse<AlertStatus>(query.Status));
         if (query.Kind is not null)
         {
-            alerts = alerts.Where(a => a.Kind == query.Kind);
+            alerts = alerts.Where(a => a.Kind == StoredNames.Parse<AlertKind>(query.Kind));
         }
 
         if (query.TherapistId is not null)

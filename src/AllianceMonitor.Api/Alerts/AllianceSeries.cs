@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AllianceMonitor.Api.Alerts;
 
 /// <summary>One rating in force, with the session and patient it belongs to.</summary>
-public sealed record RatingRow(Guid PatientId, int Session, string Instrument, string Rater, string Timing, double Total);
+public sealed record RatingRow(Guid PatientId, int Session, string Instrument, Rater Rater, Timing Timing, double Total);
 
 /// <summary>
 /// The detector judges one series at a time: one patient's ratings on one alliance instrument by one rater. A
@@ -14,8 +14,7 @@ public sealed record RatingRow(Guid PatientId, int Session, string Instrument, s
 /// </summary>
 public static class AllianceSeries
 {
-    public static readonly string[] Instruments = InstrumentCatalog.All
-        .Where(i => i.Construct == Construct.Alliance).Select(i => i.Code).ToArray();
+    public static readonly string[] Instruments = InstrumentCatalog.Alliance.Select(i => i.Code).ToArray();
 
     /// <summary>Ratings in force of the given instruments, for one patient or (with <paramref name="patientId"/> null) a whole clinic.</summary>
     public static Task<List<RatingRow>> LoadAsync(
@@ -29,7 +28,7 @@ public static class AllianceSeries
             .ToListAsync(cancellationToken);
 
     /// <summary>Groups rows into series keyed by (patient, instrument, rater), each in session order with one value per session.</summary>
-    public static Dictionary<(Guid Patient, string Instrument, string Rater), List<RatedSession>> Group(IEnumerable<RatingRow> rows) =>
+    public static Dictionary<(Guid Patient, string Instrument, Rater Rater), List<RatedSession>> Group(IEnumerable<RatingRow> rows) =>
         rows.GroupBy(r => (r.PatientId, r.Instrument, r.Rater))
             .ToDictionary(
                 g => g.Key,
@@ -40,6 +39,6 @@ public static class AllianceSeries
                     .ToList());
 
     /// <summary>0 for the instrument's usual timing, 1 otherwise: where a session has both, the usual one counts.</summary>
-    public static int TimingRank(string instrument, string timing) =>
+    public static int TimingRank(string instrument, Timing timing) =>
         timing == InstrumentCatalog.Find(instrument)!.DefaultTiming ? 0 : 1;
 }

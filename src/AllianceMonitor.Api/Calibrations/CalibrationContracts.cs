@@ -1,25 +1,34 @@
+using System.Text.Json.Serialization;
+using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Analysis.Ruptures;
+using AllianceMonitor.Api.Data;
+
 namespace AllianceMonitor.Api.Calibrations;
 
-/// <summary>One version of a clinic's calibration for one alliance series.</summary>
-/// <param name="IsDefault">True while the clinic has fewer than 30 patients with 3 rated sessions: the documented defaults stand in.</param>
-/// <param name="SymptomEffectPerPoint">alliance_to_symptoms: change in next-session symptoms per alliance point above the patient's own mean.</param>
-/// <param name="Trigger">auto (after the clinic's refitEvery new sessions) or manual (POST /analysis/refit).</param>
-public sealed record CalibrationResponse(
-    string Instrument,
-    string Rater,
-    int Version,
-    bool IsDefault,
-    double GrandMean,
-    double BetweenVariance,
-    double WithinSd,
-    double LowAllianceThreshold,
-    int Patients,
-    int Ratings,
-    double? SymptomEffectPerPoint,
-    string? SymptomInstrument,
-    string Trigger,
-    DateTimeOffset FittedAt)
+/// <summary>
+/// One version of a clinic's calibration for one alliance series: the detector's <see cref="Calibration"/> as stored,
+/// served flat. <c>isDefault</c> is true while the clinic has fewer than 30 patients with 3 rated sessions (the
+/// documented defaults stand in); <c>symptomEffectPerPoint</c> is alliance_to_symptoms: the change in next-session
+/// symptoms per alliance point above the patient's own mean.
+/// </summary>
+public sealed record CalibrationResponse : Calibration
 {
+    public CalibrationResponse(CalibrationRecord stored)
+        : base(stored) =>
+        (Rater, SymptomInstrument, Trigger, FittedAt, DefaultReason) = (stored.Rater, stored.SymptomInstrument, stored.Trigger, stored.FittedAt, stored.DefaultReason);
+
+    [JsonConstructor]
+    private CalibrationResponse()
+        : base(string.Empty, 0, false, 0, 0, 0, 0, 0, 0) =>
+        Trigger = string.Empty;
+
+    public Rater Rater { get; init; }
+    public string? SymptomInstrument { get; init; }
+
+    /// <summary>auto (after the clinic's refitEvery new sessions) or manual (POST /analysis/refit).</summary>
+    public string Trigger { get; init; }
+    public DateTimeOffset FittedAt { get; init; }
+
     /// <summary>Why the documented defaults stand in (too few patients, or data no model can be fitted to); null when fitted.</summary>
     public string? DefaultReason { get; init; }
 }

@@ -49,10 +49,5 @@ public static class CalibrationEndpoints
         return TypedResults.Ok((await store.RefitAsync(clinicId, ManualTrigger, http.RequestAborted)).Select(ToResponse).ToList());
     }
 
-    private static CalibrationResponse ToResponse(CalibrationRecord c) => new(
-        c.Instrument, c.Rater, c.Version, c.IsDefault, c.GrandMean, c.BetweenVariance, c.WithinSd, c.LowAllianceThreshold,
-        c.Patients, c.Ratings, c.SymptomEffectPerPoint, c.SymptomInstrument, c.Trigger, c.FittedAt)
-    {
-        DefaultReason = c.DefaultReason,
-    };
+    private static CalibrationResponse ToResponse(CalibrationRecord c) => new(c);
 }

@@ -1,3 +1,4 @@
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Data;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Mixed;
@@ -18,20 +19,18 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
             .SingleOrDefaultAsync(cancellationToken) ?? DetectorSettings.Default;
 
     /// <summary>The latest calibration of one series, or the instrument's documented defaults (version 0) before the first fit.</summary>
-    public async Task<Calibration> CurrentAsync(Guid clinicId, string instrument, string rater, CancellationToken cancellationToken)
-    {
-        var record = await LatestQuery(clinicId)
+    public async Task<Calibration> CurrentAsync(Guid clinicId, string instrument, Rater rater, CancellationToken cancellationToken) =>
+        await LatestQuery(clinicId)
             .Where(c => c.Instrument == instrument && c.Rater == rater)
-            .FirstOrDefaultAsync(cancellationToken);
-        return record is null ? Calibration.Default(InstrumentCatalog.Find(instrument)!) : ToCalibration(record);
-    }
+            .FirstOrDefaultAsync(cancellationToken)
+        ?? Calibration.Default(InstrumentCatalog.Find(instrument)!);
 
     /// <summary>The latest version of every series the clinic has calibrated.</summary>
     public async Task<List<CalibrationRecord>> LatestAsync(Guid clinicId, CancellationToken cancellationToken) =>
         (await db.Calibrations.AsNoTracking().Where(c => c.ClinicId == clinicId).ToListAsync(cancellationToken))
             .GroupBy(c => (c.Instrument, c.Rater))
             .Select(g => g.MaxBy(c => c.Version)!)
-            .OrderBy(c => c.Instrument).ThenBy(c => c.Rater)
+            .OrderBy(c => c.Instrument).ThenBy(c => c.Rater.StoredName(), StringComparer.Ordinal)
             .ToList();
 
     /// <summary>
@@ -42,7 +41,7 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
     public async Task<List<CalibrationRecord>> RefitAsync(Guid clinicId, string trigger, CancellationToken cancellationToken)
     {
         var settings = await SettingsAsync(clinicId, cancellationToken);
-        var symptomCodes = InstrumentCatalog.All.Where(i => i.Construct == Construct.Symptoms).Select(i => i.Code).ToArray();
+        var symptomCodes = InstrumentCatalog.Symptoms.Select(i => i.Code).ToArray();
         var rows = await AllianceSeries.LoadAsync(db, clinicId, null, [.. AllianceSeries.Instruments, .. symptomCodes], cancellationToken);
         var symptoms = SymptomSeries(rows, symptomCodes);
         var previous = await LatestAsync(clinicId, cancellationToken);
@@ -58,21 +57,11 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
             var version = 1 + (previous.FirstOrDefault(c => c.Instrument == instrument.Code && c.Rater == series.Key.Rater)?.Version ?? 0);
             var effect = SymptomEffect(observations);
             var (calibration, defaultReason) = SafeCalibration.Fit(instrument, observations, version, settings, effect);
-            records.Add(new CalibrationRecord
+            records.Add(new CalibrationRecord(calibration)
             {
                 ClinicId = clinicId,
-                Instrument = instrument.Code,
                 Rater = series.Key.Rater,
-                Version = version,
-                IsDefault = calibration.IsDefault,
                 DefaultReason = defaultReason,
-                GrandMean = calibration.GrandMean,
-                BetweenVariance = calibration.BetweenVariance,
-                WithinSd = calibration.WithinSd,
-                LowAllianceThreshold = calibration.LowAllianceThreshold,
-                Patients = calibration.Patients,
-                Ratings = calibration.Ratings,
-                SymptomEffectPerPoint = effect,
                 SymptomInstrument = effect is null ? null : symptoms?.Instrument,
                 Trigger = trigger,
                 FittedAt = now,
@@ -84,17 +73,13 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
         return records;
     }
 
-    public static Calibration ToCalibration(CalibrationRecord c) => new(
-        c.Instrument, c.Version, c.IsDefault, c.GrandMean, c.BetweenVariance, c.WithinSd, c.LowAllianceThreshold,
-        c.Patients, c.Ratings, c.SymptomEffectPerPoint);
-
     private IQueryable<CalibrationRecord> LatestQuery(Guid clinicId) =>
         db.Calibrations.AsNoTracking().Where(c => c.ClinicId == clinicId).OrderByDescending(c => c.Version);
 
     /// <summary>The clinic's most used client-rated symptom measure, as a lookup by (patient, session).</summary>
     private static (string Instrument, Dictionary<(Guid, int), double> Values)? SymptomSeries(List<RatingRow> rows, string[] symptomCodes)
     {
-        var chosen = rows.Where(r => symptomCodes.Contains(r.Instrument) && r.Rater == "client")
+        var chosen = rows.Where(r => symptomCodes.Contains(r.Instrument) && r.Rater == Rater.Client)
             .GroupBy(r => r.Instrument).MaxBy(g => g.Count());
         if (chosen is null)
         {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
@@ -23,8 +25,10 @@ internal static class InboxPage
     {
         var caller = Caller.From(http.User);
         var clinicId = caller.ClinicId!.Value;
-        status = status is null || status == "active" || !AlertStatus.All.Contains(status) ? "active" : status;
-        kind = kind is not null && AlertKinds.All.Contains(kind) ? kind : null;
+        AlertStatus? statusFilter = StoredNames.TryParse<AlertStatus>(status, out var parsedStatus) ? parsedStatus : null;
+        AlertKind? kindFilter = StoredNames.TryParse<AlertKind>(kind, out var parsedKind) ? parsedKind : null;
+        status = statusFilter?.StoredName() ?? "active";
+        kind = kindFilter?.StoredName();
         therapist = string.IsNullOrWhiteSpace(therapist) ? null : therapist;
         var pageNumber = int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p > 0 ? p : 1;
 
@@ -33,15 +37,15 @@ internal static class InboxPage
         {
             Open = g.Count(a => a.Status == AlertStatus.Open),
             Acknowledged = g.Count(a => a.Status == AlertStatus.Acknowledged),
-            Repaired = g.Count(a => a.Kind == AlertKinds.Rupture && a.Status != AlertStatus.Withdrawn && a.RuptureStatus == "repaired"),
-            Unrepaired = g.Count(a => a.Kind == AlertKinds.Rupture && a.Status != AlertStatus.Withdrawn && a.RuptureStatus == "unrepaired"),
-            OpenRuptures = g.Count(a => a.Kind == AlertKinds.Rupture && a.Status != AlertStatus.Withdrawn && a.RuptureStatus == "open"),
+            Repaired = g.Count(a => a.Kind == AlertKind.Rupture && a.Status != AlertStatus.Withdrawn && a.RuptureStatus == RuptureStatus.Repaired),
+            Unrepaired = g.Count(a => a.Kind == AlertKind.Rupture && a.Status != AlertStatus.Withdrawn && a.RuptureStatus == RuptureStatus.Unrepaired),
+            OpenRuptures = g.Count(a => a.Kind == AlertKind.Rupture && a.Status != AlertStatus.Withdrawn && a.RuptureStatus == RuptureStatus.Open),
         }).SingleOrDefaultAsync(http.RequestAborted);
 
         var filtered = all;
-        if (kind is not null)
+        if (kindFilter is { } kindValue)
         {
-            filtered = filtered.Where(a => a.Kind == kind);
+            filtered = filtered.Where(a => a.Kind == kindValue);
         }
 
         if (therapist is not null)
@@ -68,8 +72,8 @@ internal static class InboxPage
             </section>
             <form method="get" action="/" class="filters" aria-label="Filter alerts">
             {Select("therapist", "Therapist", therapist, [("", "All therapists"), .. therapists.Select(t => (t, t))])}
-            {Select("kind", "Kind", kind, [("", "All kinds"), (AlertKinds.Rupture, "Rupture"), (AlertKinds.LowAlliance, "Low alliance")])}
-            {Select("status", "Status", status, [("active", "Open and acknowledged"), (AlertStatus.Open, "Open"), (AlertStatus.Acknowledged, "Acknowledged"), (AlertStatus.Resolved, "Resolved"), (AlertStatus.Withdrawn, "Withdrawn")])}
+            {Select("kind", "Kind", kind, [("", "All kinds"), .. Enum.GetValues<AlertKind>().Select(k => (k.StoredName(), k.Label()))])}
+            {Select("status", "Status", status, [("active", "Open and acknowledged"), .. Enum.GetValues<AlertStatus>().Select(s => (s.StoredName(), s.Label()))])}
             <button type="submit">Apply filters</button>
             </form>
             """);
@@ -82,14 +86,14 @@ internal static class InboxPage
             linkPage == 1 ? null : "page=" + linkPage.ToString(CultureInfo.InvariantCulture),
         }.Where(x => x is not null));
 
-        var primary = status == "active" ? AlertStatus.Open : status;
+        var primary = statusFilter ?? AlertStatus.Open;
         var primaryQuery = filtered.Where(a => a.Status == primary);
         var primaryTotal = await primaryQuery.CountAsync(http.RequestAborted);
         var lastPage = Math.Max(1, (primaryTotal + PageSize - 1) / PageSize);
         pageNumber = Math.Min(pageNumber, lastPage);
         var primaryAlerts = await LoadAsync(primaryQuery, (pageNumber - 1) * PageSize, PageSize, http.RequestAborted);
         var title = status == "active" ? "Open" : char.ToUpperInvariant(status[0]) + status[1..];
-        AppendSection(body, http, primary + "-alerts", title, primaryTotal, primaryAlerts, returnUrl);
+        AppendSection(body, http, primary.StoredName() + "-alerts", title, primaryTotal, primaryAlerts, returnUrl);
         body.Append(Pager(title.ToLowerInvariant() + " alerts", pageNumber, primaryTotal, PageSize, n => Link(status, n)));
 
         if (status == "active")
@@ -100,7 +104,7 @@ internal static class InboxPage
             AppendSection(body, http, "acknowledged-alerts", "Acknowledged", acknowledgedTotal, acknowledged, returnUrl);
             if (acknowledgedTotal > acknowledged.Count)
             {
-                body.Append(CultureInfo.InvariantCulture, $"""<p><a href="{H(Link(AlertStatus.Acknowledged, 1))}" id="all-acknowledged">All {acknowledgedTotal} acknowledged alerts</a></p>""");
+                body.Append(CultureInfo.InvariantCulture, $"""<p><a href="{H(Link(AlertStatus.Acknowledged.StoredName(), 1))}" id="all-acknowledged">All {acknowledgedTotal} acknowledged alerts</a></p>""");
             }
         }
 
@@ -140,13 +144,13 @@ internal static class InboxPage
         foreach (var a in alerts)
         {
             var severity = SeverityNames[Math.Clamp(a.Severity, 0, 3)];
-            var kind = a.Kind == AlertKinds.Rupture ? "Rupture" : "Low alliance";
-            var rupture = a.RuptureStatus is null ? "" : $", rupture {H(a.RuptureStatus)}{(a.StatusSession is { } s ? $" at session {s}" : "")}";
+            var kind = a.Kind.Label();
+            var rupture = a.RuptureStatus is not { } ruptureStatus ? "" : $", rupture {H(ruptureStatus.StoredName())}{(a.StatusSession is { } s ? $" at session {s}" : "")}";
             var e = a.Evidence;
             body.Append(CultureInfo.InvariantCulture, $"""
-                <article class="alert sev-{a.Severity}" id="alert-{a.Id}" data-alert-id="{a.Id}" data-status="{H(a.Status)}" aria-labelledby="alert-{a.Id}-h">
+                <article class="alert sev-{a.Severity}" id="alert-{a.Id}" data-alert-id="{a.Id}" data-status="{H(a.Status.StoredName())}" aria-labelledby="alert-{a.Id}-h">
                 <h3 id="alert-{a.Id}-h"><span class="sev">{severity}</span> {kind} · <a href="/patients/{Uri.EscapeDataString(a.PatientId)}">Patient {H(a.PatientId)}</a> · session {a.Session}</h3>
-                <p class="meta">Therapist {H(a.TherapistId ?? "unknown")} · {H(a.Instrument)} ({H(a.Rater)}) · status {H(a.Status)}{rupture}</p>
+                <p class="meta">Therapist {H(a.TherapistId ?? "unknown")} · {H(a.Instrument)} ({H(a.Rater.StoredName())}) · status {H(a.Status.StoredName())}{rupture}</p>
                 <p class="explanation">{H(e.Explanation)}</p>
                 <details><summary>Evidence</summary><dl class="evidence">
                 <div><dt>Observed</dt><dd>{N(e.Observed)}</dd></div>

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Models;
-using AllianceMonitor.Api.Alerts;
+using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Export;
@@ -34,17 +35,17 @@ internal static class OverviewPage
             http.RequestAborted);
         var months = await db.Database.SqlQuery<MonthRow>($"""
             SELECT to_char(coalesce(s.occurred_on, a.created_at::date), 'YYYY-MM') AS "Month", count(*)::int AS "Ruptures",
-                   (count(*) FILTER (WHERE a.rupture_status = 'repaired'))::int AS "Repaired",
-                   (count(*) FILTER (WHERE a.rupture_status = 'unrepaired'))::int AS "Unrepaired",
-                   (count(*) FILTER (WHERE a.rupture_status = 'open'))::int AS "StillOpen"
+                   (count(*) FILTER (WHERE a.rupture_status = {RuptureStatus.Repaired.StoredName()}))::int AS "Repaired",
+                   (count(*) FILTER (WHERE a.rupture_status = {RuptureStatus.Unrepaired.StoredName()}))::int AS "Unrepaired",
+                   (count(*) FILTER (WHERE a.rupture_status = {RuptureStatus.Open.StoredName()}))::int AS "StillOpen"
             FROM alerts a LEFT JOIN sessions s ON s.patient_id = a.patient_id AND s.number = a.session
-            WHERE a.clinic_id = {clinicId} AND a.kind = {AlertKinds.Rupture} AND a.status <> {AlertStatus.Withdrawn}
+            WHERE a.clinic_id = {clinicId} AND a.kind = {AlertKind.Rupture.StoredName()} AND a.status <> {AlertStatus.Withdrawn.StoredName()}
             GROUP BY 1 ORDER BY 1
             """).ToListAsync(http.RequestAborted);
         var load = await db.Database.SqlQuery<LoadRow>($"""
             SELECT (SELECT count(*) FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE p.clinic_id = {clinicId})::int AS "Sessions",
                    (SELECT count(*) FROM (SELECT DISTINCT patient_id, session FROM alerts
-                                          WHERE clinic_id = {clinicId} AND status <> {AlertStatus.Withdrawn}) alerted)::int AS "AlertedSessions"
+                                          WHERE clinic_id = {clinicId} AND status <> {AlertStatus.Withdrawn.StoredName()}) alerted)::int AS "AlertedSessions"
             """).SingleAsync(http.RequestAborted);
         await DashboardAudit.RecordAsync(db, caller.KeyId, clinicId, "dashboard.overview.read", null, StatusCodes.Status200OK);
 

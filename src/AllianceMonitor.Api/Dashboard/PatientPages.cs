@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using AllianceMonitor.Api.Alerts;
+using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Data;
@@ -88,15 +90,15 @@ internal static class PatientPages
             .ToListAsync(http.RequestAborted);
         await DashboardAudit.RecordAsync(db, caller.KeyId, caller.ClinicId, "dashboard.patient.read", patientId, StatusCodes.Status200OK);
 
-        var alliance = trajectory.Alliance.OrderBy(a => a.Instrument == "wai-sr" ? 0 : 1).ThenBy(a => a.Rater == "client" ? 0 : 1).FirstOrDefault();
-        var symptoms = trajectory.Symptoms.OrderBy(s => s.Instrument == "phq-9" ? 0 : 1).ThenBy(s => s.Rater == "client" ? 0 : 1).FirstOrDefault();
+        var alliance = trajectory.Alliance.OrderBy(a => a.Instrument == InstrumentCatalog.DefaultAlliance.Code ? 0 : 1).ThenBy(a => a.Rater == Rater.Client ? 0 : 1).FirstOrDefault();
+        var symptoms = trajectory.Symptoms.OrderBy(s => s.Instrument == InstrumentCatalog.DefaultSymptoms.Code ? 0 : 1).ThenBy(s => s.Rater == Rater.Client ? 0 : 1).FirstOrDefault();
         var points = alliance?.Points.ToDictionary(p => p.Session) ?? [];
         var scores = symptoms?.Points.ToDictionary(p => p.Session) ?? [];
         var alertsBySession = trajectory.Alerts.ToLookup(a => a.Session);
         var numbers = sessions.Select(s => s.Number).Union(points.Keys).Union(scores.Keys).Order().ToList();
         var modality = sessions.ToDictionary(s => s.Number, s => s.Modality);
 
-        var ruptures = trajectory.Alerts.Where(a => a.Kind == AlertKinds.Rupture && (alliance is null || (a.Instrument == alliance.Instrument && a.Rater == alliance.Rater))).ToList();
+        var ruptures = trajectory.Alerts.Where(a => a.Kind == AlertKind.Rupture && (alliance is null || (a.Instrument == alliance.Instrument && a.Rater == alliance.Rater))).ToList();
         var chart = new
         {
             instrument = alliance?.Instrument,
@@ -110,18 +112,18 @@ internal static class PatientPages
             bandUpper = numbers.Select(n => points.TryGetValue(n, out var p) ? p.BandUpper : null).ToList(),
             symptoms = numbers.Select(n => scores.TryGetValue(n, out var p) ? p.Value : (double?)null).ToList(),
             ruptures = ruptures.Select(a => new { session = a.Session, status = a.RuptureStatus }).ToList(),
-            repairs = ruptures.Where(a => a.RuptureStatus == "repaired" && a.StatusSession is not null).Select(a => new { session = a.StatusSession }).ToList(),
-            unrepaired = ruptures.Where(a => a.RuptureStatus == "unrepaired" && a.StatusSession is not null).Select(a => new { session = a.StatusSession }).ToList(),
+            repairs = ruptures.Where(a => a.RuptureStatus == RuptureStatus.Repaired && a.StatusSession is not null).Select(a => new { session = a.StatusSession }).ToList(),
+            unrepaired = ruptures.Where(a => a.RuptureStatus == RuptureStatus.Unrepaired && a.StatusSession is not null).Select(a => new { session = a.StatusSession }).ToList(),
         };
 
         var summary = alliance is null
             ? "No alliance ratings yet."
-            : $"{numbers.Count} sessions; {ruptures.Count} rupture(s): {ruptures.Count(r => r.RuptureStatus == "repaired")} repaired, {ruptures.Count(r => r.RuptureStatus == "unrepaired")} unrepaired, {ruptures.Count(r => r.RuptureStatus == "open")} open.";
+            : $"{numbers.Count} sessions; {ruptures.Count} rupture(s): {ruptures.Count(r => r.RuptureStatus == RuptureStatus.Repaired)} repaired, {ruptures.Count(r => r.RuptureStatus == RuptureStatus.Unrepaired)} unrepaired, {ruptures.Count(r => r.RuptureStatus == RuptureStatus.Open)} open.";
         var body = new StringBuilder();
         body.Append(CultureInfo.InvariantCulture, $"""
             <p><a href="/patients">← All patients</a></p>
             <h1>Patient {H(trajectory.PatientId)}</h1>
-            <p class="meta">Therapist {H(trajectory.TherapistId ?? "unknown")}{(alliance is null ? "" : $" · alliance: {H(alliance.Instrument)} ({H(alliance.Rater)}), calibration v{alliance.CalibrationVersion}{(alliance.DefaultCalibration ? " (default)" : "")}, within-patient SD {N(alliance.WithinSd)}")}</p>
+            <p class="meta">Therapist {H(trajectory.TherapistId ?? "unknown")}{(alliance is null ? "" : $" · alliance: {H(alliance.Instrument)} ({H(alliance.Rater.StoredName())}), calibration v{alliance.CalibrationVersion}{(alliance.DefaultCalibration ? " (default)" : "")}, within-patient SD {N(alliance.WithinSd)}")}</p>
             <p id="patient-summary">{H(summary)}</p>
             <figure class="chart">
             <div class="chart-box"><canvas id="alliance-chart" role="img" aria-label="Alliance by session with the patient's baseline and alert band, rupture and repair markers, and {H(symptoms?.Instrument ?? "symptom")} scores on a second axis. The same numbers are in the table below."></canvas></div>
@@ -136,7 +138,7 @@ internal static class PatientPages
             points.TryGetValue(n, out var p);
             scores.TryGetValue(n, out var sc);
             var date = sessions.FirstOrDefault(s => s.Number == n)?.OccurredOn;
-            var alertText = string.Join("; ", alertsBySession[n].Select(a => $"{(a.Kind == AlertKinds.Rupture ? "rupture" : "low alliance")} ({a.Status}{(a.RuptureStatus is null ? "" : ", " + a.RuptureStatus)})"));
+            var alertText = string.Join("; ", alertsBySession[n].Select(a => $"{a.Kind.Label().ToLowerInvariant()} ({a.Status.StoredName()}{(a.RuptureStatus is { } r ? ", " + r.StoredName() : "")})"));
             var band = p?.BandLower is { } lo && p.BandUpper is { } hi ? $"{N(lo)}–{N(hi)}" : "–";
             body.Append(CultureInfo.InvariantCulture, $"""<tr{(p?.InRupture == true ? " class=\"in-rupture\"" : "")}><th scope="row">{n}</th><td>{H(date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "–")}</td><td>{H(modality.GetValueOrDefault(n) ?? "–")}</td><td>{N(p?.Value)}</td><td>{N(p?.Baseline)}</td><td>{band}</td><td>{N(p?.DeviationSds, "+0.0;-0.0;0.0")}</td><td>{N(sc?.Value, "0")}</td><td>{H(alertText)}</td></tr>""");
         }

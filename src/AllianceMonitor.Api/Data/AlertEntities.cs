@@ -1,17 +1,7 @@
+using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Ruptures;
 
 namespace AllianceMonitor.Api.Data;
-
-/// <summary>Where an alert stands in the clinic's workflow; <c>withdrawn</c> means a corrected session no longer supports it.</summary>
-public static class AlertStatus
-{
-    public const string Open = "open";
-    public const string Acknowledged = "acknowledged";
-    public const string Resolved = "resolved";
-    public const string Withdrawn = "withdrawn";
-
-    public static readonly IReadOnlyList<string> All = [Open, Acknowledged, Resolved, Withdrawn];
-}
 
 /// <summary>
 /// One alert about one patient's alliance series (instrument x rater), keyed by the session that raised it so a
@@ -24,25 +14,17 @@ public sealed class Alert
     public Guid PatientId { get; init; }
     public Patient? Patient { get; init; }
     public required string Instrument { get; init; }
-    public required string Rater { get; init; }
-    public required string Kind { get; init; }
+    public Rater Rater { get; init; }
+    public AlertKind Kind { get; init; }
     public int Session { get; init; }
 
-    public string Status { get; set; } = AlertStatus.Open;
-    public string? RuptureStatus { get; set; }
+    public AlertStatus Status { get; set; } = AlertStatus.Open;
+    public RuptureStatus? RuptureStatus { get; set; }
     public int? StatusSession { get; set; }
     public int Severity { get; set; }
 
-    public double Observed { get; set; }
-    public double Baseline { get; set; }
-    public double DropInSds { get; set; }
-    public double Threshold { get; set; }
-    public required string Rule { get; set; }
-    public int RuleVersion { get; set; }
-    public int CalibrationVersion { get; set; }
-    public bool DefaultCalibration { get; set; }
-    public double? ExpectedSymptomChange { get; set; }
-    public required string Explanation { get; set; }
+    /// <summary>Stored in the alert's own columns and served as it is; replaced whole when a correction changes it.</summary>
+    public required AlertEvidence Evidence { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -55,28 +37,34 @@ public sealed class Alert
 }
 
 /// <summary>
-/// One fit of a clinic's calibration for one alliance series (instrument x rater). Rows are never updated: a refit
-/// adds the next version, and each alert names the version it was judged against.
+/// One fit of a clinic's calibration for one alliance series (instrument x rater): the detector's
+/// <see cref="Calibration"/> itself, plus whose it is and how it came about. Rows are never updated: a refit adds the
+/// next version, and each alert names the version it was judged against.
 /// </summary>
-public sealed class CalibrationRecord
+public sealed record CalibrationRecord : Calibration
 {
+    public CalibrationRecord(Calibration fitted)
+        : base(fitted)
+    {
+    }
+
+    // For EF, which sets every column itself.
+    private CalibrationRecord()
+        : base(string.Empty, 0, false, 0, 0, 0, 0, 0, 0)
+    {
+    }
+
     public long Id { get; init; }
     public Guid ClinicId { get; init; }
-    public required string Instrument { get; init; }
-    public required string Rater { get; init; }
-    public int Version { get; init; }
-    public bool IsDefault { get; init; }
+    public Rater Rater { get; init; }
 
     /// <summary>Why the documented defaults stand in, when they do; null for a fitted calibration.</summary>
     public string? DefaultReason { get; init; }
-    public double GrandMean { get; init; }
-    public double BetweenVariance { get; init; }
-    public double WithinSd { get; init; }
-    public double LowAllianceThreshold { get; init; }
-    public int Patients { get; init; }
-    public int Ratings { get; init; }
-    public double? SymptomEffectPerPoint { get; init; }
+
+    /// <summary>The symptom measure behind <see cref="Calibration.SymptomEffectPerPoint"/>, when it was fitted.</summary>
     public string? SymptomInstrument { get; init; }
+
+    /// <summary><c>auto</c> (after the clinic's refitEvery new sessions) or <c>manual</c> (POST /analysis/refit).</summary>
     public required string Trigger { get; init; }
     public DateTimeOffset FittedAt { get; init; }
 }

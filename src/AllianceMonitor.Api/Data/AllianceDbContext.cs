@@ -21,6 +21,9 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
     public DbSet<ResearchKey> ResearchKeys => Set<ResearchKey>();
     public DbSet<DataProtectionKeyEntity> DataProtectionKeys => Set<DataProtectionKeyEntity>();
 
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        VocabularyColumns.Configure(configurationBuilder);
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AllianceDbContext).Assembly);

@@ -1,3 +1,5 @@
+using AllianceMonitor.Analysis.Instruments;
+
 namespace AllianceMonitor.Api.Data;
 
 /// <summary>A tenant. Every patient-level row belongs to exactly one clinic.</summary>
@@ -68,8 +70,8 @@ public sealed class Measurement
     public long Id { get; init; }
     public Guid SessionId { get; init; }
     public required string Instrument { get; init; }
-    public required string Rater { get; init; }
-    public required string Timing { get; init; }
+    public Rater Rater { get; init; }
+    public Timing Timing { get; init; }
     public int Revision { get; init; }
     public double[]? Items { get; init; }
     public double Total { get; init; }

@@ -18,6 +18,15 @@ internal static class SnakeCaseNames
                 property.SetColumnName(ToSnakeCase(property.GetColumnName()));
             }
 
+            // A complex property's columns are the table's own (an alert's evidence is its observed, baseline, ... columns).
+            foreach (var complex in entity.GetComplexProperties())
+            {
+                foreach (var property in complex.ComplexType.GetProperties())
+                {
+                    property.SetColumnName(ToSnakeCase(property.Name));
+                }
+            }
+
             foreach (var key in entity.GetKeys())
             {
                 key.SetName(ToSnakeCase(key.GetName()!));

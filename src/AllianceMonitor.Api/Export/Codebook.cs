@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Analysis.Ruptures;
 
 namespace AllianceMonitor.Api.Export;
 
@@ -33,10 +35,14 @@ public static class Codebook
                 : $"{Number(i.ItemMin)}-{Number(i.ItemMax)} (subscale item mean)";
             var what = c.Subscale is null ? $"{i.Name}: score" : $"{i.Name}: {c.Subscale} subscale";
             columns.Add(new(c.Name, "number", range + Empty,
-                $"{what} of the client's rating in force (latest revision) in this session; when rated both before and after the session, the instrument's usual timing ({i.DefaultTiming}). {i.Reference}."));
+                $"{what} of the client's rating in force (latest revision) in this session; when rated both before and after the session, the instrument's usual timing ({i.DefaultTiming.StoredName()}). {i.Reference}."));
         }
 
-        foreach (var (name, measure) in new[] { ("alliance", "alliance query parameter, default wai-sr"), ("symptoms", "symptoms query parameter, default phq-9") })
+        foreach (var (name, measure) in new[]
+                 {
+                     ("alliance", $"alliance query parameter, default {InstrumentCatalog.DefaultAlliance.Code}"),
+                     ("symptoms", $"symptoms query parameter, default {InstrumentCatalog.DefaultSymptoms.Code}"),
+                 })
         {
             columns.AddRange(
             [
@@ -54,7 +60,7 @@ public static class Codebook
             ]);
         }
 
-        columns.Add(new("alert_kinds", "string", "rupture, low_alliance, or both separated by ';'" + Empty,
+        columns.Add(new("alert_kinds", "string", string.Join(", ", StoredNames.All<AlertKind>()) + ", or both separated by ';'" + Empty,
             "Alerts raised at this session on the client's rating of the chosen alliance measure, not withdrawn (their workflow status is not exported)."));
         columns.Add(new("alert_rule_version", "integer", "1 or more" + Empty, "The highest detector rule version among those alerts."));
         return columns;

@@ -16,14 +16,12 @@ namespace AllianceMonitor.Api.Export;
 public sealed record ExportFilter(
     string? Instrument, string? Modality, DateOnly? From, DateOnly? To, int? MinSessions, string Alliance, string Symptoms)
 {
-    public const string DefaultAlliance = "wai-sr";
-    public const string DefaultSymptoms = "phq-9";
+    public static string DefaultAlliance => InstrumentCatalog.DefaultAlliance.Code;
+    public static string DefaultSymptoms => InstrumentCatalog.DefaultSymptoms.Code;
 
-    public static readonly IReadOnlyList<string> AllianceMeasures = InstrumentCatalog.All
-        .Where(i => i.Construct == Construct.Alliance).Select(i => i.Code).ToArray();
+    public static readonly IReadOnlyList<string> AllianceMeasures = InstrumentCatalog.Alliance.Select(i => i.Code).ToArray();
 
-    public static readonly IReadOnlyList<string> SymptomMeasures = InstrumentCatalog.All
-        .Where(i => i.Construct == Construct.Symptoms).Select(i => i.Code).ToArray();
+    public static readonly IReadOnlyList<string> SymptomMeasures = InstrumentCatalog.Symptoms.Select(i => i.Code).ToArray();
 
     /// <summary>A stable text of the filters, for cache keys and the export log.</summary>
     public string Describe() => System.Text.Json.JsonSerializer.Serialize(new

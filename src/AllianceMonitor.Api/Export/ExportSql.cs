@@ -1,5 +1,7 @@
 using System.Text;
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Api.Data;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -70,7 +72,7 @@ public static class ExportSql
             scores.Append($",\n        max({value}) FILTER (WHERE instrument = '{c.Instrument.Code}') AS {c.Name}");
         }
 
-        var defaultTiming = string.Join(" ", InstrumentCatalog.All.Select(i => $"WHEN '{i.Code}' THEN '{i.DefaultTiming}'"));
+        var defaultTiming = string.Join(" ", InstrumentCatalog.All.Select(i => $"WHEN '{i.Code}' THEN '{i.DefaultTiming.StoredName()}'"));
         var scoreList = string.Join(", ", ScoreColumns.Select(c => "k." + c.Name));
         var sql = $"""
             WITH scored AS (
@@ -78,7 +80,7 @@ public static class ExportSql
                 FROM measurements m
                 JOIN sessions s ON s.id = m.session_id
                 JOIN patients p ON p.id = s.patient_id
-                WHERE p.clinic_id = @clinic AND m.superseded_at IS NULL AND m.rater = 'client'
+                WHERE p.clinic_id = @clinic AND m.superseded_at IS NULL AND m.rater = '{Rater.Client.StoredName()}'
                 ORDER BY m.session_id, m.instrument, (m.timing = CASE m.instrument {defaultTiming} END) DESC
             ),
             pivot AS (
@@ -114,7 +116,7 @@ public static class ExportSql
             flagged AS (
                 SELECT a.patient_id, a.session, string_agg(DISTINCT a.kind, ';') AS kinds, max(a.rule_version) AS rule_version
                 FROM alerts a
-                WHERE a.clinic_id = @clinic AND a.instrument = @alliance AND a.rater = 'client' AND a.status <> 'withdrawn'
+                WHERE a.clinic_id = @clinic AND a.instrument = @alliance AND a.rater = '{Rater.Client.StoredName()}' AND a.status <> '{AlertStatus.Withdrawn.StoredName()}'
                 GROUP BY a.patient_id, a.session
             )
             SELECT k.pid, k.therapist, k.number, k.day, k.modality, {scoreList},

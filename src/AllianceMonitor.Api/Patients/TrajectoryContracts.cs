@@ -1,3 +1,5 @@
+using AllianceMonitor.Analysis.Instruments;
+
 namespace AllianceMonitor.Api.Patients;
 
 /// <summary>A patient's course: each alliance series as the detector judged it, the symptom scores, and the alerts.</summary>
@@ -12,7 +14,7 @@ public sealed record TrajectoryResponse(
 /// <param name="K">The clinic's K: the band is K prediction SDs (or the reliable change, if larger) below and above the baseline.</param>
 public sealed record AllianceTrajectory(
     string Instrument,
-    string Rater,
+    Rater Rater,
     int CalibrationVersion,
     bool DefaultCalibration,
     double WithinSd,
@@ -35,6 +37,6 @@ public sealed record AlliancePoint(
     double? BandUpper,
     bool InRupture);
 
-public sealed record ScoreTrajectory(string Instrument, string Rater, IReadOnlyList<ScorePoint> Points);
+public sealed record ScoreTrajectory(string Instrument, Rater Rater, IReadOnlyList<ScorePoint> Points);
 
 public sealed record ScorePoint(int Session, DateOnly? OccurredOn, double Value, string? Band);

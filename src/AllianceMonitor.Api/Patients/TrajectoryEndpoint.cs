@@ -1,3 +1,4 @@
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Alerts;
@@ -34,7 +35,7 @@ public static class TrajectoryEndpoint
         var settings = await calibrations.SettingsAsync(clinicId, http.RequestAborted);
         var alliance = new List<AllianceTrajectory>();
         foreach (var ((_, instrument, rater), history) in AllianceSeries.Group(rows.Where(r => AllianceSeries.Instruments.Contains(r.Instrument)))
-                     .OrderBy(s => s.Key.Instrument).ThenBy(s => s.Key.Rater))
+                     .OrderBy(s => s.Key.Instrument).ThenBy(s => s.Key.Rater.StoredName(), StringComparer.Ordinal))
         {
             var calibration = await calibrations.CurrentAsync(clinicId, instrument, rater, http.RequestAborted);
             var run = RuptureDetector.Run(history, InstrumentCatalog.Find(instrument)!, calibration, settings);
@@ -43,9 +44,9 @@ public static class TrajectoryEndpoint
         }
 
         var symptoms = patient.Sessions
-            .SelectMany(s => s.Measurements.Where(m => InstrumentCatalog.Find(m.Instrument)!.Construct != Construct.Alliance).Select(m => (s, m)))
+            .SelectMany(s => s.Measurements.Where(m => !InstrumentCatalog.Find(m.Instrument)!.MeasuresAlliance).Select(m => (s, m)))
             .GroupBy(x => (x.m.Instrument, x.m.Rater))
-            .OrderBy(g => g.Key.Instrument).ThenBy(g => g.Key.Rater)
+            .OrderBy(g => g.Key.Instrument).ThenBy(g => g.Key.Rater.StoredName(), StringComparer.Ordinal)
             .Select(g => new ScoreTrajectory(g.Key.Instrument, g.Key.Rater, g
                 .GroupBy(x => x.s.Number).Select(x => x.MinBy(y => AllianceSeries.TimingRank(y.m.Instrument, y.m.Timing)))
                 .OrderBy(x => x.s.Number)

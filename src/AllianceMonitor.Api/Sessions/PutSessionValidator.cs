@@ -1,3 +1,4 @@
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Api.Infrastructure;
 using FluentValidation;
@@ -47,17 +48,18 @@ public sealed class PutSessionValidator : AbstractValidator<PutSessionRequest>
                 continue;
             }
 
-            if (m.Rater is not null && !Vocabulary.Raters.Contains(m.Rater))
+            if (m.Rater is not null && !StoredNames.TryParse<Rater>(m.Rater, out _))
             {
-                context.AddFailure($"{path}.rater", $"must be one of {string.Join(", ", Vocabulary.Raters)}");
+                context.AddFailure($"{path}.rater", $"must be one of {string.Join(", ", StoredNames.All<Rater>())}");
             }
 
-            if (m.Timing is not null && !Vocabulary.Timings.Contains(m.Timing))
+            if (m.Timing is not null && !StoredNames.TryParse<Timing>(m.Timing, out _))
             {
-                context.AddFailure($"{path}.timing", $"must be one of {string.Join(", ", Vocabulary.Timings)}");
+                context.AddFailure($"{path}.timing", $"must be one of {string.Join(", ", StoredNames.All<Timing>())}");
             }
 
-            if (!seen.Add(FormKey.Of(m, instrument)))
+            // Compared as sent, so a repeat is reported even when its rater or timing is not a valid name.
+            if (!seen.Add((instrument.Code, m.Rater ?? Vocabulary.DefaultRater.StoredName(), m.Timing ?? instrument.DefaultTiming.StoredName())))
             {
                 context.AddFailure(path, "repeats an instrument, rater and timing already sent in this session");
             }
@@ -73,6 +75,9 @@ public sealed class PutSessionValidator : AbstractValidator<PutSessionRequest>
 /// <summary>What identifies one form within a session: a correction of the same form replaces it.</summary>
 internal static class FormKey
 {
-    public static (string Instrument, string Rater, string Timing) Of(MeasurementInput input, InstrumentDefinition instrument) =>
-        (instrument.Code, input.Rater ?? Vocabulary.DefaultRater, input.Timing ?? instrument.DefaultTiming);
+    /// <summary>Of a validated input: its rater and timing, when given, are stored names.</summary>
+    public static (string Instrument, Rater Rater, Timing Timing) Of(MeasurementInput input, InstrumentDefinition instrument) =>
+        (instrument.Code,
+         input.Rater is null ? Vocabulary.DefaultRater : StoredNames.Parse<Rater>(input.Rater),
+         input.Timing is null ? instrument.DefaultTiming : StoredNames.Parse<Timing>(input.Timing));
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
+using AllianceMonitor.Analysis.Instruments;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AllianceMonitor.Api.Sessions;
@@ -32,8 +33,8 @@ public sealed record PutSessionRequest(
 /// <summary>One revision of one form. <paramref name="SupersededAt"/> is set only on revisions no longer in force.</summary>
 public sealed record MeasurementResponse(
     string Instrument,
-    string Rater,
-    string Timing,
+    Rater Rater,
+    Timing Timing,
     int Revision,
     double[]? Items,
     double Total,

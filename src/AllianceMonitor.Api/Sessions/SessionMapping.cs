@@ -1,3 +1,4 @@
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Api.Data;
 
 namespace AllianceMonitor.Api.Sessions;
@@ -12,7 +13,9 @@ internal static class SessionMapping
         session.Therapist?.ExternalId,
         session.Measurements
             .Where(m => m.SupersededAt is null)
-            .OrderBy(m => m.Instrument, StringComparer.Ordinal).ThenBy(m => m.Rater, StringComparer.Ordinal).ThenBy(m => m.Timing, StringComparer.Ordinal)
+            .OrderBy(m => m.Instrument, StringComparer.Ordinal)
+            .ThenBy(m => m.Rater.StoredName(), StringComparer.Ordinal)
+            .ThenBy(m => m.Timing.StoredName(), StringComparer.Ordinal)
             .Select(ToResponse)
             .ToList());
 

@@ -1,13 +1,14 @@
+using AllianceMonitor.Analysis.Instruments;
+
 namespace AllianceMonitor.Api.Sessions;
 
-/// <summary>The closed vocabularies of the session API.</summary>
+/// <summary>The closed vocabularies of the session API that are not enums of their own (raters and timings are).</summary>
 public static class Vocabulary
 {
     public static readonly IReadOnlyList<string> Modalities = ["video", "phone", "in_person", "chat", "other"];
-    public static readonly IReadOnlyList<string> Raters = ["client", "therapist", "observer"];
-    public static readonly IReadOnlyList<string> Timings = ["pre", "post"];
 
-    public const string DefaultRater = "client";
+    /// <summary>The rater of a form sent without one.</summary>
+    public const Rater DefaultRater = Rater.Client;
 
     public const int MaxMeasurementsPerSession = 50;
     public const int MaxSessionNumber = 10_000;

@@ -35,7 +35,7 @@ public sealed class Lme4AgreementTests
         var reference = Lme4Fixture.Fit(dataset, model, method);
         var spec = Specs.For(dataset, model);
         Assert.Equal(reference.Json.GetProperty("n_observations").GetInt32(), spec.ObservationCount);
-        Assert.Equal(reference.Json.GetProperty("n_patients").GetInt32(), spec.GroupLevels.Count);
+        Assert.Equal(reference.Json.GetProperty("n_patients").GetInt32(), spec.RandomEffects[0].Levels.Count);
         if (reference.Json.TryGetProperty("n_therapists", out var therapists))
         {
             Assert.Equal(therapists.GetInt32(), Specs.Fit(dataset, model, method).OuterRandomEffects.Count);

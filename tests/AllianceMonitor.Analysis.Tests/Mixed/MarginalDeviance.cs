@@ -11,49 +11,18 @@ internal static class MarginalDeviance
 {
     public static double Evaluate(MixedModelSpec spec, double[] theta, FitMethod method)
     {
-        int n = spec.ObservationCount, p = spec.FixedTerms.Count, q = spec.RandomTerms.Count;
-        var relative = new double[q, q];
-        var k = 0;
-        for (var j = 0; j < q; j++)
-        {
-            for (var i = j; i < q; i++)
-            {
-                relative[i, j] = theta[k++];
-            }
-        }
-
-        var covariance = new double[q, q];
-        for (var a = 0; a < q; a++)
-        {
-            for (var b = 0; b < q; b++)
-            {
-                for (var c = 0; c < q; c++)
-                {
-                    covariance[a, b] += relative[a, c] * relative[b, c];
-                }
-            }
-        }
-
-        var groups = spec.GroupIndex.ToArray();
+        int n = spec.ObservationCount, p = spec.FixedTerms.Count;
         var v = new double[n, n];
         for (var r = 0; r < n; r++)
         {
-            for (var c = 0; c < n; c++)
-            {
-                var value = r == c ? 1.0 : 0.0;
-                if (groups[r] == groups[c])
-                {
-                    for (var a = 0; a < q; a++)
-                    {
-                        for (var b = 0; b < q; b++)
-                        {
-                            value += spec.RandomColumn(a)[r] * covariance[a, b] * spec.RandomColumn(b)[c];
-                        }
-                    }
-                }
+            v[r, r] = 1;
+        }
 
-                v[r, c] = value;
-            }
+        var offset = 0;
+        foreach (var term in spec.RandomEffects)
+        {
+            AddTerm(v, term, theta.AsSpan(offset, term.ThetaLength));
+            offset += term.ThetaLength;
         }
 
         var logDetV = CholeskyLogDet(v);
@@ -120,6 +89,52 @@ internal static class MarginalDeviance
     private static double[,] CopyOf(double[,] a) => (double[,])a.Clone();
 
     /// <summary>Factors a copy of the symmetric matrix and returns log det.</summary>
+    /// <summary>V += Z Lambda Lambda' Z' for one term: rows in the same group covary through its covariance.</summary>
+    private static void AddTerm(double[,] v, RandomEffectTerm term, ReadOnlySpan<double> theta)
+    {
+        var q = term.Q;
+        var relative = new double[q, q];
+        var k = 0;
+        for (var j = 0; j < q; j++)
+        {
+            for (var i = j; i < q; i++)
+            {
+                relative[i, j] = theta[k++];
+            }
+        }
+
+        var covariance = new double[q, q];
+        for (var a = 0; a < q; a++)
+        {
+            for (var b = 0; b < q; b++)
+            {
+                for (var c = 0; c < q; c++)
+                {
+                    covariance[a, b] += relative[a, c] * relative[b, c];
+                }
+            }
+        }
+
+        var groups = term.GroupIndex.ToArray();
+        var n = groups.Length;
+        for (var r = 0; r < n; r++)
+        {
+            for (var c = 0; c < n; c++)
+            {
+                if (groups[r] == groups[c])
+                {
+                    for (var a = 0; a < q; a++)
+                    {
+                        for (var b = 0; b < q; b++)
+                        {
+                            v[r, c] += term.Column(a)[r] * covariance[a, b] * term.Column(b)[c];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static double CholeskyLogDet(double[,] a)
     {
         var l = Factor(CopyOf(a));

@@ -41,8 +41,8 @@ public sealed class ProfiledDevianceTests
             lagged.Response.ToArray(),
             fixedTerms,
             [fixedTerms[0], fixedTerms[1], fixedTerms[3]],
-            lagged.GroupName,
-            lagged.GroupIndex.ToArray().Select(g => lagged.GroupLevels[g]).ToArray());
+            lagged.RandomEffects[0].GroupName,
+            lagged.RandomEffects[0].GroupIndex.ToArray().Select(g => lagged.RandomEffects[0].Levels[g]).ToArray());
         double[] theta = [1.1, -0.3, 0.2, 0.6, 0.05, 0.4];
 
         var expected = MarginalDeviance.Evaluate(spec, theta, method);

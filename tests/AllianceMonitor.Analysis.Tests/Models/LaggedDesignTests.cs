@@ -24,13 +24,13 @@ public sealed class LaggedDesignTests
         // Symptom means: a 9, b 18, c 14, d 5.5, e 11.5.
         // Pairs: a(1,2) a(2,3) b(1,2) b(2,3) c(1,2) [c(2,3) lacks alliance at t] d(1,2) e(1,2).
         Assert.Equal(7, spec.ObservationCount);
-        Assert.Equal(["a", "b", "c", "d", "e"], spec.GroupLevels);
+        Assert.Equal(["a", "b", "c", "d", "e"], spec.RandomEffects[0].Levels);
         AssertClose([8.0, 9, 18, 16, 14, 6, 11], spec.Response);
         AssertClose([0.0, 1, -1, 0, 0, 0.5, 0], spec.FixedColumn(1));
         AssertClose([0.3, 0.3, -0.7, -0.7, -0.7, 0.8, 0.3], spec.FixedColumn(2));
         AssertClose([1.0, -1, 2, 0, 1, -0.5, 0.5], spec.FixedColumn(3));
         AssertClose([1.0, 2, 1, 2, 1, 1, 1], spec.FixedColumn(4));
-        Assert.Equal(spec.FixedColumn(1).ToArray(), spec.RandomColumn(1).ToArray());
+        Assert.Equal(spec.FixedColumn(1).ToArray(), spec.RandomEffects[0].Column(1).ToArray());
     }
 
     private static void AssertClose(double[] expected, ReadOnlySpan<double> actual)

@@ -55,10 +55,11 @@ public sealed class ModalityModerationTests
         terms.AddRange(levels.Skip(1).Select((l, k) => ($"alliance_within:{l}", (IReadOnlyList<double>)slopes[k + 1])));
         terms.AddRange(levels.Skip(1).Select(l => (l, (IReadOnlyList<double>)Column(LaggedDesign.ModalityDummy(l)))));
         terms.AddRange(new[] { "alliance_between", "symptoms_within", "session" }.Select(t => (t, (IReadOnlyList<double>)Column(t))));
-        var groups = spec.GroupIndex.ToArray().Select(g => spec.GroupLevels[g]).ToArray();
+        var patients = spec.RandomEffects[0];
+        var groups = patients.GroupIndex.ToArray().Select(g => patients.Levels[g]).ToArray();
         var interaction = MixedModelFitter.Fit(MixedModelSpec.Create(
             spec.ResponseName, spec.Response.ToArray(), terms,
-            [("(Intercept)", Column("(Intercept)")), ("alliance_within", common)], spec.GroupName, groups));
+            [("(Intercept)", Column("(Intercept)")), ("alliance_within", common)], patients.GroupName, groups));
 
         Assert.Equal(3, moderated.Effects.Count);
         Assert.Equal("phone", moderated.Reference); // half the patients, against 30% video and 20% in person

@@ -22,7 +22,7 @@ public sealed class DetectorRunTests
 
             Assert.Equal(RuptureDetector.Replay(history, WaiSr, Clinic, DetectorSettings.Default), run.Alerts);
             Assert.Equal(history.Select(h => h.Session), run.Sessions.Select(s => s.Session));
-            var raised = run.Alerts.Where(a => a.Evidence.Rule == RuptureDetector.RuptureRule).Select(a => a.Evidence.Session).ToHashSet();
+            var raised = run.Alerts.Where(a => a.Evidence.Rule == RuptureDetector.RuptureRule).Select(a => a.Session).ToHashSet();
             foreach (var s in run.Sessions.Where(s => s.Threshold is not null))
             {
                 Assert.Equal(raised.Contains(s.Session), s.Baseline!.Value - s.Value >= s.Threshold!.Value);

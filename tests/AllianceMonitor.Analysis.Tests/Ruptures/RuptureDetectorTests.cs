@@ -49,8 +49,8 @@ public sealed class RuptureDetectorTests
     {
         var alert = Assert.Single(Replay(History(4.6, 4.4, 4.5, 3.6)));
 
-        Assert.Equal(AlertKind.Rupture, alert.Evidence.Kind);
-        Assert.Equal(4, alert.Evidence.Session);
+        Assert.Equal(AlertKind.Rupture, alert.Kind);
+        Assert.Equal(4, alert.Session);
         Assert.Equal(Baseline3, alert.Evidence.Baseline, 12);
         Assert.Equal((Baseline3 - 3.6) / 0.25, alert.Evidence.DropInSds, 12);
         Assert.Equal((RuptureStatus.Open, 2), (alert.Status!.Value, alert.Severity));
@@ -104,7 +104,7 @@ public sealed class RuptureDetectorTests
     public void One_episode_raises_one_alert_and_the_next_episode_is_judged_afresh()
     {
         var alerts = Replay(History(4.5, 4.5, 4.5, 3.5, 3.4, 4.5, 4.5, 4.5, 3.5, 4.5));
-        Assert.Equal([4, 9], alerts.Select(a => a.Evidence.Session));
+        Assert.Equal([4, 9], alerts.Select(a => a.Session));
         Assert.All(alerts, a => Assert.Equal(RuptureStatus.Repaired, a.Status));
 
         // The repaired dip stayed out of the second baseline.
@@ -115,7 +115,7 @@ public sealed class RuptureDetectorTests
     public void After_an_unrepaired_rupture_the_lower_level_becomes_the_baseline()
     {
         var alerts = Replay(History(4.5, 4.5, 4.5, 3.6, 3.6, 3.6, 3.6, 3.6, 3.6));
-        var rupture = Assert.Single(alerts, a => a.Evidence.Kind == AlertKind.Rupture);
+        var rupture = Assert.Single(alerts, a => a.Kind == AlertKind.Rupture);
         Assert.Equal(RuptureStatus.Unrepaired, rupture.Status);
     }
 
@@ -134,8 +134,8 @@ public sealed class RuptureDetectorTests
         {
             var prefix = Replay(history.Take(t).ToList());
             Assert.Equal(
-                complete.Where(a => a.Evidence.Session <= t).Select(a => a.Evidence),
-                prefix.Select(a => a.Evidence));
+                complete.Where(a => a.Session <= t).Select(a => (a.Kind, a.Session, a.Evidence)),
+                prefix.Select(a => (a.Kind, a.Session, a.Evidence)));
         }
     }
 
@@ -147,7 +147,7 @@ public sealed class RuptureDetectorTests
         Assert.Empty(Replay(History(4.5, 4.5, 4.5, 3.8, 4.5)));
 
         var alert = Assert.Single(Replay(History(4.5, 4.5, 4.5, 3.8, 3.8)));
-        Assert.Equal(("rupture.two_low_sessions", 5, RuptureStatus.Open, 2), (alert.Evidence.Rule, alert.Evidence.Session, alert.Status!.Value, alert.Severity));
+        Assert.Equal(("rupture.two_low_sessions", 5, RuptureStatus.Open, 2), (alert.Evidence.Rule, alert.Session, alert.Status!.Value, alert.Severity));
         Assert.Equal(Baseline3, alert.Evidence.Baseline, 12);
         Assert.Equal(2.25 * PredSd3, alert.Evidence.Threshold, 12);
         Assert.Equal((Baseline3 - 3.8) / 0.25, alert.Evidence.DropInSds, 12);
@@ -164,7 +164,7 @@ public sealed class RuptureDetectorTests
 
         var history = History(4.5, 4.5, 4.5, 3.8, 3.8, 3.8, 3.8, 3.8);
         Assert.Equal(RuptureStatus.Open, Assert.Single(Replay(history.Take(7).ToList())).Status);
-        var unrepaired = Assert.Single(Replay(history), a => a.Evidence.Kind == AlertKind.Rupture);
+        var unrepaired = Assert.Single(Replay(history), a => a.Kind == AlertKind.Rupture);
         Assert.Equal((RuptureStatus.Unrepaired, 3, 8), (unrepaired.Status!.Value, unrepaired.Severity, unrepaired.StatusSession!.Value));
     }
 
@@ -185,8 +185,8 @@ public sealed class RuptureDetectorTests
             foreach (var t in history.Select(h => h.Session))
             {
                 var prefix = RuptureDetector.Replay(history.Where(h => h.Session <= t).ToList(), WaiSr, calibration, settings);
-                var expected = complete.Where(a => a.Evidence.Session <= t).ToList();
-                Assert.Equal(expected.Select(a => a.Evidence), prefix.Select(a => a.Evidence));
+                var expected = complete.Where(a => a.Session <= t).ToList();
+                Assert.Equal(expected.Select(a => (a.Kind, a.Session, a.Evidence)), prefix.Select(a => (a.Kind, a.Session, a.Evidence)));
 
                 // A status settled by session t is already settled in the prefix; a later one is still open there.
                 Assert.Equal(
@@ -202,11 +202,11 @@ public sealed class RuptureDetectorTests
     public void A_chronically_low_level_raises_low_alliance_at_most_once_per_five_sessions()
     {
         var alerts = Replay(History(3.0, 3.1, 3.0, 3.1, 3.0, 3.1, 3.0, 3.1, 3.0, 3.1));
-        var low = alerts.Where(a => a.Evidence.Kind == AlertKind.LowAlliance).ToList();
+        var low = alerts.Where(a => a.Kind == AlertKind.LowAlliance).ToList();
 
-        Assert.Equal([3, 8], low.Select(a => a.Evidence.Session));
+        Assert.Equal([3, 8], low.Select(a => a.Session));
         Assert.Equal(("low_alliance.lowest_decile", 1), (low[0].Evidence.Rule, low[0].Severity));
-        Assert.DoesNotContain(alerts, a => a.Evidence.Kind == AlertKind.Rupture);
+        Assert.DoesNotContain(alerts, a => a.Kind == AlertKind.Rupture);
         Assert.Contains("lowest tenth", low[0].Evidence.Explanation, StringComparison.Ordinal);
     }
 
@@ -217,7 +217,7 @@ public sealed class RuptureDetectorTests
         var alerts = RuptureDetector.Replay(History(38, 37.5, 35.9), Srs, calibration, DetectorSettings.Default);
 
         var low = Assert.Single(alerts);
-        Assert.Equal(("low_alliance.srs_threshold", 3, true), (low.Evidence.Rule, low.Evidence.Session, low.Evidence.DefaultCalibration));
+        Assert.Equal(("low_alliance.srs_threshold", 3, true), (low.Evidence.Rule, low.Session, low.Evidence.DefaultCalibration));
         Assert.StartsWith("SRS total 35.9 is below the concern threshold of 36", low.Evidence.Explanation, StringComparison.Ordinal);
     }
 
@@ -239,6 +239,6 @@ public sealed class RuptureDetectorTests
     public void Sessions_arrive_in_any_order_and_are_judged_in_session_order()
     {
         var shuffled = new List<RatedSession> { new(4, 3.5), new(1, 4.5), new(3, 4.5), new(2, 4.5) };
-        Assert.Equal(4, Assert.Single(Replay(shuffled)).Evidence.Session);
+        Assert.Equal(4, Assert.Single(Replay(shuffled)).Session);
     }
 }

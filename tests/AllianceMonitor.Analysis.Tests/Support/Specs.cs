@@ -13,7 +13,7 @@ public static class Specs
         var rows = Lme4Fixture.Observations(dataset).ToArray();
         if (modelName.EndsWith(NestedSuffix, StringComparison.Ordinal))
         {
-            return Nested(dataset, modelName).Spec;
+            return LaggedDesign.BuildNested(rows, ModelCatalog.Find(modelName[..^NestedSuffix.Length])!);
         }
 
         return modelName == "null_model"
@@ -24,31 +24,9 @@ public static class Specs
     public static FitMethod Method(string method) => method == "REML" ? FitMethod.Reml : FitMethod.Ml;
 
     /// <summary>The objective lme4's devFunOnly returns, for either kind of model.</summary>
-    public static Func<double[], double> Objective(string dataset, string modelName, string method)
-    {
-        if (modelName.EndsWith(NestedSuffix, StringComparison.Ordinal))
-        {
-            var design = Nested(dataset, modelName);
-            var nested = new NestedProfiledDeviance(design.Spec, NestedLaggedDesign.TherapistGroupName, design.Therapists);
-            return theta => nested.Evaluate(theta, Method(method));
-        }
+    public static Func<double[], double> Objective(string dataset, string modelName, string method) =>
+        new ProfiledDeviance(For(dataset, modelName)).Objective(Method(method));
 
-        var deviance = new ProfiledDeviance(For(dataset, modelName));
-        return theta => deviance.Evaluate(theta, Method(method));
-    }
-
-    public static MixedModelFit Fit(string dataset, string modelName, string method)
-    {
-        if (modelName.EndsWith(NestedSuffix, StringComparison.Ordinal))
-        {
-            var design = Nested(dataset, modelName);
-            return MixedModelFitter.FitNested(design.Spec, NestedLaggedDesign.TherapistGroupName, design.Therapists, Method(method));
-        }
-
-        return MixedModelFitter.Fit(For(dataset, modelName), Method(method));
-    }
-
-    private static NestedLaggedDesign Nested(string dataset, string modelName) => LaggedDesign.BuildNested(
-        Lme4Fixture.Observations(dataset).ToArray(),
-        ModelCatalog.Find(modelName[..^NestedSuffix.Length])!);
+    public static MixedModelFit Fit(string dataset, string modelName, string method) =>
+        MixedModelFitter.Fit(For(dataset, modelName), Method(method));
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Tests.Infrastructure;
@@ -23,8 +24,8 @@ public sealed class AlertDetectionTests(ApiFactory factory) : IClassFixture<ApiF
         await PutSeriesAsync(tenant, "p-1", Usual, Usual, Dip);
 
         var alert = Assert.Single(await AlertsAsync(tenant));
-        Assert.Equal(("p-1", "rupture", 3, "open", "open", 2), (alert.PatientId, alert.Kind, alert.Session, alert.Status, alert.RuptureStatus, alert.Severity));
-        Assert.Equal(("wai-sr", "client", "t-7"), (alert.Instrument, alert.Rater, alert.TherapistId));
+        Assert.Equal(("p-1", "rupture", 3, "open", "open", 2), (alert.PatientId, alert.Kind.StoredName(), alert.Session, alert.Status.StoredName(), alert.RuptureStatus?.StoredName(), alert.Severity));
+        Assert.Equal(("wai-sr", "client", "t-7"), (alert.Instrument, alert.Rater.StoredName(), alert.TherapistId));
         Assert.Equal(2.5, alert.Evidence.Observed, 1e-9);
         Assert.InRange(alert.Evidence.Baseline, 4.2, 4.5);
         Assert.True(alert.Evidence.DropInSds > 2, $"drop {alert.Evidence.DropInSds} SDs");
@@ -53,7 +54,7 @@ public sealed class AlertDetectionTests(ApiFactory factory) : IClassFixture<ApiF
 
         var repaired = Assert.Single(await AlertsAsync(tenant));
         Assert.Equal(raised.Id, repaired.Id);
-        Assert.Equal(("repaired", 1, 4), (repaired.RuptureStatus, repaired.Severity, repaired.StatusSession));
+        Assert.Equal(("repaired", 1, 4), (repaired.RuptureStatus?.StoredName(), repaired.Severity, repaired.StatusSession));
         Assert.Equal(raised.Evidence, repaired.Evidence);
         Assert.True(repaired.UpdatedAt > raised.UpdatedAt);
     }
@@ -63,12 +64,12 @@ public sealed class AlertDetectionTests(ApiFactory factory) : IClassFixture<ApiF
     {
         var tenant = await Tenant.CreateAsync(factory);
         await PutSeriesAsync(tenant, "p-1", Usual, Usual, Dip, Dip, Dip);
-        Assert.Equal("open", Assert.Single(await AlertsAsync(tenant), a => a.Kind == "rupture").RuptureStatus);
+        Assert.Equal("open", Assert.Single(await AlertsAsync(tenant), a => a.Kind.StoredName() == "rupture").RuptureStatus?.StoredName());
 
         await PutAsync(tenant, "p-1", 6, Dip);
 
-        var rupture = Assert.Single(await AlertsAsync(tenant), a => a.Kind == "rupture");
-        Assert.Equal(("unrepaired", 3, 6), (rupture.RuptureStatus, rupture.Severity, rupture.StatusSession));
+        var rupture = Assert.Single(await AlertsAsync(tenant), a => a.Kind.StoredName() == "rupture");
+        Assert.Equal(("unrepaired", 3, 6), (rupture.RuptureStatus?.StoredName(), rupture.Severity, rupture.StatusSession));
     }
 
     [Fact]
@@ -78,7 +79,7 @@ public sealed class AlertDetectionTests(ApiFactory factory) : IClassFixture<ApiF
         await PutSeriesAsync(tenant, "p-1", Dip, Dip, Dip, Dip);
 
         var alert = Assert.Single(await AlertsAsync(tenant));
-        Assert.Equal(("low_alliance", 3, 1, null), (alert.Kind, alert.Session, alert.Severity, alert.RuptureStatus));
+        Assert.Equal(("low_alliance", 3, 1, null), (alert.Kind.StoredName(), alert.Session, alert.Severity, alert.RuptureStatus?.StoredName()));
         Assert.Contains("lowest tenth", alert.Evidence.Explanation, StringComparison.Ordinal);
     }
 
@@ -96,7 +97,7 @@ public sealed class AlertDetectionTests(ApiFactory factory) : IClassFixture<ApiF
 
         await PutAsync(tenant, "p-1", 3, Dip);
         var back = Assert.Single(await AlertsAsync(tenant));
-        Assert.Equal((raised.Id, "open"), (back.Id, back.Status));
+        Assert.Equal((raised.Id, "open"), (back.Id, back.Status.StoredName()));
 
         await using var db = factory.NewDbContext();
         Assert.Equal(1, await db.Alerts.CountAsync(a => a.ClinicId == tenant.ClinicId));

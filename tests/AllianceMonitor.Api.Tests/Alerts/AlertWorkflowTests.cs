@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Tests.Infrastructure;
@@ -69,12 +70,12 @@ public sealed class AlertWorkflowTests(ApiFactory factory) : IClassFixture<ApiFa
         var client = factory.Client(tenant.Clinician);
 
         var acknowledged = await ReadAsync(await client.PostAsJsonAsync($"/api/v1/alerts/{alert.Id}/acknowledge", new { note = "discussed_with_patient" }));
-        Assert.Equal("acknowledged", acknowledged.Status);
+        Assert.Equal("acknowledged", acknowledged.Status.StoredName());
         Assert.Equal("discussed_with_patient", acknowledged.Acknowledged!.Note);
         Assert.NotNull(acknowledged.Acknowledged.By);
 
         var resolved = await ReadAsync(await client.PostAsync($"/api/v1/alerts/{alert.Id}/resolve", null));
-        Assert.Equal("resolved", resolved.Status);
+        Assert.Equal("resolved", resolved.Status.StoredName());
         Assert.Null(resolved.Resolved!.Note);
         Assert.Equal(acknowledged.Acknowledged, resolved.Acknowledged);
 
@@ -111,7 +112,7 @@ public sealed class AlertWorkflowTests(ApiFactory factory) : IClassFixture<ApiFa
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("\"note\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal("open", (await factory.Client(tenant.Clinician).GetFromJsonAsync<AlertResponse>($"/api/v1/alerts/{alert.Id}"))!.Status);
+        Assert.Equal("open", (await factory.Client(tenant.Clinician).GetFromJsonAsync<AlertResponse>($"/api/v1/alerts/{alert.Id}"))!.Status.StoredName());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Analysis.Simulation;
 using AllianceMonitor.Api.Alerts;
@@ -63,7 +64,7 @@ public sealed class SettingsAndCalibrationTests(ApiFactory factory) : IClassFixt
         }
 
         Assert.Empty(await AlertsAsync(strict));
-        Assert.Equal("rupture", Assert.Single(await AlertsAsync(lenient)).Kind);
+        Assert.Equal("rupture", Assert.Single(await AlertsAsync(lenient)).Kind.StoredName());
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public sealed class SettingsAndCalibrationTests(ApiFactory factory) : IClassFixt
         var refit = await factory.Client(tenant.ClinicAdmin).PostAsync("/api/v1/analysis/refit", null);
 
         var calibration = Assert.Single((await refit.Content.ReadFromJsonAsync<List<CalibrationResponse>>())!);
-        Assert.Equal(("wai-sr", "client", 1, true, "manual", 1), (calibration.Instrument, calibration.Rater, calibration.Version, calibration.IsDefault, calibration.Trigger, calibration.Ratings));
+        Assert.Equal(("wai-sr", "client", 1, true, "manual", 1), (calibration.Instrument, calibration.Rater.StoredName(), calibration.Version, calibration.IsDefault, calibration.Trigger, calibration.Ratings));
     }
 
     [Fact]
@@ -102,7 +103,7 @@ public sealed class SettingsAndCalibrationTests(ApiFactory factory) : IClassFixt
         // The next session is judged against version 1, with the expected symptom change in its evidence.
         await Ratings.PutSeriesAsync(factory.Client(tenant.Ingest), "new-patient", 56, 56, 56, 28);
 
-        var alert = Assert.Single(await AlertsAsync(tenant), a => a.PatientId == "new-patient" && a.Kind == "rupture");
+        var alert = Assert.Single(await AlertsAsync(tenant), a => a.PatientId == "new-patient" && a.Kind.StoredName() == "rupture");
         Assert.Equal((1, false), (alert.Evidence.CalibrationVersion, alert.Evidence.DefaultCalibration));
         Assert.True(alert.Evidence.ExpectedSymptomChange > 0, "a dip goes with higher next-session symptoms");
         Assert.DoesNotContain("default values", alert.Evidence.Explanation, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Tests.Infrastructure;
 
@@ -22,7 +23,7 @@ public sealed class TrajectoryTests(ApiFactory factory) : IClassFixture<ApiFacto
         var trajectory = (await factory.Client(tenant.Clinician).GetFromJsonAsync<TrajectoryResponse>("/api/v1/patients/p-1/trajectory"))!;
 
         var series = Assert.Single(trajectory.Alliance);
-        Assert.Equal(("wai-sr", "client", 0, true), (series.Instrument, series.Rater, series.CalibrationVersion, series.DefaultCalibration));
+        Assert.Equal(("wai-sr", "client", 0, true), (series.Instrument, series.Rater.StoredName(), series.CalibrationVersion, series.DefaultCalibration));
         Assert.Equal([4.5, 4.5, 2.5, 4.5], series.Points.Select(p => p.Value));
         Assert.Null(series.Points[0].Baseline);
         Assert.Null(series.Points[1].Baseline);
@@ -39,7 +40,7 @@ public sealed class TrajectoryTests(ApiFactory factory) : IClassFixture<ApiFacto
         Assert.Equal([12.0, 11, 14, 9], phq.Points.Select(p => p.Value));
 
         var alert = Assert.Single(trajectory.Alerts);
-        Assert.Equal((3, "repaired"), (alert.Session, alert.RuptureStatus));
+        Assert.Equal((3, "repaired"), (alert.Session, alert.RuptureStatus?.StoredName()));
         Assert.Equal(dip.Baseline.Value, alert.Evidence.Baseline, 12);
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Tests.Infrastructure;
@@ -99,7 +100,7 @@ public sealed class DashboardAuthTests(ApiFactory factory) : IClassFixture<ApiFa
 
         var without = await session.Http.PostAsync($"/api/v1/alerts/{alertId}/acknowledge", null);
         Assert.Equal(HttpStatusCode.BadRequest, without.StatusCode);
-        Assert.Equal("open", (await session.Http.GetFromJsonAsync<AlertResponse>($"/api/v1/alerts/{alertId}"))!.Status);
+        Assert.Equal("open", (await session.Http.GetFromJsonAsync<AlertResponse>($"/api/v1/alerts/{alertId}"))!.Status.StoredName());
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/alerts/{alertId}/acknowledge");
         request.Headers.Add("X-CSRF-TOKEN", await session.TokenAsync("/"));
@@ -126,7 +127,7 @@ public sealed class DashboardAuthTests(ApiFactory factory) : IClassFixture<ApiFa
         Assert.Equal(HttpStatusCode.Redirect, ack.StatusCode);
         Assert.Equal("/?status=active", ack.Headers.Location!.OriginalString);
         var alert = await factory.Client(tenant.Clinician).GetFromJsonAsync<AlertResponse>($"/api/v1/alerts/{alertId}");
-        Assert.Equal("acknowledged", alert!.Status);
+        Assert.Equal("acknowledged", alert!.Status.StoredName());
         Assert.Equal("discussed_in_supervision", alert.Acknowledged!.Note);
 
         var badNote = await session.Http.PostAsync($"/alerts/{alertId}/act", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -140,7 +141,7 @@ public sealed class DashboardAuthTests(ApiFactory factory) : IClassFixture<ApiFa
             ["__csrf"] = token, ["action"] = "resolve", ["note"] = "",
         }));
         Assert.Equal(HttpStatusCode.Redirect, resolve.StatusCode);
-        Assert.Equal("resolved", (await factory.Client(tenant.Clinician).GetFromJsonAsync<AlertResponse>($"/api/v1/alerts/{alertId}"))!.Status);
+        Assert.Equal("resolved", (await factory.Client(tenant.Clinician).GetFromJsonAsync<AlertResponse>($"/api/v1/alerts/{alertId}"))!.Status.StoredName());
 
         await using var db = factory.NewDbContext();
         var actions = await db.AuditLog.Where(a => a.ClinicId == tenant.ClinicId && a.Action.StartsWith("alert.")).Select(a => a.Action).ToListAsync();

@@ -72,7 +72,7 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.True(putSession.GetProperty("responses").GetProperty("400").GetProperty("content").TryGetProperty("application/problem+json", out _));
 
         var schemas = root.GetProperty("components").GetProperty("schemas");
-        foreach (var schema in new[] { "SessionBody", "MeasurementInput", "SessionResponse", "MeasurementResponse", "PatientDetail", "CreateApiKeyRequest", "AlertResponse", "AlertEvidenceResponse", "TrajectoryResponse", "DetectorSettings", "CalibrationResponse", "CreateWebhookRequest", "CreatedWebhookResponse", "DeliveryResponse" })
+        foreach (var schema in new[] { "SessionBody", "MeasurementInput", "SessionResponse", "MeasurementResponse", "PatientDetail", "CreateApiKeyRequest", "AlertResponse", "AlertEvidence", "TrajectoryResponse", "DetectorSettings", "CalibrationResponse", "CreateWebhookRequest", "CreatedWebhookResponse", "DeliveryResponse" })
         {
             Assert.True(schemas.TryGetProperty(schema, out _), $"schema {schema} missing");
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Clinics;
 using AllianceMonitor.Api.Patients;
@@ -101,7 +102,7 @@ public sealed class TenantIsolationTests(ApiFactory factory) : IClassFixture<Api
         Assert.Equal(await ShapeAsync(missing, missingId.ToString()), await ShapeAsync(foreign, alert.Id.ToString()));
         Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/api/v1/alerts/{alert.Id}/acknowledge", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/api/v1/alerts/{alert.Id}/resolve", null)).StatusCode);
-        Assert.Equal("open", (await factory.Client(a.Clinician).GetFromJsonAsync<AlertResponse>($"/api/v1/alerts/{alert.Id}"))!.Status);
+        Assert.Equal("open", (await factory.Client(a.Clinician).GetFromJsonAsync<AlertResponse>($"/api/v1/alerts/{alert.Id}"))!.Status.StoredName());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Api.Sessions;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -18,12 +19,12 @@ public sealed class SessionWriteTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal("/api/v1/patients/p-1/sessions/1", response.Headers.Location?.ToString());
         var session = (await response.Content.ReadFromJsonAsync<SessionResponse>())!;
         var wai = session.Measurements.Single(m => m.Instrument == "wai-sr");
-        Assert.Equal(("client", "post", 1), (wai.Rater, wai.Timing, wai.Revision));
+        Assert.Equal(("client", "post", 1), (wai.Rater.StoredName(), wai.Timing.StoredName(), wai.Revision));
         Assert.Equal(52.0 / 12, wai.Total, 12);
         Assert.Equal(4.25, wai.Subscales["task"], 12);
         Assert.Equal(4.5, wai.Subscales["bond"], 12);
         var phq = session.Measurements.Single(m => m.Instrument == "phq-9");
-        Assert.Equal(("pre", 9.0, "mild"), (phq.Timing, phq.Total, phq.Band));
+        Assert.Equal(("pre", 9.0, "mild"), (phq.Timing.StoredName(), phq.Total, phq.Band));
         Assert.Equal("t-7", session.TherapistId);
         Assert.Equal(new DateOnly(2026, 11, 2), session.OccurredOn);
     }
@@ -139,7 +140,7 @@ public sealed class SessionWriteTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(70, session.Measurements.Single(m => m.Instrument == "oq-45").Total);
         Assert.Null(session.Measurements.Single(m => m.Instrument == "oq-45").Items);
         Assert.Equal(35.4, session.Measurements.Single(m => m.Instrument == "srs").Total, 9);
-        Assert.Equal("therapist", session.Measurements.Single(m => m.Instrument == "wai-sr").Rater);
+        Assert.Equal("therapist", session.Measurements.Single(m => m.Instrument == "wai-sr").Rater.StoredName());
         Assert.Null(session.Modality);
     }
 

@@ -1,3 +1,5 @@
+using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Analysis.Ruptures;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -7,14 +9,23 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
 {
     public void Configure(EntityTypeBuilder<Alert> builder)
     {
-        builder.ToTable("alerts");
+        builder.ToTable("alerts", table =>
+        {
+            table.HasCheckConstraint("ck_alerts_rater", VocabularyColumns.OneOf<Rater>("rater"));
+            table.HasCheckConstraint("ck_alerts_kind", VocabularyColumns.OneOf<AlertKind>("kind"));
+            table.HasCheckConstraint("ck_alerts_status", VocabularyColumns.OneOf<AlertStatus>("status"));
+            table.HasCheckConstraint("ck_alerts_rupture_status", VocabularyColumns.OneOf<RuptureStatus>("rupture_status"));
+        });
         builder.Property(a => a.Instrument).HasMaxLength(16);
         builder.Property(a => a.Rater).HasMaxLength(16);
         builder.Property(a => a.Kind).HasMaxLength(16);
         builder.Property(a => a.Status).HasMaxLength(16);
         builder.Property(a => a.RuptureStatus).HasMaxLength(16);
-        builder.Property(a => a.Rule).HasMaxLength(64);
-        builder.Property(a => a.Explanation).HasMaxLength(1000);
+        builder.ComplexProperty(a => a.Evidence, evidence =>
+        {
+            evidence.Property(e => e.Rule).HasMaxLength(64);
+            evidence.Property(e => e.Explanation).HasMaxLength(1000);
+        });
         builder.Property(a => a.AcknowledgeNote).HasMaxLength(32);
         builder.Property(a => a.ResolveNote).HasMaxLength(32);
 

@@ -1,3 +1,4 @@
+using AllianceMonitor.Analysis.Instruments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -7,7 +8,7 @@ internal sealed class CalibrationRecordConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<CalibrationRecord> builder)
     {
-        builder.ToTable("calibrations");
+        builder.ToTable("calibrations", table => table.HasCheckConstraint("ck_calibrations_rater", VocabularyColumns.OneOf<Rater>("rater")));
         builder.Property(c => c.Instrument).HasMaxLength(16);
         builder.Property(c => c.Rater).HasMaxLength(16);
         builder.Property(c => c.SymptomInstrument).HasMaxLength(16);

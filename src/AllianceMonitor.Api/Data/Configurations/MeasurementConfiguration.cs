@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AllianceMonitor.Analysis.Instruments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -9,7 +10,11 @@ internal sealed class MeasurementConfiguration : IEntityTypeConfiguration<Measur
 {
     public void Configure(EntityTypeBuilder<Measurement> builder)
     {
-        builder.ToTable("measurements");
+        builder.ToTable("measurements", table =>
+        {
+            table.HasCheckConstraint("ck_measurements_rater", VocabularyColumns.OneOf<Rater>("rater"));
+            table.HasCheckConstraint("ck_measurements_timing", VocabularyColumns.OneOf<Timing>("timing"));
+        });
         builder.Property(m => m.Instrument).HasMaxLength(16);
         builder.Property(m => m.Rater).HasMaxLength(16);
         builder.Property(m => m.Timing).HasMaxLength(8);

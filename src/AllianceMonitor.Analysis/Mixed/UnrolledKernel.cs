@@ -1,0 +1,103 @@
+namespace AllianceMonitor.Analysis.Mixed;
+
+/// <summary>
+/// <see cref="BlockElimination"/> of the innermost term for the commonest models, written out: the
+/// same arithmetic, unrolled because this loop is the whole cost of a fit. The term has q = 2
+/// (random intercept and one slope, per patient) or q = 1 (a random intercept, taken as q = 2 with a
+/// zero second column, which adds exactly nothing), and at most one outer term, a scalar one (a
+/// therapist intercept), whose groups receive their downdates in <c>sent</c>.
+/// </summary>
+internal static class UnrolledKernel
+{
+    public static bool Applies(TermProducts[] terms) =>
+        terms[0].Q <= 2 && (terms.Length == 1 || (terms.Length == 2 && terms[1].Q == 1));
+
+    public static void Accumulate(TermProducts term, int p, double[][] factors, int from, int to, GroupSums sums, Downdates? sent)
+    {
+        var q = term.Q;
+        var factor = factors[0];
+        double t0 = factor[0], t1 = q == 2 ? factor[2] : 0, t2 = q == 2 ? factor[3] : 0;
+        ReadOnlySpan<double> noColumn = new double[p];
+        var outer = term.Ancestors.Length == 1 ? term.Ancestors[0] : null;
+        var outerScale = outer is null ? 0 : factors[1][0];
+        var ztz = term.Ztz;
+        var ztx = term.Ztx;
+        var zty = term.Zty;
+        Span<double> c0 = stackalloc double[p];
+        Span<double> c1 = stackalloc double[p];
+        var schur = sums.Schur;
+        var rhs = sums.Rhs;
+        double logDet = 0, squaredLength = 0;
+
+        // det(T'Z'ZT + I) >= 1 per group; multiplying a few before one log saves most of the logs
+        // while the product stays far below overflow for any realistic block.
+        var determinantProduct = 1.0;
+        var pending = 0;
+        for (var g = from; g < to; g++)
+        {
+            double a = ztz[q * q * g], b = q == 2 ? ztz[(4 * g) + 1] : 0, c = q == 2 ? ztz[(4 * g) + 3] : 0;
+            var m00 = (t0 * ((a * t0) + (b * t1))) + (t1 * ((b * t0) + (c * t1))) + 1;
+            var m01 = t2 * ((b * t0) + (c * t1));
+            var m11 = (c * t2 * t2) + 1;
+            var l00 = Math.Sqrt(m00);
+            var inverse00 = 1 / l00;
+            var l10 = m01 * inverse00;
+            var l11Squared = m11 - (l10 * l10);
+            var inverse11 = 1 / Math.Sqrt(l11Squared);
+            determinantProduct *= m00 * l11Squared;
+            if (++pending == 8 || determinantProduct > 1e200)
+            {
+                logDet += Math.Log(determinantProduct);
+                determinantProduct = 1;
+                pending = 0;
+            }
+
+            var zy0 = zty[q * g];
+            var zy1 = q == 2 ? zty[(2 * g) + 1] : 0;
+            var cy0 = ((t0 * zy0) + (t1 * zy1)) * inverse00;
+            var cy1 = ((t2 * zy1) - (l10 * cy0)) * inverse11;
+            squaredLength += (cy0 * cy0) + (cy1 * cy1);
+
+            // w = L^-1 T' Z'Z_outer T_outer: the group's coupling to its outer group.
+            double w0 = 0, w1 = 0;
+            var k = 0;
+            if (outer is not null)
+            {
+                var zo0 = outer.Ztz[q * g] * outerScale;
+                var zo1 = q == 2 ? outer.Ztz[(2 * g) + 1] * outerScale : 0;
+                w0 = ((t0 * zo0) + (t1 * zo1)) * inverse00;
+                w1 = ((t2 * zo1) - (l10 * w0)) * inverse11;
+                k = outer.Group[g];
+                sent!.A[1][k] += (w0 * w0) + (w1 * w1);
+                sent.Y[1][k] += (w0 * cy0) + (w1 * cy1);
+            }
+
+            var row0 = ztx.AsSpan(q * p * g, p);
+            var row1 = q == 2 ? ztx.AsSpan((2 * p * g) + p, p) : noColumn;
+            for (var r = 0; r < p; r++)
+            {
+                var x0 = row0[r];
+                var x1 = row1[r];
+                var v0 = ((t0 * x0) + (t1 * x1)) * inverse00;
+                var v1 = ((t2 * x1) - (l10 * v0)) * inverse11;
+                c0[r] = v0;
+                c1[r] = v1;
+                rhs[r] += (v0 * cy0) + (v1 * cy1);
+                var offset = r * p;
+                for (var j = 0; j <= r; j++)
+                {
+                    schur[offset + j] += (v0 * c0[j]) + (v1 * c1[j]);
+                }
+
+                if (outer is not null)
+                {
+                    sent!.X[1][(k * p) + r] += (w0 * v0) + (w1 * v1);
+                }
+            }
+        }
+
+        logDet += Math.Log(determinantProduct);
+        sums.LogDet = logDet;
+        sums.SquaredLength = squaredLength;
+    }
+}
