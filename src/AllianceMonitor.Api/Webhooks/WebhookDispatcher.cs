@@ -20,6 +20,8 @@ public sealed partial class WebhookDispatcher(
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 50;
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(10);
+    private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,6 +62,12 @@ public sealed partial class WebhookDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        if (clock.GetUtcNow() >= _nextPrune)
+        {
+            await WebhookRetention.PruneAsync(db, clock.GetUtcNow(), options.Value.Retention, cancellationToken);
+            _nextPrune = clock.GetUtcNow() + PruneEvery;
+        }
+
         var fannedOut = await FanOutAsync(db, cancellationToken);
         var attempted = await DeliverDueAsync(db, cancellationToken);
         return fannedOut == BatchSize || attempted == BatchSize;

@@ -100,7 +100,7 @@ public sealed class WebhookDeliveryTests(PrivateNetworkApiFactory factory) : ICl
         await using (var db = factory.NewDbContext())
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
-            rolledBack = WebhookOutbox.Enqueue(db, tenant.ClinicId, WebhookEvents.AlertCreated, new { alertId = "a-1" }, DateTimeOffset.UtcNow).Id;
+            rolledBack = WebhookOutbox.Enqueue(db, tenant.ClinicId, WebhookEvents.AlertCreated, new { alertId = "a-1" }, DateTimeOffset.UtcNow)!.Id;
             await db.SaveChangesAsync();
             await transaction.RollbackAsync();
         }
@@ -174,6 +174,6 @@ public sealed class WebhookDeliveryTests(PrivateNetworkApiFactory factory) : ICl
         await using var db = factory.NewDbContext();
         var outboxEvent = WebhookOutbox.Enqueue(db, clinicId, type, new { alertId = "a-2", patientId = "p-1" }, DateTimeOffset.UtcNow);
         await db.SaveChangesAsync();
-        return outboxEvent.Id;
+        return outboxEvent!.Id;
     }
 }
