@@ -59,6 +59,8 @@ builder.Services.AddSingleton(s => new OverviewCache(
 builder.Services.AddProblemJson();
 builder.Services.AddRequestGuards();
 builder.Services.AddDatabaseOutageHandling();
+builder.Services.AddSecurityHeaders();
+builder.Services.AddFailedAuthLimit(builder.Configuration);
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
@@ -114,6 +116,7 @@ if (seedDemo)
         parallelism: app.Configuration.GetValue("Demo:Parallelism", 1));
 }
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestGuards();
@@ -122,6 +125,7 @@ app.UseStaticFiles();
 
 // Before authentication and the anti-forgery check, so every sign-in attempt counts, malformed ones included.
 app.UseRateLimiter();
+app.UseFailedAuthLimit();
 app.UseAuthentication();
 app.UseDashboardAntiforgery();
 app.UseAuthorization();
