@@ -23,6 +23,15 @@ public sealed class AuditFilter : IEndpointFilter
 
         var trail = http.RequestServices.GetRequiredService<AuditTrail>();
         var patientRef = http.Request.RouteValues.TryGetValue("patientId", out var value) ? value as string : null;
+        if (patientRef is not null && !Identifiers.IsValid(patientRef))
+        {
+            // Not an identifier the service could hold, so not one to store in the audit log either: the attempt is
+            // recorded without it.
+            trail.Begin(action.Name, Caller.From(http.User), null);
+            await trail.RecordUnlessCommittedAsync(StatusCodes.Status400BadRequest);
+            return PatientRoute.Invalid();
+        }
+
         trail.Begin(action.Name, Caller.From(http.User), patientRef);
 
         object? result;

@@ -119,8 +119,7 @@ public static class DashboardAuthentication
             && (!IsApi(context.Request) || IsCookieAuthenticated(context));
         if (needsToken)
         {
-            var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
-            if (!await antiforgery.IsRequestValidAsync(context))
+            if (!await HasValidTokenAsync(context))
             {
                 await Problems.Write(context, StatusCodes.Status400BadRequest, "Missing or invalid anti-forgery token",
                     "A request made with the dashboard session must carry its anti-forgery token (form field __csrf or header X-CSRF-TOKEN). Reload the page and try again.");
@@ -130,4 +129,17 @@ public static class DashboardAuthentication
 
         await next(context);
     });
+
+    private static async Task<bool> HasValidTokenAsync(HttpContext context)
+    {
+        try
+        {
+            return await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            // A form body that cannot be read (a NUL or malformed escape in a value) carries no token we could trust.
+            return false;
+        }
+    }
 }

@@ -15,7 +15,7 @@ public sealed record CalibrationResponse : Calibration
 {
     public CalibrationResponse(CalibrationRecord stored)
         : base(stored) =>
-        (Rater, SymptomInstrument, Trigger, FittedAt) = (stored.Rater, stored.SymptomInstrument, stored.Trigger, stored.FittedAt);
+        (Rater, SymptomInstrument, Trigger, FittedAt, DefaultReason) = (stored.Rater, stored.SymptomInstrument, stored.Trigger, stored.FittedAt, stored.DefaultReason);
 
     [JsonConstructor]
     private CalibrationResponse()
@@ -28,4 +28,7 @@ public sealed record CalibrationResponse : Calibration
     /// <summary>auto (after the clinic's refitEvery new sessions) or manual (POST /analysis/refit).</summary>
     public string Trigger { get; init; }
     public DateTimeOffset FittedAt { get; init; }
+
+    /// <summary>Why the documented defaults stand in (too few patients, or data no model can be fitted to); null when fitted.</summary>
+    public string? DefaultReason { get; init; }
 }

@@ -1,3 +1,4 @@
+using AllianceMonitor.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
@@ -40,5 +41,5 @@ public static class DatabaseSetup
     // Migrations are hand-written SQL (the EF design-time package is not available to this project), so there is
     // no model snapshot to compare with; the schema-drift test compares the migrated schema with the model instead.
     private static void Tune(DbContextOptionsBuilder options) =>
-        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning).DemoteFailureLogs());
 }

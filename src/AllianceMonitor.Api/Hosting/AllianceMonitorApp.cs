@@ -30,13 +30,16 @@ public static class AllianceMonitorApp
 
     public static WebApplication MapAllianceMonitor(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestGuards();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseStaticFiles();
 
         // Before authentication and the anti-forgery check, so every sign-in attempt counts, malformed ones included.
         app.UseRateLimiter();
+        app.UseFailedAuthLimit();
         app.UseAuthentication();
         app.UseDashboardAntiforgery();
         app.UseAuthorization();

@@ -10,6 +10,9 @@ public static class ApiServices
     public static WebApplicationBuilder AddApiConventions(this WebApplicationBuilder builder)
     {
         builder.Services.AddProblemJson();
+        builder.Services.AddRequestGuards();
+        builder.Services.AddDatabaseOutageHandling();
+        builder.Services.AddSecurityHeaders();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
