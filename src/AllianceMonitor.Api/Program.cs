@@ -68,7 +68,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 
 builder.Services.AddDatabaseKeyRing(builder.Configuration);
 builder.Services.AddBearerAndDashboardCookie();
-builder.Services.AddSignInLimit(builder.Configuration);
+builder.Services.AddDashboard(builder.Configuration);
 builder.Services.AddAuthorization();
 builder.Services.AddDatabaseHealthCheck();
 builder.Services.AddOpenApi(o =>

@@ -32,22 +32,21 @@ public static class RupturesCommand
 
         using var reader = new StreamReader(path);
         var observations = CsvObservationReader.Read(reader, path);
-        var calibration = (options.Optional("calibration") ?? "data") switch
+        var calibrateOnData = (options.Optional("calibration") ?? "data") switch
         {
-            "data" => Calibration.FromRatings(instrument, observations, version: 1, settings),
-            "default" => Calibration.Default(instrument),
+            "data" => true,
+            "default" => false,
             var other => throw new InputException($"Option --calibration: '{other}' is not data or default."),
         };
 
         stdout.Write(Header + "\n");
-        foreach (var patient in observations.Where(o => o.Alliance.HasValue).GroupBy(o => o.PatientId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var patient in ClinicReplay.Run(instrument, observations, settings, calibrateOnData).Patients)
         {
-            var history = patient.Select(o => new RatedSession(o.Session, o.Alliance!.Value)).ToList();
-            foreach (var alert in RuptureDetector.Replay(history, instrument, calibration, settings))
+            foreach (var alert in patient.Alerts)
             {
                 var e = alert.Evidence;
                 stdout.Write(string.Create(CultureInfo.InvariantCulture,
-                    $"{patient.Key},{alert.Session},{alert.Kind.StoredName()},{alert.Severity},{e.Observed:R},{e.Baseline:R},{e.DropInSds:R}\n"));
+                    $"{patient.PatientId},{alert.Session},{alert.Kind.StoredName()},{alert.Severity},{e.Observed:R},{e.Baseline:R},{e.DropInSds:R}\n"));
             }
         }
 

@@ -31,16 +31,26 @@ public enum RuptureStatus
 /// it is (the alert's <c>evidence</c>): one type, no copies.
 /// </summary>
 /// <param name="Observed">The rating at that session.</param>
-/// <param name="Baseline">The patient's usual level before it (shrunken mean of earlier sessions).</param>
+/// <param name="Baseline">
+/// For a rupture (rule version 3), the rating this patient's own earlier sessions predicted (shown at most at the scale
+/// maximum); for a low level, the patient's usual level (shrunken mean).
+/// </param>
 /// <param name="DropInSds">
-/// For a rupture, the drop from the baseline in this clinic's within-patient SDs; for a low level, the distance below
-/// the clinic's mean.
+/// For a rupture, the drop below the prediction in this clinic's prediction SDs (for two sessions in a row, of their
+/// combined drop); for a low level, the distance below the clinic's mean in within-patient SDs.
 /// </param>
 /// <param name="Threshold">
-/// What the rule needed, on the instrument's scale. For a rupture, the drop (in scale points) an alert needed: the larger
-/// of the reliable change and K prediction SDs (SustainedK for the two-low-sessions rule, whose
-/// <see cref="DropInSds"/> is the smaller of its two drops).
+/// What the rule needed, on the instrument's scale. For a rupture, the drop (in scale points) below the prediction an
+/// alert needed at this session.
 /// </param>
+/// <param name="PredictionSd">
+/// For a rupture: the prediction SD in scale points, as calibrated on the clinic's own errors (for two sessions, of their
+/// mean drop); the drop in SDs is measured in it, from the centre of the clinic's errors.
+/// </param>
+/// <param name="ThresholdSds">
+/// For a rupture: the threshold in prediction SDs, from the clinic's false-alert budget unless the clinic set it by hand.
+/// </param>
+/// <param name="Method">For a rupture: how the clinic's prediction model was calibrated (<see cref="PredictionModel.Method"/>).</param>
 /// <param name="ExpectedSymptomChange">
 /// From the clinic's alliance_to_symptoms model, when fitted: the change in next-session symptom points that goes with a drop this size.
 /// </param>
@@ -54,7 +64,10 @@ public sealed record AlertEvidence(
     int CalibrationVersion,
     bool DefaultCalibration,
     double? ExpectedSymptomChange,
-    string Explanation);
+    string Explanation,
+    double? PredictionSd = null,
+    double? ThresholdSds = null,
+    string? Method = null);
 
 /// <summary>An alert as it stands after the latest session: its evidence, and for a rupture its repair status.</summary>
 /// <param name="Session">The session that raised the alert.</param>

@@ -15,6 +15,10 @@ namespace AllianceMonitor.Analysis.Ruptures;
 /// The clinic's within-patient effect of alliance on next-session symptoms (alliance_to_symptoms,
 /// <c>alliance_within</c>), when fitted; null otherwise.
 /// </param>
+/// <param name="Model">
+/// The rupture detector's prediction model, fitted robustly on the same ratings (<see cref="RobustCalibration"/>); null
+/// on calibrations stored before rule version 3, which then use <see cref="PredictionModel.FromNullModel"/>.
+/// </param>
 public record Calibration(
     string Instrument,
     int Version,
@@ -25,8 +29,12 @@ public record Calibration(
     double LowAllianceThreshold,
     int Patients,
     int Ratings,
-    double? SymptomEffectPerPoint = null)
+    double? SymptomEffectPerPoint = null,
+    PredictionModel? Model = null)
 {
+    /// <summary>The prediction model the detector uses: the fitted one, or the null model's values for older calibrations.</summary>
+    public PredictionModel ModelOrFallback() => Model ?? PredictionModel.FromNullModel(this, IsDefault ? PredictionModel.DefaultMethod : PredictionModel.FromNullModelMethod);
+
     /// <summary>Clinics need at least this many patients with <see cref="MinRatedSessions"/> rated sessions before their own data is used.</summary>
     public const int MinPatients = 30;
     public const int MinRatedSessions = 3;
@@ -65,6 +73,10 @@ public record Calibration(
         }
 
         var result = NullModel.Fit(ratings);
+        var series = ratings.Where(r => r.Alliance.HasValue)
+            .GroupBy(r => r.PatientId, StringComparer.Ordinal)
+            .Select(g => (IReadOnlyList<RatedSession>)g.OrderBy(r => r.Session).Select(r => new RatedSession(r.Session, r.Alliance!.Value)).ToList())
+            .ToList();
         var shrunken = result.PersonMeans.Select(p => p.ShrunkenMean).Order().ToArray();
         return new Calibration(
             instrument.Code,
@@ -76,7 +88,8 @@ public record Calibration(
             LowAllianceThreshold: Quantile(shrunken, settings.LowAllianceQuantile),
             Patients: eligible,
             Ratings: rated,
-            SymptomEffectPerPoint: symptomEffectPerPoint);
+            SymptomEffectPerPoint: symptomEffectPerPoint,
+            Model: RobustCalibration.Fit(series, instrument, settings));
     }
 
     private static double Quantile(double[] sorted, double q)

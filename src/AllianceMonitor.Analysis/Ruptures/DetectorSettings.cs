@@ -3,29 +3,31 @@ using AllianceMonitor.Analysis.Instruments;
 namespace AllianceMonitor.Analysis.Ruptures;
 
 /// <summary>
-/// A clinic's rupture-detection thresholds. Every value is a per-clinic setting; each default's reason is below, and
-/// the benchmark behind K and SustainedK is in bench/README.md ("rupture detection").
+/// A clinic's rupture-detection settings. Every value is a per-clinic setting; each default's reason is below, and the
+/// benchmark behind them is in bench/README.md ("rupture detection").
 /// </summary>
 /// <param name="K">
-/// A rupture is a drop of at least K prediction SDs (the SD of a new rating around a baseline of this many sessions,
-/// <see cref="RuptureDetector.PredictionSd"/>) and at least the reliable change. Gumz et al. (2012) discuss 1 SD and
-/// 2 SD rules, but a one-session test at 2 SDs alarms falsely at about 2.3% of sessions by construction (1.5 false
-/// alerts per 100 sessions in the detection benchmark); 2.8 was the best F1 on the benchmark's tuning seeds (bench/README.md).
+/// Set by hand: a rupture is a drop of at least K of this clinic's prediction SDs below what the patient's own history
+/// predicts. Null (the default): K follows from <paramref name="FalseAlertBudget"/> and the clinic's calibrated null
+/// distribution of prediction errors (<see cref="Thresholds"/>).
 /// </param>
 /// <param name="SustainedK">
-/// Two sessions in a row that are each at least this many prediction SDs (and the reliable change) below the baseline
-/// are a rupture too (<see cref="RuptureDetector.TwoLowRule"/>). 2.25: best F1 together with K = 2.8 on the tuning seeds;
-/// a very large value switches the rule off.
+/// Set by hand: two sessions in a row whose combined drop is at least this many SDs of that combined drop are a rupture
+/// too (<see cref="RuptureDetector.TwoLowRule"/>; a very large value switches the rule off). Null: from the budget.
 /// </param>
-/// <param name="MinBaselineSessions">Rated sessions needed before a drop can be judged against the patient's own baseline.</param>
-/// <param name="RepairWindow">Sessions after a rupture within which a return to baseline counts as a repair.</param>
+/// <param name="FalseAlertBudget">
+/// How many rupture alerts per 100 rated sessions the clinic accepts on ratings without any rupture. 0.5 by default:
+/// issue 11's target is at most 1, and a budget of half that leaves room for a null that is heavier-tailed than normal.
+/// </param>
+/// <param name="MinBaselineSessions">Rated sessions needed before a drop can be judged against the patient's own history.</param>
+/// <param name="RepairWindow">Sessions after a rupture within which a return to the predicted level counts as a repair.</param>
 /// <param name="LowAllianceCooldown">A low-alliance alert is raised at most once per this many sessions.</param>
 /// <param name="LowAllianceQuantile">Shrunken means below this quantile of the clinic's patients count as chronically low.</param>
 /// <param name="SrsConcernThreshold">SRS totals below this are an alliance concern in PCOMS practice (Duncan et al. 2003).</param>
 /// <param name="Reliability">Reliability used for the reliable change and the measurement error (about .90 for WAI-SR).</param>
 /// <param name="RefitEvery">The clinic's calibration is refitted after this many new sessions.</param>
 public sealed record DetectorSettings(
-    double K = 2.8,
+    double? K = null,
     int MinBaselineSessions = 2,
     int RepairWindow = 3,
     int LowAllianceCooldown = 5,
@@ -33,7 +35,8 @@ public sealed record DetectorSettings(
     double SrsConcernThreshold = InstrumentCatalog.SrsConcernThreshold,
     double Reliability = 0.90,
     int RefitEvery = 50,
-    double SustainedK = 2.25)
+    double? SustainedK = null,
+    double FalseAlertBudget = 0.5)
 {
     public static DetectorSettings Default { get; } = new();
 }

@@ -8,9 +8,12 @@ public sealed class DetectorSettingsValidator : AbstractValidator<DetectorSettin
 {
     public DetectorSettingsValidator()
     {
-        RuleFor(s => s.K).InclusiveBetween(1.0, 5.0).OverridePropertyName("k").WithMessage("must be from 1 to 5 (within-patient SDs)");
+        RuleFor(s => s.K).InclusiveBetween(1.0, 5.0).OverridePropertyName("k")
+            .WithMessage("must be from 1 to 5 (prediction SDs), or left out to follow the false-alert budget");
         RuleFor(s => s.SustainedK).InclusiveBetween(1.0, 100.0).OverridePropertyName("sustainedK")
-            .WithMessage("must be from 1 to 100 (within-patient SDs; 100 switches the two-session rule off)");
+            .WithMessage("must be from 1 to 100 (prediction SDs; 100 switches the two-session rule off), or left out to follow the false-alert budget");
+        RuleFor(s => s.FalseAlertBudget).InclusiveBetween(0.05, 5.0).OverridePropertyName("falseAlertBudget")
+            .WithMessage("must be from 0.05 to 5 (false rupture alerts per 100 rated sessions)");
         RuleFor(s => s.MinBaselineSessions).InclusiveBetween(1, 20).OverridePropertyName("minBaselineSessions").WithMessage("must be from 1 to 20");
         RuleFor(s => s.RepairWindow).InclusiveBetween(1, 10).OverridePropertyName("repairWindow").WithMessage("must be from 1 to 10 sessions");
         RuleFor(s => s.LowAllianceCooldown).InclusiveBetween(1, 50).OverridePropertyName("lowAllianceCooldown").WithMessage("must be from 1 to 50 sessions");

@@ -60,11 +60,11 @@ public static class SignInLimit
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
 
         var minutes = seconds > 90 ? $"{Math.Ceiling(seconds / 60.0).ToString(CultureInfo.InvariantCulture)} minutes" : $"{seconds} seconds";
-        var body = $"""
-            <h1>Too many sign-in attempts</h1>
-            <p role="alert" id="rate-limited">There have been too many sign-in attempts from this network. Please wait {DashboardHtml.H(minutes)} and try again.</p>
-            <p><a href="/login">Back to sign in</a></p>
-            """;
-        await DashboardHtml.Page(http, "Too many attempts", "login", body, StatusCodes.Status429TooManyRequests).ExecuteAsync(http);
+        var page = new MessageModel(
+            "Too many sign-in attempts",
+            $"There have been too many sign-in attempts from this network. Please wait {minutes} and try again.",
+            IsAlert: true, "rate-limited", "/login", "Back to sign in");
+        var frame = DashboardPage.Frame(http, "Too many attempts", DashboardSection.SignIn);
+        await DashboardPage.Render<Pages.MessagePage, MessageModel>(http, frame, page, StatusCodes.Status429TooManyRequests).ExecuteAsync(http);
     }
 }

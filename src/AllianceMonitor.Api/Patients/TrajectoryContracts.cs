@@ -11,7 +11,7 @@ public sealed record TrajectoryResponse(
     IReadOnlyList<Alerts.AlertResponse> Alerts);
 
 /// <param name="WithinSd">The clinic's session-to-session SD on this instrument (the unit of deviationSds).</param>
-/// <param name="K">The clinic's K: the band is K prediction SDs (or the reliable change, if larger) below and above the baseline.</param>
+/// <param name="K">The one-session threshold in prediction SDs (from the clinic's false-alert budget unless set by hand); the band's lower edge is this far below the prediction.</param>
 public sealed record AllianceTrajectory(
     string Instrument,
     Rater Rater,

@@ -39,7 +39,7 @@ public static class TrajectoryEndpoint
         {
             var calibration = await calibrations.CurrentAsync(clinicId, instrument, rater, http.RequestAborted);
             var run = RuptureDetector.Run(history, InstrumentCatalog.Find(instrument)!, calibration, settings);
-            alliance.Add(new AllianceTrajectory(instrument, rater, calibration.Version, calibration.IsDefault, calibration.WithinSd, settings.K,
+            alliance.Add(new AllianceTrajectory(instrument, rater, calibration.Version, calibration.IsDefault, calibration.WithinSd, Thresholds.For(settings, calibration.ModelOrFallback()).OneSession,
                 run.Sessions.Select(s => Point(s, dates.GetValueOrDefault(s.Session), calibration.WithinSd)).ToList()));
         }
 

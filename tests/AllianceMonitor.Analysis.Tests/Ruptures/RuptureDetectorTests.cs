@@ -9,8 +9,13 @@ public sealed class RuptureDetectorTests
     private static readonly InstrumentDefinition WaiSr = InstrumentCatalog.Find("wai-sr")!;
     private static readonly InstrumentDefinition Srs = InstrumentCatalog.Find("srs")!;
 
-    // A clinic calibrated on its own data: within SD .25, between variance .2, grand mean 4.2.
-    private static readonly Calibration Clinic = new("wai-sr", 7, false, 4.2, 0.2, 0.25, 3.5, 120, 1400);
+    // A clinic calibrated on its own data: within SD .25, between variance .2, grand mean 4.2, and its prediction model
+    // (noise SD .25, AR(1) .3, level 4.2 +- .45, no mean trend, slopes +- .02, null errors standard normal, 75% judged).
+    private static readonly PredictionModel Model = new(PredictionModel.RobustMethod, 0.25, 0.3, 4.2, 0.45, 0, 0.02, 0, 1, 0.75);
+    private static readonly Calibration Clinic = new("wai-sr", 7, false, 4.2, 0.2, 0.25, 3.5, 120, 1400, Model: Model);
+
+    // Budget .5 per 100 sessions over 75% judged sessions: a tail of .00667 per session, three quarters of it for one session.
+    private static readonly double K1 = StandardNormal.UpperQuantile(0.75 * 0.005 / 0.75);
 
     private static List<RatedSession> History(params double[] values) =>
         values.Select((v, i) => new RatedSession(i + 1, v)).ToList();
@@ -18,61 +23,68 @@ public sealed class RuptureDetectorTests
     private static IReadOnlyList<DetectedAlert> Replay(IReadOnlyList<RatedSession> history, DetectorSettings? settings = null) =>
         RuptureDetector.Replay(history, WaiSr, Clinic, settings ?? DetectorSettings.Default);
 
-    // Prediction SD with a 3-session baseline: sqrt(.0625 + .2 x .0625 / (3 x .2 + .0625)) = .28525.
-    private static readonly double PredSd3 = Math.Sqrt(0.0625 + (0.0125 / 0.6625));
-
-    // Baseline of three sessions averaging 4.5: shrunk towards 4.2 with weight 3(.2) / (3(.2) + .0625).
-    private static readonly double Baseline3 = 4.2 + (0.6 / 0.6625 * 0.3);
-
-    [Fact]
-    public void The_prediction_sd_adds_the_baseline_uncertainty_and_tends_to_the_within_sd()
+    /// <summary>What the filter predicts for the session after <paramref name="values"/>.</summary>
+    private static Prediction PredictAfter(params double[] values)
     {
-        Assert.Equal(PredSd3, RuptureDetector.PredictionSd(3, Clinic), 12);
-        Assert.True(RuptureDetector.PredictionSd(2, Clinic) > PredSd3);
-        Assert.Equal(0.25, RuptureDetector.PredictionSd(10_000, Clinic), 4);
+        var filter = new TrendFilter(Model, 1.0 / 12);
+        for (var i = 0; i < values.Length; i++)
+        {
+            filter.Update(i + 1, values[i], null);
+        }
+
+        return filter.Predict(values.Length + 1);
     }
 
     [Fact]
-    public void The_threshold_is_the_larger_of_the_reliable_change_and_k_prediction_sds()
+    public void The_threshold_is_k_prediction_sds_with_k_from_the_false_alert_budget()
     {
-        // SEM = sqrt(.2 + .0625) x sqrt(.1) = .162; RC = 1.96 x sqrt(2) x .162 = .4491; 2.8 x .28525 = .7987.
-        Assert.Equal(0.4491, Clinic.ReliableChange(0.90), 4);
+        Assert.Equal(2.5758, K1, 4);
+        var prediction = PredictAfter(4.5, 4.5, 4.5);
         var alert = Assert.Single(Replay(History(4.5, 4.5, 4.5, 3.5)));
-        Assert.Equal(2.8 * PredSd3, alert.Evidence.Threshold, 12);
-
-        var lenient = new DetectorSettings(K: 1.0);
-        Assert.Equal(Clinic.ReliableChange(0.90), Assert.Single(Replay(History(4.5, 4.5, 4.5, 3.5), lenient)).Evidence.Threshold, 12);
+        Assert.Equal(K1, alert.Evidence.ThresholdSds!.Value, 12);
+        Assert.Equal(K1 * prediction.Sd, alert.Evidence.Threshold, 12);
+        Assert.Equal(prediction.Sd, alert.Evidence.PredictionSd!.Value, 12);
+        Assert.Equal(PredictionModel.RobustMethod, alert.Evidence.Method);
     }
 
     [Fact]
-    public void A_drop_of_k_prediction_sds_below_the_shrunken_baseline_is_a_rupture_with_its_evidence()
+    public void A_drop_of_k_prediction_sds_below_the_prediction_is_a_rupture_with_its_evidence()
     {
+        var prediction = PredictAfter(4.6, 4.4, 4.5);
         var alert = Assert.Single(Replay(History(4.6, 4.4, 4.5, 3.6)));
 
         Assert.Equal(AlertKind.Rupture, alert.Kind);
         Assert.Equal(4, alert.Session);
-        Assert.Equal(Baseline3, alert.Evidence.Baseline, 12);
-        Assert.Equal((Baseline3 - 3.6) / 0.25, alert.Evidence.DropInSds, 12);
+        Assert.Equal(prediction.Mean, alert.Evidence.Baseline, 12);
+        Assert.Equal((prediction.Mean - 3.6) / prediction.Sd, alert.Evidence.DropInSds, 12);
         Assert.Equal((RuptureStatus.Open, 2), (alert.Status!.Value, alert.Severity));
-        Assert.Equal(("rupture.baseline_drop", 2, 7, false), (alert.Evidence.Rule, alert.Evidence.RuleVersion, alert.Evidence.CalibrationVersion, alert.Evidence.DefaultCalibration));
-        Assert.Equal("Alliance (WAI-SR) 3.6 after a usual 4.47: a drop of 3.5 times this clinic's usual session-to-session variation (alerts start at 3.2).", alert.Evidence.Explanation);
+        Assert.Equal(("rupture.prediction_drop", 3, 7, false), (alert.Evidence.Rule, alert.Evidence.RuleVersion, alert.Evidence.CalibrationVersion, alert.Evidence.DefaultCalibration));
+        Assert.Equal(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Alliance (WAI-SR) 3.6 where this patient's own earlier ratings predicted about {prediction.Mean:0.0#}: a drop of {(prediction.Mean - 3.6) / prediction.Sd:0.0} prediction SDs (alerts start at 2.6, where this clinic's own ratings give about 0.5 false alerts per 100 sessions)."),
+            alert.Evidence.Explanation);
     }
 
     [Fact]
     public void A_drop_just_short_of_the_threshold_raises_nothing()
     {
-        var threshold = 2.8 * PredSd3;
-        Assert.Empty(Replay(History(4.6, 4.4, 4.5, Baseline3 - threshold + 0.001)));
-        Assert.Single(Replay(History(4.6, 4.4, 4.5, Baseline3 - threshold)));
+        var prediction = PredictAfter(4.6, 4.4, 4.5);
+        var atThreshold = prediction.Mean - (K1 * prediction.Sd);
+        Assert.Empty(Replay(History(4.6, 4.4, 4.5, atThreshold + 0.001)));
+        Assert.Single(Replay(History(4.6, 4.4, 4.5, atThreshold - 1e-9)));
     }
 
     [Fact]
-    public void The_default_k_is_stricter_than_two_because_a_one_session_2_sd_rule_alarms_at_2_percent_of_sessions()
+    public void A_k_set_by_hand_replaces_the_budget()
     {
-        // A drop of 2.5 prediction SDs: an alert under the k = 2, not under the default.
-        var history = History(4.5, 4.5, 4.5, Baseline3 - (2.5 * PredSd3));
+        // A drop of 2.3 prediction SDs: short of the budget's 2.58, an alert under a hand-set k = 2.
+        var prediction = PredictAfter(4.5, 4.5, 4.5);
+        var history = History(4.5, 4.5, 4.5, prediction.Mean - (2.3 * prediction.Sd));
         Assert.Empty(Replay(history));
-        Assert.Single(Replay(history, new DetectorSettings(K: 2.0)));
+        var alert = Assert.Single(Replay(history, new DetectorSettings(K: 2.0)));
+        Assert.Contains("as set by this clinic", alert.Evidence.Explanation, StringComparison.Ordinal);
+
+        // A larger budget lowers the threshold too.
+        Assert.Single(Replay(history, new DetectorSettings(FalseAlertBudget: 2.0)));
     }
 
     [Fact]
@@ -142,36 +154,48 @@ public sealed class RuptureDetectorTests
     [Fact]
     public void Two_low_sessions_in_a_row_are_a_rupture_when_neither_alone_is_deep_enough()
     {
-        // 3.8 is .67 below the baseline: short of 2.8 prediction SDs (.80), beyond 2.25 (.64).
-        Assert.Empty(Replay(History(4.5, 4.5, 4.5, 3.8)));
-        Assert.Empty(Replay(History(4.5, 4.5, 4.5, 3.8, 4.5)));
+        // 3.8 is about 2.3 prediction SDs below the prediction: short of k = 3.2; the pair's combined drop is about 2.65.
+        var settings = new DetectorSettings(K: 3.2, SustainedK: 2.5);
+        Assert.Empty(Replay(History(4.5, 4.5, 4.5, 3.8), settings));
+        Assert.Empty(Replay(History(4.5, 4.5, 4.5, 3.8, 4.5), settings));
 
-        var alert = Assert.Single(Replay(History(4.5, 4.5, 4.5, 3.8, 3.8)));
+        var alert = Assert.Single(Replay(History(4.5, 4.5, 4.5, 3.8, 3.8), settings));
         Assert.Equal(("rupture.two_low_sessions", 5, RuptureStatus.Open, 2), (alert.Evidence.Rule, alert.Session, alert.Status!.Value, alert.Severity));
-        Assert.Equal(Baseline3, alert.Evidence.Baseline, 12);
-        Assert.Equal(2.25 * PredSd3, alert.Evidence.Threshold, 12);
-        Assert.Equal((Baseline3 - 3.8) / 0.25, alert.Evidence.DropInSds, 12);
-        Assert.Equal("Alliance (WAI-SR) 3.8 and then 3.8 after a usual 4.47: two sessions in a row each at least 2.7 times this clinic's usual session-to-session variation below it (alerts start at 2.6 for two sessions in a row).", alert.Evidence.Explanation);
 
-        Assert.Empty(Replay(History(4.5, 4.5, 4.5, 3.8, 3.8), new DetectorSettings(SustainedK: double.PositiveInfinity)));
+        // Judged against the prediction made before the first low session: session 5 as if session 4 were missing.
+        var filter = new TrendFilter(Model, 1.0 / 12);
+        for (var t = 1; t <= 3; t++)
+        {
+            filter.Update(t, 4.5, null);
+        }
+
+        var (first, second, covariance) = filter.PredictPair(4, 5);
+        var combinedSd = Math.Sqrt((first.Sd * first.Sd) + (second.Sd * second.Sd) + (2 * covariance));
+        Assert.Equal(second.Mean, alert.Evidence.Baseline, 12);
+        Assert.Equal((first.Mean - 3.8 + second.Mean - 3.8) / combinedSd, alert.Evidence.DropInSds, 12);
+        Assert.Equal(2.5, alert.Evidence.ThresholdSds!.Value, 12);
+        Assert.StartsWith("Alliance (WAI-SR) 3.8 and then 3.8 where this patient's own earlier ratings predicted about", alert.Evidence.Explanation, StringComparison.Ordinal);
+
+        Assert.Empty(Replay(History(4.5, 4.5, 4.5, 3.8, 3.8), settings with { SustainedK = double.PositiveInfinity }));
     }
 
     [Fact]
     public void Two_low_sessions_are_repaired_or_left_unrepaired_counting_from_the_alert()
     {
-        var repaired = Assert.Single(Replay(History(4.5, 4.5, 4.5, 3.8, 3.8, 4.4)));
+        var settings = new DetectorSettings(K: 3.2, SustainedK: 2.5);
+        var repaired = Assert.Single(Replay(History(4.5, 4.5, 4.5, 3.8, 3.8, 4.4), settings));
         Assert.Equal((RuptureStatus.Repaired, 1, 6), (repaired.Status!.Value, repaired.Severity, repaired.StatusSession!.Value));
 
         var history = History(4.5, 4.5, 4.5, 3.8, 3.8, 3.8, 3.8, 3.8);
-        Assert.Equal(RuptureStatus.Open, Assert.Single(Replay(history.Take(7).ToList())).Status);
-        var unrepaired = Assert.Single(Replay(history), a => a.Kind == AlertKind.Rupture);
+        Assert.Equal(RuptureStatus.Open, Assert.Single(Replay(history.Take(7).ToList(), settings)).Status);
+        var unrepaired = Assert.Single(Replay(history, settings), a => a.Kind == AlertKind.Rupture);
         Assert.Equal((RuptureStatus.Unrepaired, 3, 8), (unrepaired.Status!.Value, unrepaired.Severity, unrepaired.StatusSession!.Value));
     }
 
     [Theory]
-    [InlineData(2.8, 2.25)]
+    [InlineData(null, null)]
     [InlineData(2.0, 1.5)]
-    public void On_simulated_patients_no_alert_depends_on_a_later_session(double k, double sustainedK)
+    public void On_simulated_patients_no_alert_depends_on_a_later_session(double? k, double? sustainedK)
     {
         var settings = new DetectorSettings(K: k, SustainedK: sustainedK);
         var data = SessionSimulator.Simulate(600, 17);

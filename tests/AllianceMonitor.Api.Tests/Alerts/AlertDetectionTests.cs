@@ -31,7 +31,7 @@ public sealed class AlertDetectionTests(ApiFactory factory) : IClassFixture<ApiF
         Assert.True(alert.Evidence.DropInSds > 2, $"drop {alert.Evidence.DropInSds} SDs");
         Assert.True(alert.Evidence.DefaultCalibration);
         Assert.Equal(0, alert.Evidence.CalibrationVersion);
-        Assert.StartsWith("Alliance (WAI-SR) 2.5 after a usual 4.4", alert.Evidence.Explanation, StringComparison.Ordinal);
+        Assert.StartsWith("Alliance (WAI-SR) 2.5 where this patient's own earlier ratings predicted about 4.4", alert.Evidence.Explanation, StringComparison.Ordinal);
         Assert.Contains("default values", alert.Evidence.Explanation, StringComparison.Ordinal);
     }
 

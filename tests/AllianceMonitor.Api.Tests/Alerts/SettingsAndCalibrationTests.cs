@@ -39,6 +39,8 @@ public sealed class SettingsAndCalibrationTests(ApiFactory factory) : IClassFixt
     [InlineData("{\"sustainedK\": 0}", "sustainedK")]
     [InlineData("{\"k\": \"two\"}", "$.k")]
     [InlineData("{\"threshold\": 2}", "threshold")]
+    [InlineData("{\"falseAlertBudget\": 0}", "falseAlertBudget")]
+    [InlineData("{\"falseAlertBudget\": 50}", "falseAlertBudget")]
     public async Task A_bad_setting_is_a_problem_naming_the_field_and_changes_nothing(string body, string field)
     {
         var tenant = await Tenant.CreateAsync(factory);
@@ -109,13 +111,42 @@ public sealed class SettingsAndCalibrationTests(ApiFactory factory) : IClassFixt
         Assert.DoesNotContain("default values", alert.Evidence.Explanation, StringComparison.Ordinal);
     }
 
-    private async Task IngestAsync(Tenant tenant, SimulatedData simulated)
+    [Fact]
+    public async Task A_refit_never_changes_an_alert_already_raised_and_the_alert_states_its_threshold()
+    {
+        var tenant = await Tenant.CreateAsync(factory);
+        await IngestAsync(tenant, SessionSimulator.Simulate(40, 5));
+        var admin = factory.Client(tenant.ClinicAdmin);
+        var first = Assert.Single((await (await admin.PostAsync("/api/v1/analysis/refit", null)).Content.ReadFromJsonAsync<List<CalibrationResponse>>())!);
+        Assert.Equal(PredictionModel.RobustMethod, first.Model!.Method);
+
+        await Ratings.PutSeriesAsync(factory.Client(tenant.Ingest), "new-patient", 56, 56, 56, 28);
+        var raised = Assert.Single(await AlertsAsync(tenant), a => a.PatientId == "new-patient" && a.Kind == AlertKind.Rupture);
+        Assert.Equal((first.Version, RuptureDetector.RuleVersion, PredictionModel.RobustMethod), (raised.Evidence.CalibrationVersion, raised.Evidence.RuleVersion, raised.Evidence.Method));
+        Assert.True(raised.Evidence.ThresholdSds > 1 && raised.Evidence.PredictionSd > 0, "the threshold in the clinic's own terms");
+        Assert.True(raised.Evidence.DropInSds >= raised.Evidence.ThresholdSds, "the drop in SDs reached the threshold in SDs");
+        Assert.True(raised.Evidence.Baseline - raised.Evidence.Observed >= raised.Evidence.Threshold, "the drop in points reached the threshold in points");
+
+        // More data and a refit (version 2), then a later session of the same patient: the alert's repair tracking
+        // moves on, its evidence stays what it was raised with.
+        await IngestAsync(tenant, SessionSimulator.Simulate(30, 6), prefix: "more-");
+        var second = Assert.Single((await (await admin.PostAsync("/api/v1/analysis/refit", null)).Content.ReadFromJsonAsync<List<CalibrationResponse>>())!);
+        Assert.Equal(first.Version + 1, second.Version);
+        Assert.NotEqual(first.Model, second.Model);
+        (await factory.Client(tenant.Ingest).PutAsJsonAsync("/api/v1/patients/new-patient/sessions/5", Ratings.Session(56))).EnsureSuccessStatusCode();
+
+        var after = Assert.Single(await AlertsAsync(tenant), a => a.Id == raised.Id);
+        Assert.Equal(raised.Evidence, after.Evidence);
+        Assert.Equal(RuptureStatus.Repaired, after.RuptureStatus);
+    }
+
+    private async Task IngestAsync(Tenant tenant, SimulatedData simulated, string prefix = "")
     {
         var client = factory.Client(tenant.Ingest);
         foreach (var o in simulated.Observations.Where(o => o.Alliance.HasValue && o.Symptoms.HasValue))
         {
             var body = Ratings.Session((int)Math.Round(o.Alliance!.Value * 12), (int)o.Symptoms!.Value);
-            (await client.PutAsJsonAsync($"/api/v1/patients/{o.PatientId}/sessions/{o.Session}", body)).EnsureSuccessStatusCode();
+            (await client.PutAsJsonAsync($"/api/v1/patients/{prefix}{o.PatientId}/sessions/{o.Session}", body)).EnsureSuccessStatusCode();
         }
     }
 

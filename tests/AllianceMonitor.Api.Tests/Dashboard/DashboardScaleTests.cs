@@ -1,11 +1,10 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Dashboard;
 using AllianceMonitor.Api.Tests.Export;
 using AllianceMonitor.Api.Tests.Infrastructure;
+using AngleSharp.Dom;
 using Microsoft.EntityFrameworkCore;
 
 namespace AllianceMonitor.Api.Tests.Dashboard;
@@ -23,7 +22,7 @@ public sealed class DemoClinicFactory : ApiFactory, IAsyncLifetime
 }
 
 /// <summary>Paging, search and the overview's numbers, over HTTP.</summary>
-public sealed partial class DashboardScaleTests(DemoClinicFactory factory) : IClassFixture<DemoClinicFactory>
+public sealed class DashboardScaleTests(DemoClinicFactory factory) : IClassFixture<DemoClinicFactory>
 {
     [Fact]
     public async Task The_inbox_pages_through_every_open_alert_most_severe_first()
@@ -33,22 +32,21 @@ public sealed partial class DashboardScaleTests(DemoClinicFactory factory) : ICl
         await using var db = factory.NewDbContext();
         var demo = await db.Clinics.Where(c => c.Name == DemoSeeder.ClinicName).Select(c => c.Id).SingleAsync();
         var expected = await db.Alerts.Where(a => a.ClinicId == demo && a.Status == AlertStatus.Open).Select(a => new { a.Id, a.Severity }).ToListAsync();
-        Assert.True(expected.Count > InboxPage.PageSize, $"the demo clinic needs more than one page of open alerts, has {expected.Count}");
+        Assert.True(expected.Count > InboxQuery.PageSize, $"the demo clinic needs more than one page of open alerts, has {expected.Count}");
 
         var seen = new List<(Guid Id, int Severity)>();
         var pages = 0;
         for (var url = "/"; url is not null; pages++)
         {
-            var html = await session.Http.GetStringAsync(url);
-            var open = Section(html, "open-alerts");
-            var onPage = OpenAlert().Matches(open).Select(m => (Guid.Parse(m.Groups[2].Value), int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))).ToList();
-            Assert.InRange(onPage.Count, 1, InboxPage.PageSize);
-            Assert.Contains($"open alerts {seen.Count + 1}–{seen.Count + onPage.Count} of {expected.Count}", html, StringComparison.Ordinal);
+            var page = await session.PageAsync(url);
+            var onPage = Alerts(page, "open-alerts").ToList();
+            Assert.InRange(onPage.Count, 1, InboxQuery.PageSize);
+            Assert.Equal($"open alerts {seen.Count + 1}–{seen.Count + onPage.Count} of {expected.Count}", page.QuerySelector("nav.pager span")!.TextContent);
             seen.AddRange(onPage);
-            url = NextPage().Match(html) is { Success: true } next ? WebUtility.HtmlDecode(next.Groups[1].Value) : null;
+            url = page.QuerySelector("a[rel=next]")?.GetAttribute("href");
         }
 
-        Assert.Equal((expected.Count + InboxPage.PageSize - 1) / InboxPage.PageSize, pages);
+        Assert.Equal((expected.Count + InboxQuery.PageSize - 1) / InboxQuery.PageSize, pages);
         Assert.Equal(expected.Select(a => a.Id).Order(), seen.Select(a => a.Id).Order());
         Assert.Equal(seen.Select(a => a.Severity).OrderDescending(), seen.Select(a => a.Severity));
     }
@@ -59,16 +57,16 @@ public sealed partial class DashboardScaleTests(DemoClinicFactory factory) : ICl
         var session = DashboardSession.Create(factory);
         await session.SignedInAsync(factory.ClinicianKey);
 
-        var open = await session.Http.GetStringAsync("/?status=open");
-        Assert.Matches("href=\"/\\?status=open&amp;page=2\" rel=\"next\"", open);
-        var beyond = await session.Http.GetStringAsync("/?status=open&page=9999");
-        Assert.DoesNotMatch("rel=\"next\"", beyond);
-        Assert.Matches("href=\"/\\?status=open\" rel=\"prev\"", beyond);
-        Assert.NotEmpty(OpenAlert().Matches(Section(beyond, "open-alerts")));
+        var open = await session.PageAsync("/?status=open");
+        Assert.Equal("/?status=open&page=2", open.QuerySelector("a[rel=next]")!.GetAttribute("href"));
+        var beyond = await session.PageAsync("/?status=open&page=9999");
+        Assert.Null(beyond.QuerySelector("[rel=next]"));
+        Assert.Equal("/?status=open", beyond.QuerySelector("a[rel=prev]")!.GetAttribute("href"));
+        Assert.NotEmpty(Alerts(beyond, "open-alerts"));
 
-        var ruptures = Section(await session.Http.GetStringAsync("/?kind=rupture"), "open-alerts");
-        Assert.NotEmpty(OpenAlert().Matches(ruptures));
-        Assert.DoesNotContain("Low alliance ·", ruptures, StringComparison.Ordinal);
+        var ruptures = await session.PageAsync("/?kind=rupture");
+        Assert.NotEmpty(Alerts(ruptures, "open-alerts"));
+        Assert.DoesNotContain("Low alliance ·", Section(ruptures, "open-alerts").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,15 +78,13 @@ public sealed partial class DashboardScaleTests(DemoClinicFactory factory) : ICl
         var demo = await db.Clinics.Where(c => c.Name == DemoSeeder.ClinicName).Select(c => c.Id).SingleAsync();
         var all = await db.Patients.Where(p => p.ClinicId == demo).Select(p => p.ExternalId).OrderBy(id => id).ToListAsync();
 
-        var first = await session.Http.GetStringAsync("/patients");
-        Assert.Equal(all.Take(PatientPages.PageSize), PatientRow().Matches(first).Select(m => m.Groups[1].Value));
-        var second = await session.Http.GetStringAsync("/patients?page=2");
-        Assert.Equal(all.Skip(PatientPages.PageSize).Take(PatientPages.PageSize), PatientRow().Matches(second).Select(m => m.Groups[1].Value));
+        Assert.Equal(all.Take(PatientListQuery.PageSize), PatientRows(await session.PageAsync("/patients")));
+        Assert.Equal(all.Skip(PatientListQuery.PageSize).Take(PatientListQuery.PageSize), PatientRows(await session.PageAsync("/patients?page=2")));
 
         var prefix = all[17][..^1];
-        var found = await session.Http.GetStringAsync("/patients?q=" + Uri.EscapeDataString(prefix));
-        Assert.Equal(all.Where(id => id.StartsWith(prefix, StringComparison.Ordinal)), PatientRow().Matches(found).Select(m => m.Groups[1].Value));
-        Assert.Empty(PatientRow().Matches(await session.Http.GetStringAsync("/patients?q=no-such-patient")));
+        var found = await session.PageAsync("/patients?q=" + Uri.EscapeDataString(prefix));
+        Assert.Equal(all.Where(id => id.StartsWith(prefix, StringComparison.Ordinal)), PatientRows(found));
+        Assert.Empty(PatientRows(await session.PageAsync("/patients?q=no-such-patient")));
     }
 
     [Fact]
@@ -99,38 +95,34 @@ public sealed partial class DashboardScaleTests(DemoClinicFactory factory) : ICl
         var session = DashboardSession.Create(factory);
         await session.SignedInAsync(tenant.Clinician);
 
-        var overview = await session.Http.GetStringAsync("/overview");
+        var overview = await session.PageAsync("/overview");
         using var summary = JsonDocument.Parse(await factory.Client(tenant.Researcher).GetStringAsync("/api/v1/analysis/summary"));
 
         var nullModel = summary.RootElement.GetProperty("null_model");
-        Assert.Contains($"<dd id=\"icc\">{F(nullModel.GetProperty("icc"))}</dd>", overview, StringComparison.Ordinal);
-        Assert.Contains($"<dd id=\"within-sd\">{F(nullModel.GetProperty("within_sd"))}</dd>", overview, StringComparison.Ordinal);
+        Assert.Equal(F(nullModel.GetProperty("icc")), overview.QuerySelector("dd#icc")!.TextContent);
+        Assert.Equal(F(nullModel.GetProperty("within_sd")), overview.QuerySelector("dd#within-sd")!.TextContent);
         var model = summary.RootElement.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "alliance_to_symptoms");
         foreach (var term in new[] { "alliance_within", "alliance_between" })
         {
             var effect = model.GetProperty("fixed_effects").EnumerateArray().Single(f => f.GetProperty("term").GetString() == term);
-            var row = Regex.Match(overview, $"<tr data-term=\"{term}\">(.*?)</tr>").Groups[1].Value;
-            Assert.Contains($"<td>{F(effect.GetProperty("estimate"))}</td><td>{F(effect.GetProperty("ci_low"))} to {F(effect.GetProperty("ci_high"))}</td>", row, StringComparison.Ordinal);
+            var cells = overview.QuerySelectorAll($"tr[data-term='{term}'] td").Select(td => td.TextContent);
+            Assert.Equal([F(effect.GetProperty("estimate")), $"{F(effect.GetProperty("ci_low"))} to {F(effect.GetProperty("ci_high"))}"], cells);
         }
 
-        Assert.Contains($"{model.GetProperty("n_observations").GetInt32()} session pairs from {model.GetProperty("n_patients").GetInt32()} patients", overview, StringComparison.Ordinal);
+        Assert.Contains($"{model.GetProperty("n_observations").GetInt32()} session pairs from {model.GetProperty("n_patients").GetInt32()} patients", overview.Body!.TextContent, StringComparison.Ordinal);
     }
 
     private static string F(JsonElement number) => number.GetDouble().ToString("0.00", CultureInfo.InvariantCulture);
 
-    private static string Section(string html, string id)
-    {
-        var start = html.IndexOf($"<section id=\"{id}\"", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"no section {id}");
-        return html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
-    }
+    private static IElement Section(IParentNode page, string id) =>
+        page.QuerySelector($"section#{id}") ?? throw new Xunit.Sdk.XunitException($"no section {id}");
 
-    [GeneratedRegex("<article class=\"alert sev-(\\d)\" id=\"alert-([0-9a-f-]{36})\"")]
-    private static partial Regex OpenAlert();
+    /// <summary>Each alert of a section with the severity its class names (sev-N), in page order.</summary>
+    private static IEnumerable<(Guid Id, int Severity)> Alerts(IParentNode page, string section) =>
+        Section(page, section).QuerySelectorAll("article.alert").Select(a => (
+            Guid.Parse(a.Id!["alert-".Length..]),
+            int.Parse(a.ClassList.Single(c => c.StartsWith("sev-", StringComparison.Ordinal))[4..], CultureInfo.InvariantCulture)));
 
-    [GeneratedRegex("<a href=\"([^\"]+)\" rel=\"next\"")]
-    private static partial Regex NextPage();
-
-    [GeneratedRegex("<tr><th scope=\"row\"><a href=\"/patients/[^\"]+\">([^<]+)</a>")]
-    private static partial Regex PatientRow();
+    private static IEnumerable<string> PatientRows(IParentNode page) =>
+        page.QuerySelectorAll("#patients tbody tr th[scope=row] a").Select(a => a.TextContent);
 }

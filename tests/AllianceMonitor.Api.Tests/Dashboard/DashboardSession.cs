@@ -1,12 +1,13 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using AllianceMonitor.Api.Tests.Infrastructure;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace AllianceMonitor.Api.Tests.Dashboard;
 
 /// <summary>A browser-like client of the dashboard: keeps cookies, does not follow redirects, reads the form token.</summary>
-public sealed partial class DashboardSession(HttpClient client)
+public sealed class DashboardSession(HttpClient client)
 {
     public HttpClient Http { get; } = client;
 
@@ -15,8 +16,8 @@ public sealed partial class DashboardSession(HttpClient client)
 
     public async Task<string> TokenAsync(string page = "/login")
     {
-        var html = await Http.GetStringAsync(page);
-        return CsrfField().Match(html).Groups[1].Value;
+        var document = await PageAsync(page);
+        return document.QuerySelector("input[name=__csrf]")?.GetAttribute("value") ?? "";
     }
 
     public async Task<HttpResponseMessage> SignInAsync(string key, bool withToken = true)
@@ -36,6 +37,8 @@ public sealed partial class DashboardSession(HttpClient client)
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
     }
 
-    [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
-    private static partial Regex CsrfField();
+    /// <summary>A page parsed as a browser would parse it.</summary>
+    public async Task<IHtmlDocument> PageAsync(string url) => Parse(await Http.GetStringAsync(url));
+
+    public static IHtmlDocument Parse(string html) => new HtmlParser().ParseDocument(html);
 }

@@ -25,6 +25,7 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
         {
             evidence.Property(e => e.Rule).HasMaxLength(64);
             evidence.Property(e => e.Explanation).HasMaxLength(1000);
+            evidence.Property(e => e.Method).HasMaxLength(32);
         });
         builder.Property(a => a.AcknowledgeNote).HasMaxLength(32);
         builder.Property(a => a.ResolveNote).HasMaxLength(32);

@@ -1,11 +1,11 @@
-// Draws the patient's alliance chart from the JSON the server rendered into #chart-data (no inline script, so the
-// page's Content-Security-Policy can forbid it). The table under the chart carries the same numbers for screen readers.
+// Draws the patient's alliance chart from the JSON the server rendered into the canvas's data-chart attribute (no
+// inline script, so the page's Content-Security-Policy can forbid it). The table under the chart carries the same numbers for screen readers.
 (function () {
   'use strict';
   var canvas = document.getElementById('alliance-chart');
-  var source = document.getElementById('chart-data');
-  if (!canvas || !source || typeof Chart === 'undefined') { return; }
-  var d = JSON.parse(source.textContent);
+  var source = canvas && canvas.getAttribute('data-chart');
+  if (!source || typeof Chart === 'undefined') { return; }
+  var d = JSON.parse(source);
   var labels = d.sessions.map(function (n) { return String(n); });
   function at(list, key) {
     var values = d.sessions.map(function () { return null; });
