@@ -57,6 +57,10 @@ builder.Services.AddSingleton(s => new OverviewCache(
     s.GetRequiredService<TimeProvider>(), builder.Configuration.GetValue("Dashboard:OverviewMaxAge", TimeSpan.FromMinutes(10))));
 
 builder.Services.AddProblemJson();
+builder.Services.AddRequestGuards();
+builder.Services.AddDatabaseOutageHandling();
+builder.Services.AddSecurityHeaders();
+builder.Services.AddFailedAuthLimit(builder.Configuration);
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
@@ -112,13 +116,16 @@ if (seedDemo)
         parallelism: app.Configuration.GetValue("Demo:Parallelism", 1));
 }
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestGuards();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseStaticFiles();
 
 // Before authentication and the anti-forgery check, so every sign-in attempt counts, malformed ones included.
 app.UseRateLimiter();
+app.UseFailedAuthLimit();
 app.UseAuthentication();
 app.UseDashboardAntiforgery();
 app.UseAuthorization();

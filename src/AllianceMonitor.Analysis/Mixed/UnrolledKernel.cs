@@ -14,11 +14,36 @@ internal static class UnrolledKernel
 
     public static void Accumulate(TermProducts term, int p, double[][] factors, int from, int to, GroupSums sums, Downdates? sent)
     {
-        var q = term.Q;
+        switch (term.Q, term.Ancestors.Length)
+        {
+            case (2, 0):
+                Accumulate<Slope, NoOuter>(term, p, factors, from, to, sums, sent);
+                break;
+            case (2, _):
+                Accumulate<Slope, Outer>(term, p, factors, from, to, sums, sent);
+                break;
+            case (_, 0):
+                Accumulate<NoSlope, NoOuter>(term, p, factors, from, to, sums, sent);
+                break;
+            default:
+                Accumulate<NoSlope, Outer>(term, p, factors, from, to, sums, sent);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The JIT compiles one copy per pair of struct arguments with their <c>Present</c> as a
+    /// constant, so the one-term q = 2 loop carries no test for the cases it does not have.
+    /// </summary>
+    private static void Accumulate<TSlope, TOuter>(TermProducts term, int p, double[][] factors, int from, int to, GroupSums sums, Downdates? sent)
+        where TSlope : struct, IPresence
+        where TOuter : struct, IPresence
+    {
+        var q = TSlope.Present ? 2 : 1; // a constant in each compiled copy
         var factor = factors[0];
-        double t0 = factor[0], t1 = q == 2 ? factor[2] : 0, t2 = q == 2 ? factor[3] : 0;
+        double t0 = factor[0], t1 = TSlope.Present ? factor[2] : 0, t2 = TSlope.Present ? factor[3] : 0;
         ReadOnlySpan<double> noColumn = new double[p];
-        var outer = term.Ancestors.Length == 1 ? term.Ancestors[0] : null;
+        var outer = TOuter.Present ? term.Ancestors[0] : null;
         var outerScale = outer is null ? 0 : factors[1][0];
         var ztz = term.Ztz;
         var ztx = term.Ztx;
@@ -35,7 +60,7 @@ internal static class UnrolledKernel
         var pending = 0;
         for (var g = from; g < to; g++)
         {
-            double a = ztz[q * q * g], b = q == 2 ? ztz[(4 * g) + 1] : 0, c = q == 2 ? ztz[(4 * g) + 3] : 0;
+            double a = ztz[q * q * g], b = TSlope.Present ? ztz[(4 * g) + 1] : 0, c = TSlope.Present ? ztz[(4 * g) + 3] : 0;
             var m00 = (t0 * ((a * t0) + (b * t1))) + (t1 * ((b * t0) + (c * t1))) + 1;
             var m01 = t2 * ((b * t0) + (c * t1));
             var m11 = (c * t2 * t2) + 1;
@@ -53,7 +78,7 @@ internal static class UnrolledKernel
             }
 
             var zy0 = zty[q * g];
-            var zy1 = q == 2 ? zty[(2 * g) + 1] : 0;
+            var zy1 = TSlope.Present ? zty[(2 * g) + 1] : 0;
             var cy0 = ((t0 * zy0) + (t1 * zy1)) * inverse00;
             var cy1 = ((t2 * zy1) - (l10 * cy0)) * inverse11;
             squaredLength += (cy0 * cy0) + (cy1 * cy1);
@@ -61,10 +86,10 @@ internal static class UnrolledKernel
             // w = L^-1 T' Z'Z_outer T_outer: the group's coupling to its outer group.
             double w0 = 0, w1 = 0;
             var k = 0;
-            if (outer is not null)
+            if (TOuter.Present)
             {
-                var zo0 = outer.Ztz[q * g] * outerScale;
-                var zo1 = q == 2 ? outer.Ztz[(2 * g) + 1] * outerScale : 0;
+                var zo0 = outer!.Ztz[q * g] * outerScale;
+                var zo1 = TSlope.Present ? outer.Ztz[(2 * g) + 1] * outerScale : 0;
                 w0 = ((t0 * zo0) + (t1 * zo1)) * inverse00;
                 w1 = ((t2 * zo1) - (l10 * w0)) * inverse11;
                 k = outer.Group[g];
@@ -73,7 +98,7 @@ internal static class UnrolledKernel
             }
 
             var row0 = ztx.AsSpan(q * p * g, p);
-            var row1 = q == 2 ? ztx.AsSpan((2 * p * g) + p, p) : noColumn;
+            var row1 = TSlope.Present ? ztx.AsSpan((2 * p * g) + p, p) : noColumn;
             for (var r = 0; r < p; r++)
             {
                 var x0 = row0[r];
@@ -89,7 +114,7 @@ internal static class UnrolledKernel
                     schur[offset + j] += (v0 * c0[j]) + (v1 * c1[j]);
                 }
 
-                if (outer is not null)
+                if (TOuter.Present)
                 {
                     sent!.X[1][(k * p) + r] += (w0 * v0) + (w1 * v1);
                 }
@@ -99,5 +124,32 @@ internal static class UnrolledKernel
         logDet += Math.Log(determinantProduct);
         sums.LogDet = logDet;
         sums.SquaredLength = squaredLength;
+    }
+
+    private interface IPresence
+    {
+        static abstract bool Present { get; }
+    }
+
+    /// <summary>The term has a second column (a random slope).</summary>
+    private readonly struct Slope : IPresence
+    {
+        public static bool Present => true;
+    }
+
+    private readonly struct NoSlope : IPresence
+    {
+        public static bool Present => false;
+    }
+
+    /// <summary>An outer scalar term (a therapist intercept) nests the term.</summary>
+    private readonly struct Outer : IPresence
+    {
+        public static bool Present => true;
+    }
+
+    private readonly struct NoOuter : IPresence
+    {
+        public static bool Present => false;
     }
 }

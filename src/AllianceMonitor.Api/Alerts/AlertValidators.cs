@@ -16,7 +16,7 @@ public sealed class AlertListQueryValidator : AbstractValidator<AlertListQuery>
             .OverridePropertyName("kind").WithMessage($"must be one of {string.Join(", ", StoredNames.All<AlertKind>())}");
         RuleFor(q => q.TherapistId).Must(t => t is null || Identifiers.IsValid(t))
             .OverridePropertyName("therapistId").WithMessage(Identifiers.Rule);
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).OverridePropertyName("page").WithMessage("must be 1 or more");
+        RuleFor(q => q.Page).ValidPage().OverridePropertyName("page");
         RuleFor(q => q.PageSize).InclusiveBetween(1, AlertListQuery.MaxPageSize)
             .OverridePropertyName("pageSize").WithMessage($"must be from 1 to {AlertListQuery.MaxPageSize}");
     }

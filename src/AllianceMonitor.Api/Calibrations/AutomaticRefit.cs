@@ -1,5 +1,6 @@
 using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,8 @@ public sealed class AutomaticRefitOptions
 /// Refits a clinic's calibration after its <c>refitEvery</c> new or changed sessions. It runs beside the request
 /// path, not in it: a fit over a large clinic takes longer than a session PUT may.
 /// </summary>
-public sealed class AutomaticRefit(IServiceScopeFactory scopes, IOptions<AutomaticRefitOptions> options, ILogger<AutomaticRefit> logger)
+public sealed partial class AutomaticRefit(
+    IServiceScopeFactory scopes, IOptions<AutomaticRefitOptions> options, DatabaseOutage outage, ILogger<AutomaticRefit> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -27,6 +29,10 @@ public sealed class AutomaticRefit(IServiceScopeFactory scopes, IOptions<Automat
             {
                 await RefitDueClinicsAsync(stoppingToken);
             }
+            catch (Exception e) when (DatabaseUnavailable.IsOutage(e))
+            {
+                outage.Report(e);
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogError(e, "Automatic refit failed; it will be tried again");
@@ -35,31 +41,59 @@ public sealed class AutomaticRefit(IServiceScopeFactory scopes, IOptions<Automat
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    public async Task RefitDueClinicsAsync(CancellationToken cancellationToken)
+    /// <summary>Refits every due clinic, each on its own: one clinic that fails is logged by id and the others go on.</summary>
+    /// <returns>The clinics whose refit failed this round.</returns>
+    public async Task<List<Guid>> RefitDueClinicsAsync(CancellationToken cancellationToken)
     {
+        var failed = new List<Guid>();
         foreach (var clinicId in await DueClinicsAsync(cancellationToken))
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-            // One refitter per clinic at a time, across service instances; the others skip it this round.
-            var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock(hashtext({clinicId.ToString()})) AS \"Value\"")
-                .SingleAsync(cancellationToken);
-            if (!locked)
+            try
             {
-                continue;
+                await RefitClinicAsync(clinicId, cancellationToken);
             }
-
-            var records = await scope.ServiceProvider.GetRequiredService<CalibrationStore>()
-                .RefitAsync(clinicId, CalibrationEndpoints.AutomaticTrigger, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            if (logger.IsEnabled(LogLevel.Information))
+            catch (Exception e) when (DatabaseUnavailable.IsOutage(e))
             {
-                logger.LogInformation("Refitted clinic {ClinicId}: {Series} series", clinicId, records.Count);
+                // Every clinic would fail the same way; the next round tries them all again.
+                outage.Report(e);
+                failed.Add(clinicId);
+                break;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                failed.Add(clinicId);
+                LogClinicFailed(logger, clinicId, e);
             }
         }
+
+        return failed;
     }
+
+    private async Task RefitClinicAsync(Guid clinicId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // One refitter per clinic at a time, across service instances; the others skip it this round.
+        var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock(hashtext({clinicId.ToString()})) AS \"Value\"")
+            .SingleAsync(cancellationToken);
+        if (!locked)
+        {
+            return;
+        }
+
+        var records = await scope.ServiceProvider.GetRequiredService<CalibrationStore>()
+            .RefitAsync(clinicId, CalibrationEndpoints.AutomaticTrigger, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        LogRefitted(logger, clinicId, records.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refitted clinic {ClinicId}: {Series} series")]
+    private static partial void LogRefitted(ILogger logger, Guid clinicId, int series);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Automatic refit of clinic {ClinicId} failed; the other clinics went on and it is tried again next round")]
+    private static partial void LogClinicFailed(ILogger logger, Guid clinicId, Exception exception);
 
     /// <summary>Clinics whose sessions changed since their last fit at least as often as their refitEvery setting asks.</summary>
     private async Task<List<Guid>> DueClinicsAsync(CancellationToken cancellationToken)

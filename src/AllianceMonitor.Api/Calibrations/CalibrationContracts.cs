@@ -15,7 +15,7 @@ public sealed record CalibrationResponse : Calibration
 {
     public CalibrationResponse(CalibrationRecord stored)
         : base(stored) =>
-        (Rater, SymptomInstrument, Trigger, FittedAt) = (stored.Rater, stored.SymptomInstrument, stored.Trigger, stored.FittedAt);
+        (Rater, SymptomInstrument, Trigger, FittedAt, DefaultReason) = (stored.Rater, stored.SymptomInstrument, stored.Trigger, stored.FittedAt, stored.DefaultReason);
 
     [JsonConstructor]
     private CalibrationResponse()
@@ -35,4 +35,7 @@ public sealed record CalibrationResponse : Calibration
 
     [JsonPropertyOrder(1)]
     public DateTimeOffset FittedAt { get; init; }
+
+    /// <summary>Why the documented defaults stand in (too few patients, or data no model can be fitted to); null when fitted.</summary>
+    public string? DefaultReason { get; init; }
 }

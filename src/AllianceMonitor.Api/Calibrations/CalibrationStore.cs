@@ -56,10 +56,12 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
                 symptoms?.Values.GetValueOrDefault((p.Key.Patient, s.Session))))).ToList();
             var version = 1 + (previous.FirstOrDefault(c => c.Instrument == instrument.Code && c.Rater == series.Key.Rater)?.Version ?? 0);
             var effect = SymptomEffect(observations);
-            records.Add(new CalibrationRecord(Calibration.FromRatings(instrument, observations, version, settings, effect))
+            var (calibration, defaultReason) = SafeCalibration.Fit(instrument, observations, version, settings, effect);
+            records.Add(new CalibrationRecord(calibration)
             {
                 ClinicId = clinicId,
                 Rater = series.Key.Rater,
+                DefaultReason = defaultReason,
                 SymptomInstrument = effect is null ? null : symptoms?.Instrument,
                 Trigger = trigger,
                 FittedAt = now,
@@ -102,8 +104,9 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
             var fit = MixedModelFitter.Fit(LaggedDesign.Build(observations, model), FitMethod.Reml);
             return fit.Converged ? fit.Fixed(model.PredictorWithin).Estimate : null;
         }
-        catch (InsufficientDataException)
+        catch (Exception e) when (e is InsufficientDataException or InvalidOperationException or ArithmeticException)
         {
+            // Symptoms at the floor or ceiling leave nothing to estimate; alerts then omit the effect.
             return null;
         }
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
@@ -54,17 +55,19 @@ public static class ClinicSettingsEndpoints
             return ClinicScope.Required();
         }
 
-        var row = await db.ClinicSettings.SingleOrDefaultAsync(s => s.ClinicId == clinicId, http.RequestAborted);
-        if (row is null)
-        {
-            row = new ClinicSettings { ClinicId = clinicId, Detector = settings };
-            db.ClinicSettings.Add(row);
-        }
-
-        row.Detector = settings;
-        row.UpdatedAt = Timestamps.Now(clock);
-        row.UpdatedBy = caller.KeyId;
-        await db.SaveChangesAsync(http.RequestAborted);
+        // One statement, so two first PUTs racing on a new clinic both succeed (the later one wins) instead of one
+        // failing on the primary key.
+        var updatedAt = Timestamps.Now(clock);
+        var detector = JsonSerializer.Serialize(settings, JsonSerializerOptions.Default);
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO clinic_settings (clinic_id, detector, updated_at, updated_by)
+            VALUES ({clinicId}, {detector}::jsonb, {updatedAt}, {caller.KeyId})
+            ON CONFLICT (clinic_id) DO UPDATE
+            SET detector = excluded.detector, updated_at = excluded.updated_at, updated_by = excluded.updated_by
+            """,
+            http.RequestAborted);
+        var row = new ClinicSettings { ClinicId = clinicId, Detector = settings, UpdatedAt = updatedAt };
         return TypedResults.Ok(new ClinicSettingsResponse(row.Detector, DetectorSettings.Default, row.UpdatedAt));
     }
 }

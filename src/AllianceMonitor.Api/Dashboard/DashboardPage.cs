@@ -1,4 +1,5 @@
 using AllianceMonitor.Api.Auth;
+using AllianceMonitor.Api.Infrastructure;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -53,10 +54,7 @@ internal static class DashboardPage
     }
 
     /// <summary>A local path to come back to after a form post; anything else becomes "/".</summary>
-    public static string SafeReturn(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
-            ? url
-            : "/";
+    public static string SafeReturn(string? url) => LocalPaths.IsLocal(url) ? url! : "/";
 }
 
 /// <summary>A dashboard page: the layout's frame and the page's view model, both filled before rendering.</summary>

@@ -58,6 +58,9 @@ public sealed record CalibrationRecord : Calibration
     public Guid ClinicId { get; init; }
     public Rater Rater { get; init; }
 
+    /// <summary>Why the documented defaults stand in, when they do; null for a fitted calibration.</summary>
+    public string? DefaultReason { get; init; }
+
     /// <summary>The symptom measure behind <see cref="Calibration.SymptomEffectPerPoint"/>, when it was fitted.</summary>
     public string? SymptomInstrument { get; init; }
 

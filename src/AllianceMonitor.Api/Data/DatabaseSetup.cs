@@ -1,4 +1,5 @@
 using AllianceMonitor.Api.Data.Embedded;
+using AllianceMonitor.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -42,5 +43,5 @@ public static class DatabaseSetup
             // Migrations are hand-written SQL (the EF design-time package is not available to this project), so
             // there is no model snapshot to compare with; the schema-drift test compares the migrated schema
             // with the model instead.
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning).DemoteFailureLogs());
 }

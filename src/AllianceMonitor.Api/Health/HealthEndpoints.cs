@@ -11,7 +11,7 @@ public static class HealthEndpoints
     public static void MapHealth(this IEndpointRouteBuilder routes)
     {
         routes.MapHealthChecks("/health/live", new() { Predicate = _ => false }).WithTags("Health");
-        routes.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).WithTags("Health");
+        routes.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthJson.WriteAsync }).WithTags("Health");
     }
 }
 
@@ -19,6 +19,6 @@ internal sealed class DatabaseHealthCheck(AllianceDbContext db) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         await db.Database.CanConnectAsync(cancellationToken)
-            ? HealthCheckResult.Healthy()
+            ? HealthCheckResult.Healthy("The database answers.")
             : HealthCheckResult.Unhealthy("The database is not reachable.");
 }

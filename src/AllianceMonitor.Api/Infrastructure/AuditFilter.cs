@@ -15,6 +15,13 @@ public sealed class AuditFilter(string action) : IEndpointFilter
         var db = http.RequestServices.GetRequiredService<AllianceDbContext>();
         var caller = Caller.From(http.User);
         var patientRef = http.Request.RouteValues.TryGetValue("patientId", out var value) ? value as string : null;
+        if (patientRef is not null && !Identifiers.IsValid(patientRef))
+        {
+            // Not an identifier the service could hold, so not one to store in the audit log either: the attempt is
+            // recorded without it.
+            await RecordAsync(db, caller, null, StatusCodes.Status400BadRequest);
+            return PatientRoute.Invalid();
+        }
 
         await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
         object? result;

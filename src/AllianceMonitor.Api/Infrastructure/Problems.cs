@@ -14,7 +14,7 @@ public static class Problems
         {
             context.ProblemDetails.Extensions.Remove("exception");
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)
+            if (context.ProblemDetails is { Status: StatusCodes.Status415UnsupportedMediaType } and not HttpValidationProblemDetails)
             {
                 context.ProblemDetails.Detail ??= "The request body must be JSON: send Content-Type: application/json.";
                 context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]>
@@ -25,6 +25,23 @@ public static class Problems
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         return services;
+    }
+
+    /// <summary>A validation problem naming one field and the rule it breaks.</summary>
+    public static Task WriteValidation(HttpContext context, int status, string field, string rule)
+    {
+        context.Response.StatusCode = status;
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        return problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [rule] })
+            {
+                Status = status,
+                Title = status == StatusCodes.Status415UnsupportedMediaType ? "Unsupported media type" : "The request is not valid",
+                Detail = $"{field}: {rule}",
+            },
+        }).AsTask();
     }
 
     public static Task Write(HttpContext context, int status, string title, string detail)

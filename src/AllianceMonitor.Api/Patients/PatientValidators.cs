@@ -19,7 +19,7 @@ public sealed class PatientListQueryValidator : AbstractValidator<PatientListQue
     {
         RuleFor(q => q.TherapistId).Must(t => t is null || Identifiers.IsValid(t))
             .OverridePropertyName("therapistId").WithMessage(Identifiers.Rule);
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).OverridePropertyName("page").WithMessage("must be 1 or more");
+        RuleFor(q => q.Page).ValidPage().OverridePropertyName("page");
         RuleFor(q => q.PageSize).InclusiveBetween(1, PatientListQuery.MaxPageSize)
             .OverridePropertyName("pageSize").WithMessage($"must be from 1 to {PatientListQuery.MaxPageSize}");
     }

@@ -1,6 +1,7 @@
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.Webhooks;
 using AllianceMonitor.Api.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -116,9 +117,18 @@ public static class PatientsEndpoints
                 extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["clinicId"] = ["is required for a global admin key"] } });
         }
 
-        var deleted = await db.Patients
+        var patientId = await db.Patients
             .Where(p => p.ClinicId == clinicId && p.ExternalId == request.PatientId)
-            .ExecuteDeleteAsync(http.RequestAborted);
-        return deleted == 0 ? NotFoundProblems.Patient(request.PatientId) : TypedResults.NoContent();
+            .Select(p => (Guid?)p.Id)
+            .SingleOrDefaultAsync(http.RequestAborted);
+        if (patientId is null)
+        {
+            return NotFoundProblems.Patient(request.PatientId);
+        }
+
+        // Sessions, alerts and their history go by cascade; webhook events about the patient are not linked by a key.
+        await WebhookRetention.ErasePatientAsync(db, clinicId.Value, patientId.Value, request.PatientId, http.RequestAborted);
+        await db.Patients.Where(p => p.Id == patientId).ExecuteDeleteAsync(http.RequestAborted);
+        return TypedResults.NoContent();
     }
 }

@@ -1,4 +1,5 @@
 using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,9 +16,12 @@ public sealed partial class WebhookDispatcher(
     WebhookSender sender,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
+    DatabaseOutage outage,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 50;
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(10);
+    private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,9 +33,13 @@ public sealed partial class WebhookDispatcher(
             {
                 more = await RunOnceAsync(stoppingToken);
             }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested && DatabaseUnavailable.IsOutage(e))
+            {
+                // Logged once per outage, not every poll; the next round tries again and nothing is lost.
+                outage.Report(e);
+            }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                // Typically the database being away; the next round tries again and nothing is lost.
                 LogRoundFailed(logger, e);
             }
 
@@ -54,6 +62,12 @@ public sealed partial class WebhookDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        if (clock.GetUtcNow() >= _nextPrune)
+        {
+            await WebhookRetention.PruneAsync(db, clock.GetUtcNow(), options.Value.Retention, cancellationToken);
+            _nextPrune = clock.GetUtcNow() + PruneEvery;
+        }
+
         var fannedOut = await FanOutAsync(db, cancellationToken);
         var attempted = await DeliverDueAsync(db, cancellationToken);
         return fannedOut == BatchSize || attempted == BatchSize;

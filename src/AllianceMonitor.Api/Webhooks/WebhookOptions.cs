@@ -17,6 +17,15 @@ public sealed class WebhookOptions
 
     /// <summary>Per-attempt limit on the receiver's answer.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Lets webhooks reach loopback and private networks: for on-premise receivers and tests only. Off by default, so
+    /// an admin key cannot reach the service's own host, the database or cloud metadata.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>How long delivered and failed deliveries, and the events behind them, stay in the log before they are pruned.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>When a failed delivery is tried again.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AllianceMonitor.Api.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace AllianceMonitor.Api.Webhooks;
 
@@ -21,8 +22,12 @@ public static class WebhookOutbox
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static OutboxEvent Enqueue(AllianceDbContext db, Guid clinicId, string eventType, object data, DateTimeOffset now) =>
-        Add(db, clinicId, eventType, data, now, subscriptionId: null);
+    /// <returns>The event, or null when no subscription of the clinic asks for this type: nothing is stored then, so a
+    /// clinic without webhooks does not accumulate rows that carry patient ids.</returns>
+    public static OutboxEvent? Enqueue(AllianceDbContext db, Guid clinicId, string eventType, object data, DateTimeOffset now) =>
+        db.WebhookSubscriptions.AsNoTracking().Any(s => s.ClinicId == clinicId && s.Events.Contains(eventType))
+            ? Add(db, clinicId, eventType, data, now, subscriptionId: null)
+            : null;
 
     /// <summary>An event for one subscription only, whatever events it subscribed to.</summary>
     internal static OutboxEvent EnqueueFor(AllianceDbContext db, WebhookSubscription subscription, string eventType, object data, DateTimeOffset now) =>

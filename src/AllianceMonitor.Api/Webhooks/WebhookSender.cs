@@ -7,6 +7,7 @@ namespace AllianceMonitor.Api.Webhooks;
 public sealed class WebhookSender(IHttpClientFactory httpClients, TimeProvider clock)
 {
     public const string HttpClientName = "webhooks";
+    public const string Unreachable = "unreachable";
 
     public async Task<SendOutcome> SendAsync(Guid eventId, string url, string secret, string body, CancellationToken cancellationToken)
     {
@@ -33,13 +34,15 @@ public sealed class WebhookSender(IHttpClientFactory httpClients, TimeProvider c
                 _ => new SendOutcome(code, "http_error"),
             };
         }
+        // A refused target, a closed port, a filtered one and a slow one all read "unreachable" in the delivery log:
+        // telling them apart would let an admin key map a network by registering targets and watching the log.
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new SendOutcome(null, "timeout");
+            return new SendOutcome(null, Unreachable);
         }
         catch (HttpRequestException)
         {
-            return new SendOutcome(null, "connection_failed");
+            return new SendOutcome(null, Unreachable);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -49,5 +52,5 @@ public sealed class WebhookSender(IHttpClientFactory httpClients, TimeProvider c
 }
 
 /// <param name="StatusCode">The receiver's status code, if it answered.</param>
-/// <param name="Error">Null for a 2xx; else timeout, connection_failed, redirect, http_error or send_failed.</param>
+/// <param name="Error">Null for a 2xx; else unreachable (refused, not answering or too slow; deliberately not told apart), redirect, http_error or send_failed.</param>
 public sealed record SendOutcome(int? StatusCode, string? Error);

@@ -1,3 +1,4 @@
+using AllianceMonitor.Api.Infrastructure;
 using FluentValidation;
 
 namespace AllianceMonitor.Api.Webhooks;
@@ -11,6 +12,7 @@ public sealed class CreateWebhookValidator : AbstractValidator<CreateWebhookRequ
         RuleFor(r => r.Url).Cascade(CascadeMode.Stop)
             .NotEmpty().WithMessage("is required")
             .MaximumLength(MaxUrlLength).WithMessage($"may be at most {MaxUrlLength} characters")
+            .Must(u => !u.Any(char.IsControl)).WithMessage(RequestGuards.ControlCharacterRule)
             .Must(IsHttpUrl).WithMessage("must be an absolute http or https URL")
             .OverridePropertyName("url");
 
@@ -31,7 +33,7 @@ public sealed class DeliveryListQueryValidator : AbstractValidator<DeliveryListQ
 {
     public DeliveryListQueryValidator()
     {
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).OverridePropertyName("page").WithMessage("must be 1 or more");
+        RuleFor(q => q.Page).ValidPage().OverridePropertyName("page");
         RuleFor(q => q.PageSize).InclusiveBetween(1, DeliveryListQuery.MaxPageSize)
             .OverridePropertyName("pageSize").WithMessage($"must be from 1 to {DeliveryListQuery.MaxPageSize}");
     }

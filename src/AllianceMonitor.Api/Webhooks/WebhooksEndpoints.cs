@@ -48,12 +48,18 @@ public static class WebhooksEndpoints
         return group;
     }
 
-    public static async Task<Results<Created<CreatedWebhookResponse>, ProblemHttpResult>> CreateWebhook(
-        CreateWebhookRequest request, HttpContext http, AllianceDbContext db, TimeProvider clock)
+    public static async Task<Results<Created<CreatedWebhookResponse>, ProblemHttpResult, ValidationProblem>> CreateWebhook(
+        CreateWebhookRequest request, HttpContext http, AllianceDbContext db, TimeProvider clock, WebhookTargetPolicy targets)
     {
         if (ClinicOf(http) is not { } clinicId)
         {
             return ClinicKeyRequired();
+        }
+
+        if (await targets.CheckAsync(new Uri(request.Url), http.RequestAborted) is { } broken)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["url"] = [broken] }, detail: $"url: {broken}");
         }
 
         var subscription = new WebhookSubscription

@@ -10,7 +10,7 @@ using static AllianceMonitor.Api.Tests.Webhooks.WebhookTestKit;
 namespace AllianceMonitor.Api.Tests.Alerts;
 
 /// <summary>Alert events from the live path reach a real receiver: signed, retried, and never duplicated by a replayed PUT.</summary>
-public sealed class AlertWebhookTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class AlertWebhookTests(PrivateNetworkApiFactory factory) : IClassFixture<PrivateNetworkApiFactory>
 {
     [Fact]
     public async Task A_rupture_is_pushed_once_signed_retried_after_a_failure_and_its_repair_follows_as_an_update()

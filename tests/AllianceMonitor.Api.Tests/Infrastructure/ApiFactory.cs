@@ -69,6 +69,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Every test client shares one address, and the dashboard tests sign in many times a minute; the sign-in
         // limit's own tests set a small one.
         builder.UseSetting("Dashboard:SignInLimit:PermitLimit", "100000");
+        builder.UseSetting("Auth:FailedLimit:PermitLimit", "100000");
     }
 
     /// <summary>A client whose every response is checked: never a 5xx, and every error is problem+json.</summary>

@@ -135,8 +135,8 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
 
     private async Task<Guid> NewWebhookIdAsync(Tenant tenant)
     {
-        // The discard port on loopback: a ping sent to it fails at once and harms nothing.
-        var created = await factory.Client(tenant.ClinicAdmin).PostAsJsonAsync("/api/v1/webhooks", new { url = "http://127.0.0.1:9/hook", events = new[] { "alert.created" } });
+        // A name that does not resolve here: a ping sent to it fails at once and harms nothing (loopback targets are refused).
+        var created = await factory.Client(tenant.ClinicAdmin).PostAsJsonAsync("/api/v1/webhooks", new { url = "https://receiver.example.org/hook", events = new[] { "alert.created" } });
         return (await created.Content.ReadFromJsonAsync<Api.Webhooks.CreatedWebhookResponse>())!.Id;
     }
 

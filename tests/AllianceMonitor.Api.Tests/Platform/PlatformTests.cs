@@ -13,7 +13,10 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
     {
         var response = await factory.Client().GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadAsStringAsync();
+
+        // Liveness answers in plain text; readiness in JSON that names each check (issue 12).
+        Assert.Equal("Healthy", path == "/health/ready" ? (string?)System.Text.Json.Nodes.JsonNode.Parse(body)!["status"] : body);
     }
 
     [Fact]

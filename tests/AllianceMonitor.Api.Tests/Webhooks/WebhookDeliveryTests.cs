@@ -11,7 +11,7 @@ using static AllianceMonitor.Api.Tests.Webhooks.WebhookTestKit;
 namespace AllianceMonitor.Api.Tests.Webhooks;
 
 /// <summary>Deliveries to a real HTTP receiver, through the outbox and the background dispatcher.</summary>
-public sealed class WebhookDeliveryTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class WebhookDeliveryTests(PrivateNetworkApiFactory factory) : IClassFixture<PrivateNetworkApiFactory>
 {
     [Fact]
     public async Task A_ping_reaches_the_receiver_signed_and_carrying_its_event_id()
@@ -100,7 +100,7 @@ public sealed class WebhookDeliveryTests(ApiFactory factory) : IClassFixture<Api
         await using (var db = factory.NewDbContext())
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
-            rolledBack = WebhookOutbox.Enqueue(db, tenant.ClinicId, WebhookEvents.AlertCreated, new { alertId = "a-1" }, DateTimeOffset.UtcNow).Id;
+            rolledBack = WebhookOutbox.Enqueue(db, tenant.ClinicId, WebhookEvents.AlertCreated, new { alertId = "a-1" }, DateTimeOffset.UtcNow)!.Id;
             await db.SaveChangesAsync();
             await transaction.RollbackAsync();
         }
@@ -174,6 +174,6 @@ public sealed class WebhookDeliveryTests(ApiFactory factory) : IClassFixture<Api
         await using var db = factory.NewDbContext();
         var outboxEvent = WebhookOutbox.Enqueue(db, clinicId, type, new { alertId = "a-2", patientId = "p-1" }, DateTimeOffset.UtcNow);
         await db.SaveChangesAsync();
-        return outboxEvent.Id;
+        return outboxEvent!.Id;
     }
 }

@@ -16,6 +16,7 @@ internal sealed class CalibrationRecordConfiguration : IEntityTypeConfiguration<
         // The rupture detector's prediction model (rule version 3): its columns are the calibration's own; null on
         // calibrations fitted before it existed, which the detector then reads through PredictionModel.FromNullModel.
         builder.ComplexProperty(c => c.Model, model => model.Property(m => m.Method).HasMaxLength(32));
+        builder.Property(c => c.DefaultReason).HasMaxLength(300);
         builder.HasOne<Clinic>().WithMany().HasForeignKey(c => c.ClinicId).OnDelete(DeleteBehavior.Cascade);
 
         // Two refits racing for the same version: one commits, the other fails instead of forking the history.
