@@ -22,11 +22,18 @@ public sealed record CalibrationResponse : Calibration
         : base(string.Empty, 0, false, 0, 0, 0, 0, 0, 0) =>
         Trigger = string.Empty;
 
+    // After the calibration's own members (System.Text.Json would write a derived type's members first).
+    [JsonPropertyOrder(1)]
     public Rater Rater { get; init; }
+
+    [JsonPropertyOrder(1)]
     public string? SymptomInstrument { get; init; }
 
     /// <summary>auto (after the clinic's refitEvery new sessions) or manual (POST /analysis/refit).</summary>
+    [JsonPropertyOrder(1)]
     public string Trigger { get; init; }
+
+    [JsonPropertyOrder(1)]
     public DateTimeOffset FittedAt { get; init; }
 
     /// <summary>Why the documented defaults stand in (too few patients, or data no model can be fitted to); null when fitted.</summary>
