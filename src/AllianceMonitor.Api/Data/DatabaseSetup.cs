@@ -1,4 +1,3 @@
-using AllianceMonitor.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
@@ -42,4 +41,16 @@ public static class DatabaseSetup
     // no model snapshot to compare with; the schema-drift test compares the migrated schema with the model instead.
     private static void Tune(DbContextOptionsBuilder options) =>
         options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning).DemoteFailureLogs());
+
+    /// <summary>
+    /// EF Core would log every failed command and connection at Error with its stack trace, once per request during an
+    /// outage. The exception still reaches the exception handler, which logs anything that is not an outage, so EF
+    /// Core's own lines are kept at Debug.
+    /// </summary>
+    private static WarningsConfigurationBuilder DemoteFailureLogs(this WarningsConfigurationBuilder warnings) => warnings.Log(
+        (RelationalEventId.CommandError, LogLevel.Debug),
+        (RelationalEventId.ConnectionError, LogLevel.Debug),
+        (RelationalEventId.TransactionError, LogLevel.Debug),
+        (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+        (CoreEventId.QueryIterationFailed, LogLevel.Debug));
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 
 namespace AllianceMonitor.Api.Infrastructure;
@@ -22,18 +21,6 @@ public static class DatabaseUnavailable
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
         return services;
     }
-
-    /// <summary>
-    /// EF Core would log every failed command and connection at Error with its stack trace, once per request during an
-    /// outage. The exception still reaches the exception handler, which logs anything that is not an outage, so EF
-    /// Core's own lines are kept at Debug.
-    /// </summary>
-    public static WarningsConfigurationBuilder DemoteFailureLogs(this WarningsConfigurationBuilder warnings) => warnings.Log(
-        (RelationalEventId.CommandError, LogLevel.Debug),
-        (RelationalEventId.ConnectionError, LogLevel.Debug),
-        (RelationalEventId.TransactionError, LogLevel.Debug),
-        (CoreEventId.SaveChangesFailed, LogLevel.Debug),
-        (CoreEventId.QueryIterationFailed, LogLevel.Debug));
 
     /// <summary>True when the exception, or one it wraps, says the database cannot be reached or is shutting down.</summary>
     public static bool IsOutage(Exception? exception)
