@@ -24,9 +24,6 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         VocabularyColumns.Configure(configurationBuilder);
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
-    {
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AllianceDbContext).Assembly);
-        SnakeCaseNames.Apply(modelBuilder);
-    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AllianceMonitor.Api.Infrastructure;
+using FluentValidation;
 
 namespace AllianceMonitor.Api.Hosting;
 
@@ -21,7 +22,8 @@ public static class ApiServices
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         });
-        builder.Services.AddValidatorsFrom(typeof(Program).Assembly);
+        // Validators hold no state and no scoped dependencies: one instance each serves every request.
+        builder.Services.AddValidatorsFromAssembly(typeof(Program).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;
     }
 }

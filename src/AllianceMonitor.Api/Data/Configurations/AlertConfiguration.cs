@@ -21,11 +21,22 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
         builder.Property(a => a.Kind).HasMaxLength(16);
         builder.Property(a => a.Status).HasMaxLength(16);
         builder.Property(a => a.RuptureStatus).HasMaxLength(16);
+        // The evidence's columns are the alert's own, without an evidence_ prefix (the names researchers query by).
         builder.ComplexProperty(a => a.Evidence, evidence =>
         {
-            evidence.Property(e => e.Rule).HasMaxLength(64);
-            evidence.Property(e => e.Explanation).HasMaxLength(1000);
-            evidence.Property(e => e.Method).HasMaxLength(32);
+            evidence.Property(e => e.Observed).HasColumnName("observed");
+            evidence.Property(e => e.Baseline).HasColumnName("baseline");
+            evidence.Property(e => e.DropInSds).HasColumnName("drop_in_sds");
+            evidence.Property(e => e.Threshold).HasColumnName("threshold");
+            evidence.Property(e => e.Rule).HasColumnName("rule").HasMaxLength(64);
+            evidence.Property(e => e.RuleVersion).HasColumnName("rule_version");
+            evidence.Property(e => e.CalibrationVersion).HasColumnName("calibration_version");
+            evidence.Property(e => e.DefaultCalibration).HasColumnName("default_calibration");
+            evidence.Property(e => e.ExpectedSymptomChange).HasColumnName("expected_symptom_change");
+            evidence.Property(e => e.Explanation).HasColumnName("explanation").HasMaxLength(1000);
+            evidence.Property(e => e.PredictionSd).HasColumnName("prediction_sd");
+            evidence.Property(e => e.ThresholdSds).HasColumnName("threshold_sds");
+            evidence.Property(e => e.Method).HasColumnName("method").HasMaxLength(32);
         });
         builder.Property(a => a.AcknowledgeNote).HasMaxLength(32);
         builder.Property(a => a.ResolveNote).HasMaxLength(32);

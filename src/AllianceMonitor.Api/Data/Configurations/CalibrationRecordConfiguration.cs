@@ -15,7 +15,20 @@ internal sealed class CalibrationRecordConfiguration : IEntityTypeConfiguration<
         builder.Property(c => c.Trigger).HasMaxLength(16);
         // The rupture detector's prediction model (rule version 3): its columns are the calibration's own; null on
         // calibrations fitted before it existed, which the detector then reads through PredictionModel.FromNullModel.
-        builder.ComplexProperty(c => c.Model, model => model.Property(m => m.Method).HasMaxLength(32));
+        // Without a model_ prefix, as the rule-version-3 migration named them.
+        builder.ComplexProperty(c => c.Model, model =>
+        {
+            model.Property(m => m.Method).HasColumnName("method").HasMaxLength(32);
+            model.Property(m => m.NoiseSd).HasColumnName("noise_sd");
+            model.Property(m => m.Phi).HasColumnName("phi");
+            model.Property(m => m.LevelMean).HasColumnName("level_mean");
+            model.Property(m => m.LevelSd).HasColumnName("level_sd");
+            model.Property(m => m.SlopeMean).HasColumnName("slope_mean");
+            model.Property(m => m.SlopeSd).HasColumnName("slope_sd");
+            model.Property(m => m.NullCenter).HasColumnName("null_center");
+            model.Property(m => m.NullScale).HasColumnName("null_scale");
+            model.Property(m => m.JudgedShare).HasColumnName("judged_share");
+        });
         builder.Property(c => c.DefaultReason).HasMaxLength(300);
         builder.HasOne<Clinic>().WithMany().HasForeignKey(c => c.ClinicId).OnDelete(DeleteBehavior.Cascade);
 
