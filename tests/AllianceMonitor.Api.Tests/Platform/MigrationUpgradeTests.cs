@@ -23,7 +23,7 @@ public sealed class MigrationUpgradeTests
     /// <summary>The head of the hand-written migrations when the tool took over: what installed databases are at.</summary>
     private const string HandWrittenHead = "20261201100000_DetectorV3";
 
-    private const string FirstGenerated = "20261202011448_EfModelSnapshot";
+    private const string FirstGenerated = "20261202030000_EfModelSnapshot";
 
     private static readonly Guid ClinicId = Guid.Parse("0192f000-0000-7000-8000-000000000001");
     private static readonly Guid AlertId = Guid.Parse("0192f000-0000-7000-8000-000000000006");

@@ -25,15 +25,17 @@ internal static partial class VocabularyLiterals
     private static readonly string[] Extensions = [".cs", ".razor", ".cshtml", ".sql"];
 
     /// <summary>
-    /// Source in the languages that could write a vocabulary value, outside build output and the SQL migrations
-    /// (a migration freezes the vocabulary of its day into the schema, which is what its CHECK constraints are for).
+    /// Source in the languages that could write a vocabulary value, outside build output and the migrations: a
+    /// migration freezes the vocabulary of its day into the schema, which is what its CHECK constraints are for. That
+    /// holds for the hand-written SQL ones and for what the dotnet-ef tool writes (a migration's AddCheckConstraint,
+    /// its .Designer.cs and the model snapshot, which record the constraints' SQL).
     /// </summary>
     public static bool IsScanned(string path)
     {
         var parts = path.Replace('\\', '/').Split('/');
         return Extensions.Contains(Path.GetExtension(path))
                && !parts.Contains("bin") && !parts.Contains("obj")
-               && !(parts.Contains("Migrations") && path.EndsWith(".sql", StringComparison.Ordinal));
+               && !parts.Contains("Migrations");
     }
 
     /// <returns>"file:line literal" for every vocabulary literal in the text.</returns>

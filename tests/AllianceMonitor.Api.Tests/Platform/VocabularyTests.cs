@@ -112,6 +112,8 @@ public sealed class VocabularyTests
 
         Assert.Equal(["Alerts/Planted.cs:1 \"low_alliance\"", "Alerts/Planted.cs:2 'repaired'", "Alerts/Planted.cs:3 \"client\"", "Alerts/Planted.cs:6 \"withdrawn\""], found);
         Assert.False(VocabularyLiterals.IsScanned(Path.Combine("src", "AllianceMonitor.Api", "Data", "Migrations", "20261201000000_Vocabulary.sql")));
+        Assert.False(VocabularyLiterals.IsScanned(Path.Combine("src", "AllianceMonitor.Api", "Data", "Migrations", "AllianceDbContextModelSnapshot.cs")));
+        Assert.True(VocabularyLiterals.IsScanned(Path.Combine("src", "AllianceMonitor.Api", "Data", "VocabularyColumns.cs")));
         Assert.True(VocabularyLiterals.IsScanned(Path.Combine("src", "AllianceMonitor.Api", "Dashboard", "Inbox.razor")));
     }
 

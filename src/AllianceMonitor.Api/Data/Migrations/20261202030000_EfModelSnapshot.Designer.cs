@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AllianceMonitor.Api.Data.Migrations
 {
     [DbContext(typeof(AllianceDbContext))]
-    [Migration("20261202011448_EfModelSnapshot")]
+    [Migration("20261202030000_EfModelSnapshot")]
     partial class EfModelSnapshot
     {
         /// <inheritdoc />

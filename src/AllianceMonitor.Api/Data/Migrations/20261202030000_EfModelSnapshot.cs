@@ -7,6 +7,7 @@ namespace AllianceMonitor.Api.Data.Migrations;
 /// model's schema (the schema-drift test proves it), so it changes nothing in the database; it brings the model
 /// snapshot (<c>AllianceDbContextModelSnapshot</c>) that every later migration is generated against. The tool wrote a
 /// CREATE of every table here, because it had no earlier snapshot to compare with; those statements are left out.
+/// Its id is set by hand to follow every hand-written migration (the tool would have used the time of day).
 /// </summary>
 public sealed partial class EfModelSnapshot : Migration
 {
