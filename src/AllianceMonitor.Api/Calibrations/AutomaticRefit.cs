@@ -102,9 +102,10 @@ public sealed partial class AutomaticRefit(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        // Result columns in snake_case, as the naming convention maps ClinicCount's properties.
         var counts = await db.Database.SqlQuery<ClinicCount>(
             $"""
-            SELECT p.clinic_id AS "ClinicId", count(*)::int AS "Sessions"
+            SELECT p.clinic_id, count(*)::int AS sessions
             FROM sessions s
             JOIN patients p ON p.id = s.patient_id
             WHERE s.updated_at > coalesce((SELECT max(c.fitted_at) FROM calibrations c WHERE c.clinic_id = p.clinic_id), '-infinity')

@@ -33,19 +33,20 @@ public static class OverviewQuery
             clinicId, version,
             async () => OverviewModels.Fit(await SummaryData.LoadAsync(dataSource, clinicId, defaults, CancellationToken.None)),
             cancellationToken);
+        // Result columns are named in snake_case: the naming convention maps a row type's properties as it maps tables.
         var months = await db.Database.SqlQuery<MonthRow>($"""
-            SELECT to_char(coalesce(s.occurred_on, a.created_at::date), 'YYYY-MM') AS "Month", count(*)::int AS "Ruptures",
-                   (count(*) FILTER (WHERE a.rupture_status = {RuptureStatus.Repaired.StoredName()}))::int AS "Repaired",
-                   (count(*) FILTER (WHERE a.rupture_status = {RuptureStatus.Unrepaired.StoredName()}))::int AS "Unrepaired",
-                   (count(*) FILTER (WHERE a.rupture_status = {RuptureStatus.Open.StoredName()}))::int AS "StillOpen"
+            SELECT to_char(coalesce(s.occurred_on, a.created_at::date), 'YYYY-MM') AS month, count(*)::int AS ruptures,
+                   (count(*) FILTER (WHERE a.rupture_status = {RuptureStatus.Repaired.StoredName()}))::int AS repaired,
+                   (count(*) FILTER (WHERE a.rupture_status = {RuptureStatus.Unrepaired.StoredName()}))::int AS unrepaired,
+                   (count(*) FILTER (WHERE a.rupture_status = {RuptureStatus.Open.StoredName()}))::int AS still_open
             FROM alerts a LEFT JOIN sessions s ON s.patient_id = a.patient_id AND s.number = a.session
             WHERE a.clinic_id = {clinicId} AND a.kind = {AlertKind.Rupture.StoredName()} AND a.status <> {AlertStatus.Withdrawn.StoredName()}
             GROUP BY 1 ORDER BY 1
             """).ToListAsync(cancellationToken);
         var load = await db.Database.SqlQuery<LoadRow>($"""
-            SELECT (SELECT count(*) FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE p.clinic_id = {clinicId})::int AS "Sessions",
+            SELECT (SELECT count(*) FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE p.clinic_id = {clinicId})::int AS sessions,
                    (SELECT count(*) FROM (SELECT DISTINCT patient_id, session FROM alerts
-                                          WHERE clinic_id = {clinicId} AND status <> {AlertStatus.Withdrawn.StoredName()}) alerted)::int AS "AlertedSessions"
+                                          WHERE clinic_id = {clinicId} AND status <> {AlertStatus.Withdrawn.StoredName()}) alerted)::int AS alerted_sessions
             """).SingleAsync(cancellationToken);
         return new OverviewModel(fit, cache.MaxAge, WithEmptyMonths(months).ToList(), load);
     }

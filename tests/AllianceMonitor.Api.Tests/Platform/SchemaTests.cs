@@ -5,8 +5,9 @@ using Npgsql;
 namespace AllianceMonitor.Api.Tests.Platform;
 
 /// <summary>
-/// The migrations are hand-written SQL, so nothing else checks them against the EF model: a database built by the
-/// migrations must have exactly the schema EF would create from the model.
+/// The first migrations are hand-written SQL, and the model snapshot only records what the model says, so nothing else
+/// checks the schema they built against the EF model: a database built by the migrations must have exactly the schema
+/// EF would create from the model.
 /// </summary>
 public sealed class SchemaTests
 {
