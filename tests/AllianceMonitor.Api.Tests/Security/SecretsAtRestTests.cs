@@ -18,7 +18,7 @@ namespace AllianceMonitor.Api.Tests.Security;
 /// </summary>
 public sealed class SecretsAtRestTests(PrivateNetworkApiFactory factory) : IClassFixture<PrivateNetworkApiFactory>
 {
-    private const string LastMigrationWithClearSecrets = "20261201100000_DetectorV3";
+    private const string LastMigrationWithClearSecrets = "20261202010000_CalibrationTrigger";
 
     [Fact]
     public async Task The_stored_webhook_secret_is_not_the_secret_and_deliveries_still_verify_with_it()

@@ -4,11 +4,11 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace AllianceMonitor.Api.Data.Migrations;
 
 [DbContext(typeof(AllianceDbContext))]
-[Migration("20261202010000_SecretsAtRest")]
+[Migration("20261202020000_SecretsAtRest")]
 public sealed class SecretsAtRest : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder) =>
-        migrationBuilder.Sql(MigrationSql.Read("20261202010000_SecretsAtRest"));
+        migrationBuilder.Sql(MigrationSql.Read("20261202020000_SecretsAtRest"));
 
     // Going down leaves encrypted values in columns an older version reads as clear: that version cannot sign or
     // export linkably until the webhooks are re-created and the research key is deleted. There is no way back to clear
