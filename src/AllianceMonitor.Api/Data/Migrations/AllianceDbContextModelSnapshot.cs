@@ -745,10 +745,10 @@ namespace AllianceMonitor.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
-                    b.Property<byte[]>("Key")
+                    b.Property<byte[]>("ProtectedKey")
                         .IsRequired()
                         .HasColumnType("bytea")
-                        .HasColumnName("key");
+                        .HasColumnName("protected_key");
 
                     b.HasKey("ClinicId")
                         .HasName("pk_research_keys");
@@ -928,11 +928,20 @@ namespace AllianceMonitor.Api.Data.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("events");
 
-                    b.Property<string>("Secret")
+                    b.Property<string>("PreviousProtectedSecret")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("previous_protected_secret");
+
+                    b.Property<DateTimeOffset?>("PreviousSecretExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("previous_secret_expires_at");
+
+                    b.Property<string>("ProtectedSecret")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("secret");
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("protected_secret");
 
                     b.Property<string>("Url")
                         .IsRequired()
