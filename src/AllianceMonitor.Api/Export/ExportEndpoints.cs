@@ -20,7 +20,7 @@ public static class ExportEndpoints
         group.MapGet("/sessions", ExportSessions)
             .WithName(nameof(ExportSessions))
             .WithSummary("Stream one pseudonymised row per patient-session (CSV or JSON lines); see the codebook for the columns")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv", "application/x-ndjson")
             .Audited("export.sessions")
             .Validated<ExportQuery>();
 

@@ -11,6 +11,9 @@ public static class OpenApiServices
         {
             o.AddDocumentTransformer<BearerSecurityTransformer>();
             o.AddOperationTransformer<BearerSecurityTransformer>();
+            o.AddSchemaTransformer<ExactSchemaTransformer>();
+            o.AddDocumentTransformer<OptionalRequestFieldsTransformer>();
+            o.AddDocumentTransformer<DocumentInfoTransformer>();
         });
         return builder;
     }
