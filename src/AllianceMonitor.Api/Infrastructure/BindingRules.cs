@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -18,14 +19,17 @@ internal static partial class BindingRules
     public static (string Field, string Rule) ForJson(HttpContext http, JsonException json)
     {
         var path = json.Path is { Length: > 0 } p ? p : "$";
-        var bodyType = http.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        // The exception handler clears the request's endpoint before it runs; its feature keeps the one that failed.
+        var endpoint = http.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? http.GetEndpoint();
+        var bodyType = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
         var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
         if (UnmappedMember().Match(json.Message) is { Success: true } unmapped)
         {
             var name = unmapped.Groups["name"].Value;
             var field = path.EndsWith("." + name, StringComparison.Ordinal) ? path : $"{path}.{name}";
-            var known = Resolve(options, bodyType, path) is { } owner ? FieldsOf(options, owner) : [];
+            var ownerPath = field[..^(name.Length + 1)];
+            var known = Resolve(options, bodyType, ownerPath) is { } owner ? FieldsOf(options, owner) : [];
             var rule = known.Count > 0
                 ? $"is not a field of this request; the fields here are {string.Join(", ", known)}"
                 : "is not a field of this request";
@@ -92,7 +96,7 @@ internal static partial class BindingRules
             return $"a list (a JSON array) whose every item is {Describe(element)}";
         }
 
-        return "an object (see the request's schema in /openapi/v1.json)";
+        return "an object";
     }
 
     /// <summary>The same description for a type the framework names in a binding message ("Nullable&lt;DateOnly&gt;", "int").</summary>
