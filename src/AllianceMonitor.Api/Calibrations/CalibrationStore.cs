@@ -51,7 +51,7 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
     /// and, where the clinic rates symptoms too, the within-patient effect of alliance on next-session symptoms.
     /// The caller's unit of work saves and commits the rows.
     /// </summary>
-    public async Task<List<CalibrationRecord>> RefitAsync(Guid clinicId, string trigger, CancellationToken cancellationToken)
+    public async Task<List<CalibrationRecord>> RefitAsync(Guid clinicId, CalibrationTrigger trigger, CancellationToken cancellationToken)
     {
         // Refits of one clinic queue behind each other (the automatic one and POST /analysis/refit alike), so each
         // reads the version the previous one committed instead of both writing the same next version. The automatic
