@@ -2,6 +2,7 @@ using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -27,6 +28,7 @@ public static class ExportEndpoints
         group.MapGet("/codebook", GetCodebook)
             .WithName(nameof(GetCodebook))
             .WithSummary("Every column of the session export: type, unit or range, derivation")
+            .AlsoProducesText(StatusCodes.Status200OK, "text/markdown")
             .Validated<CodebookQuery>();
 
         return group;

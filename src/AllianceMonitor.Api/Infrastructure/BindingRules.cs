@@ -42,9 +42,11 @@ internal static partial class BindingRules
             return (path, target is null ? "has the wrong kind of value for this field" : $"must be {Describe(target)}");
         }
 
-        // A syntax error: the reader's message names no type; its position suffix is dropped, the path says where.
-        var syntax = json.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.', ' ', '|');
-        return (path, $"is not valid JSON here ({syntax})");
+        // The reader's syntax errors come wrapped around the reader's own exception; any other JsonException is one of
+        // our converters stating its rule in plain words (e.g. no NUL in a string). Neither names a type; the position
+        // suffix is dropped, the path says where.
+        var message = json.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.', ' ', '|');
+        return json.InnerException is JsonException ? (path, $"is not valid JSON here ({message})") : (path, message);
     }
 
     /// <summary>A plain description of a value of <paramref name="type"/>, e.g. "a date as YYYY-MM-DD".</summary>

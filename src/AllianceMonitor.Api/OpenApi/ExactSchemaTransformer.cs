@@ -26,9 +26,16 @@ internal sealed class ExactSchemaTransformer : IOpenApiSchemaTransformer
             schema.Items = new OpenApiSchema { Type = JsonSchemaType.String };
         }
 
-        if (schema.AdditionalProperties is OpenApiSchema { Type: JsonSchemaType.Array, Items: null } values && elementType == typeof(string[]))
+        if (schema.AdditionalProperties is OpenApiSchema { Type: JsonSchemaType.Array, Items: null } lists && elementType == typeof(string[]))
         {
-            values.Items = new OpenApiSchema { Type = JsonSchemaType.String };
+            lists.Items = new OpenApiSchema { Type = JsonSchemaType.String };
+        }
+
+        // A nullable enum's component lists null among its values, while the property that uses it already says
+        // "null or this enum" (oneOf); null would then match both branches, which oneOf forbids.
+        if (Nullable.GetUnderlyingType(type) is { IsEnum: true } && schema.Enum is { Count: > 0 } values && values.Any(v => v is null))
+        {
+            schema.Enum = [.. values.Where(v => v is not null)];
         }
 
         if (typeof(ProblemDetails).IsAssignableFrom(type))
