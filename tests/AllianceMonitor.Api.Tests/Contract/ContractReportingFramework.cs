@@ -9,7 +9,7 @@ namespace AllianceMonitor.Api.Tests.Contract;
 /// <summary>
 /// xunit's own framework, plus one line at the end of the run: how many responses the OpenAPI contract handler
 /// validated (<see cref="ContractLedger"/>). It goes to the runner as a diagnostic message (xunit.runner.json turns
-/// those on) and to <c>openapi-contract.txt</c> beside the test assembly, which .ci/run prints.
+/// those on; <c>dotnet test</c> prints it) and to <c>openapi-contract.txt</c> beside the test assembly.
 /// </summary>
 public sealed class ContractReportingFramework(IMessageSink messageSink) : XunitTestFramework(messageSink)
 {
