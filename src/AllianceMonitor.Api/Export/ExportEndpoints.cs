@@ -4,7 +4,6 @@ using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace AllianceMonitor.Api.Export;
@@ -40,12 +39,12 @@ public static class ExportEndpoints
     /// </summary>
     public static async Task<IResult> ExportSessions(
         [AsParameters] ExportQuery query, HttpContext http, AllianceDbContext db, NpgsqlDataSource dataSource, TimeProvider clock,
-        ILogger<ExportStream> logger)
+        ILogger<ExportStream> logger, ResearchKeys researchKeys)
     {
         var caller = Caller.From(http.User);
         var clinicId = Caller.ClinicOf(http.User);
         var linkable = query.Linkable ?? false;
-        var key = linkable ? await ResearchKeyAsync(db, clinicId, clock, http.RequestAborted) : Pseudonyms.NewKey();
+        var key = linkable ? await researchKeys.GetOrCreateAsync(db, clinicId, clock.GetUtcNow(), http.RequestAborted) : Pseudonyms.NewKey();
         var record = new ExportRecord
         {
             ClinicId = clinicId,
@@ -63,15 +62,4 @@ public static class ExportEndpoints
         query.Format == "markdown"
             ? TypedResults.Text(Codebook.Markdown(), "text/markdown; charset=utf-8")
             : TypedResults.Ok(Codebook.Columns);
-
-    /// <summary>The clinic's research key, created on first use; concurrent first uses agree on one key.</summary>
-    private static async Task<byte[]> ResearchKeyAsync(AllianceDbContext db, Guid clinicId, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var candidate = Pseudonyms.NewKey();
-        var now = clock.GetUtcNow();
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO research_keys (clinic_id, key, created_at) VALUES ({clinicId}, {candidate}, {now}) ON CONFLICT (clinic_id) DO NOTHING",
-            cancellationToken);
-        return await db.ResearchKeys.AsNoTracking().Where(k => k.ClinicId == clinicId).Select(k => k.Key).SingleAsync(cancellationToken);
-    }
 }

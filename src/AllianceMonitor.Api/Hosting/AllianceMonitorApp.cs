@@ -24,6 +24,7 @@ public static class AllianceMonitorApp
         builder.AddAuth();
         builder.AddAnalysis();
         builder.Services.AddWebhooks(builder.Configuration);
+        builder.Services.AddSingleton<ResearchKeys>();
         builder.AddDashboard();
         builder.AddOpenApiDocument();
         return builder;
@@ -56,6 +57,7 @@ public static class AllianceMonitorApp
         api.MapClinicSettings();
         api.MapWebhooks();
         api.MapExport();
+        api.MapResearchKey();
 
         // One /analysis group: the calibrations and the clinic-level reports share its prefix and its pipeline.
         var analysis = api.MapGroup("/analysis").WithTags("Analysis")

@@ -46,9 +46,14 @@ public static class CommandModes
         return null;
     }
 
+    /// <summary>Applies the migrations, then encrypts what earlier versions stored in clear (no SQL migration can).</summary>
     public static async Task MigrateAsync(IServiceProvider services)
     {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<AllianceDbContext>().Database.MigrateAsync();
+        await using (var scope = services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AllianceDbContext>().Database.MigrateAsync();
+        }
+
+        await SecretsAtRest.ProtectClearSecretsAsync(services);
     }
 }
