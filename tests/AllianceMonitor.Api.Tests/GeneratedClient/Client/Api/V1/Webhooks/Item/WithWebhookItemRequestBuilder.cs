@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Webhooks.Item.Deliveries;
 using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Webhooks.Item.Ping;
+using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Webhooks.Item.RotateSecret;
 using AllianceMonitor.Api.Tests.GeneratedClient.Models;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
@@ -28,6 +29,11 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Webhooks.Item
         public global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Webhooks.Item.Ping.PingRequestBuilder Ping
         {
             get => new global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Webhooks.Item.Ping.PingRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The rotateSecret property</summary>
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Webhooks.Item.RotateSecret.RotateSecretRequestBuilder RotateSecret
+        {
+            get => new global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Webhooks.Item.RotateSecret.RotateSecretRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Webhooks.Item.WithWebhookItemRequestBuilder"/> and sets the default values.
