@@ -2,6 +2,7 @@ using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
@@ -19,13 +20,14 @@ public static class ExportEndpoints
         group.MapGet("/sessions", ExportSessions)
             .WithName(nameof(ExportSessions))
             .WithSummary("Stream one pseudonymised row per patient-session (CSV or JSON lines); see the codebook for the columns")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv", "application/x-ndjson")
             .Audited("export.sessions")
             .Validated<ExportQuery>();
 
         group.MapGet("/codebook", GetCodebook)
             .WithName(nameof(GetCodebook))
             .WithSummary("Every column of the session export: type, unit or range, derivation")
+            .AlsoProducesText(StatusCodes.Status200OK, "text/markdown")
             .Validated<CodebookQuery>();
 
         return group;

@@ -7,6 +7,7 @@ using AllianceMonitor.Api.Dashboard;
 using AllianceMonitor.Api.Export;
 using AllianceMonitor.Api.Health;
 using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.OpenApi;
 using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Sessions;
 using AllianceMonitor.Api.Webhooks;
@@ -48,7 +49,7 @@ public static class AllianceMonitorApp
         app.MapOpenApiDocument();
         app.MapHealth();
 
-        var api = app.MapGroup("/api/v1");
+        var api = app.MapGroup("/api/v1").WithProblemResponses();
         api.MapClinics();
         api.MapPatients();
         api.MapSessions();

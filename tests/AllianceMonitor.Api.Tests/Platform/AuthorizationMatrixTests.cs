@@ -12,6 +12,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
     private static readonly (string Name, Caller[] Allowed)[] Endpoints =
     [
         ("POST /clinics", [Caller.GlobalAdmin]),
+        ("GET /clinics", [Caller.GlobalAdmin, Caller.ClinicAdmin]),
         ("POST /clinics/{c}/api-keys", [Caller.GlobalAdmin, Caller.ClinicAdmin]),
         ("GET /clinics/{c}/api-keys", [Caller.GlobalAdmin, Caller.ClinicAdmin]),
         ("DELETE /clinics/{c}/api-keys/{k}", [Caller.GlobalAdmin, Caller.ClinicAdmin]),
@@ -151,6 +152,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         return endpoint switch
         {
             "POST /clinics" => client.PostAsJsonAsync("/api/v1/clinics", new { name = "x" }),
+            "GET /clinics" => client.GetAsync("/api/v1/clinics"),
             "POST /clinics/{c}/api-keys" => client.PostAsJsonAsync($"/api/v1/clinics/{c}/api-keys", new { name = "k", roles = new[] { "clinician" } }),
             "GET /clinics/{c}/api-keys" => client.GetAsync($"/api/v1/clinics/{c}/api-keys"),
             "DELETE /clinics/{c}/api-keys/{k}" => client.DeleteAsync($"/api/v1/clinics/{c}/api-keys/{victimKey}"),
