@@ -22,7 +22,7 @@ public static class DemoSeeder
 
     private static readonly string[] Modalities = ["video", "video", "video", "phone", "in_person"];
 
-    public static async Task<string> SeedAsync(IServiceProvider services, TextWriter console, CancellationToken cancellationToken, int patients = 30, ulong seed = 20261122, int parallelism = 1)
+    public static async Task<string> SeedAsync(IServiceProvider services, TextWriter console, CancellationToken cancellationToken, int patients = 30, ulong seed = 20261122, int parallelism = 1, Action<int>? onPatientWritten = null)
     {
         Guid clinicId;
         await using (var scope = services.CreateAsyncScope())
@@ -34,7 +34,7 @@ public static class DemoSeeder
                 clinic = new Clinic { Name = ClinicName };
                 db.Clinics.Add(clinic);
                 await db.SaveChangesAsync(cancellationToken);
-                await WritePatientsAsync(services, clinic.Id, patients, seed, parallelism, cancellationToken);
+                await WritePatientsAsync(services, clinic.Id, patients, seed, parallelism, onPatientWritten, cancellationToken);
                 await scope.ServiceProvider.GetRequiredService<UnitOfWork>().ExecuteAsync(
                     () => scope.ServiceProvider.GetRequiredService<CalibrationStore>().RefitAsync(clinic.Id, "demo seed", cancellationToken),
                     cancellationToken);
@@ -71,8 +71,10 @@ public static class DemoSeeder
         }
     }
 
-    private static async Task WritePatientsAsync(IServiceProvider services, Guid clinicId, int patients, ulong seed, int parallelism, CancellationToken cancellationToken)
+    private static async Task WritePatientsAsync(
+        IServiceProvider services, Guid clinicId, int patients, ulong seed, int parallelism, Action<int>? onPatientWritten, CancellationToken cancellationToken)
     {
+        var written = 0;
         var data = SessionSimulator.Simulate(patients, seed, new SimulationParameters(RuptureRate: 0.5, PatientsPerTherapist: 10));
         var today = DateOnly.FromDateTime(DateTime.UtcNow.Date);
         var byPatient = data.Observations.GroupBy(o => o.PatientId).Select((g, i) => (Patient: g, Index: i));
@@ -83,6 +85,7 @@ public static class DemoSeeder
             await using var scope = services.CreateAsyncScope();
             var writer = scope.ServiceProvider.GetRequiredService<SessionWriter>();
             await scope.ServiceProvider.GetRequiredService<UnitOfWork>().ExecuteAsync(() => WritePatientAsync(writer, clinicId, patient, index, today, ct), ct);
+            onPatientWritten?.Invoke(Interlocked.Increment(ref written));
         });
     }
 
