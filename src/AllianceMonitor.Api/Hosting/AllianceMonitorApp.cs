@@ -25,6 +25,7 @@ public static class AllianceMonitorApp
         builder.Services.AddWebhooks(builder.Configuration);
         builder.AddDashboard();
         builder.AddOpenApiDocument();
+        builder.AddTelemetry();
         return builder;
     }
 
