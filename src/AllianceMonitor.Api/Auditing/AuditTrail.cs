@@ -16,6 +16,18 @@ public sealed class AuditTrail(AllianceDbContext db) : IUnitOfWorkParticipant
 
     internal void Begin(string action, Caller caller, string? patientRef) => _attempt = (action, caller, patientRef);
 
+    /// <summary>
+    /// For a handler that learns more than its route says: which step a dashboard form chose, and which patient the
+    /// alert it acted on belongs to.
+    /// </summary>
+    internal void Refine(string action, string? patientRef)
+    {
+        if (_attempt is { } attempt)
+        {
+            _attempt = (action, attempt.Caller, patientRef ?? attempt.PatientRef);
+        }
+    }
+
     void IUnitOfWorkParticipant.BeforeCommit(int status)
     {
         if (_attempt is { } attempt)

@@ -80,7 +80,7 @@ public sealed partial class AutomaticRefit(
                 var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock(hashtext({clinicId.ToString()})) AS \"Value\"")
                     .SingleAsync(cancellationToken);
                 return locked
-                    ? await scope.ServiceProvider.GetRequiredService<CalibrationStore>().RefitAsync(clinicId, CalibrationEndpoints.AutomaticTrigger, cancellationToken)
+                    ? await scope.ServiceProvider.GetRequiredService<CalibrationStore>().RefitAsync(clinicId, CalibrationTrigger.Auto, cancellationToken)
                     : null;
             },
             _ => StatusCodes.Status200OK,

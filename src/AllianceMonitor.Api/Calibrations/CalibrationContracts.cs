@@ -19,8 +19,9 @@ public sealed record CalibrationResponse : Calibration
 
     [JsonConstructor]
     private CalibrationResponse()
-        : base(string.Empty, 0, false, 0, 0, 0, 0, 0, 0) =>
-        Trigger = string.Empty;
+        : base(string.Empty, 0, false, 0, 0, 0, 0, 0, 0)
+    {
+    }
 
     // After the calibration's own members (System.Text.Json would write a derived type's members first).
     [JsonPropertyOrder(1)]
@@ -29,9 +30,8 @@ public sealed record CalibrationResponse : Calibration
     [JsonPropertyOrder(1)]
     public string? SymptomInstrument { get; init; }
 
-    /// <summary>auto (after the clinic's refitEvery new sessions) or manual (POST /analysis/refit).</summary>
     [JsonPropertyOrder(1)]
-    public string Trigger { get; init; }
+    public CalibrationTrigger Trigger { get; init; }
 
     [JsonPropertyOrder(1)]
     public DateTimeOffset FittedAt { get; init; }

@@ -8,9 +8,6 @@ namespace AllianceMonitor.Api.Calibrations;
 
 public static class CalibrationEndpoints
 {
-    public const string ManualTrigger = "manual";
-    public const string AutomaticTrigger = "auto";
-
     /// <summary>The calibration endpoints, in the one <c>/analysis</c> group (declared with the API routes in Hosting).</summary>
     public static RouteGroupBuilder MapCalibrations(this RouteGroupBuilder group)
     {
@@ -46,7 +43,7 @@ public static class CalibrationEndpoints
             return ClinicScope.Required();
         }
 
-        return TypedResults.Ok((await store.RefitAsync(clinicId, ManualTrigger, http.RequestAborted)).Select(ToResponse).ToList());
+        return TypedResults.Ok((await store.RefitAsync(clinicId, CalibrationTrigger.Manual, http.RequestAborted)).Select(ToResponse).ToList());
     }
 
     private static CalibrationResponse ToResponse(CalibrationRecord c) => new(c);

@@ -52,7 +52,7 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
     /// and, where the clinic rates symptoms too, the within-patient effect of alliance on next-session symptoms.
     /// The caller's unit of work saves and commits the rows.
     /// </summary>
-    public async Task<List<CalibrationRecord>> RefitAsync(Guid clinicId, string trigger, CancellationToken cancellationToken)
+    public async Task<List<CalibrationRecord>> RefitAsync(Guid clinicId, CalibrationTrigger trigger, CancellationToken cancellationToken)
     {
         using var span = Telemetry.Source.StartActivity(Telemetry.CalibrationRefit);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();

@@ -1,15 +1,20 @@
 using AllianceMonitor.Api.Alerts;
-using AllianceMonitor.Api.Auth;
+using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Dashboard.Pages;
-using AllianceMonitor.Api.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AllianceMonitor.Api.Dashboard;
 
-/// <summary>Acknowledge or resolve an alert from the inbox's form, then go back to the page it was on.</summary>
+/// <summary>
+/// Acknowledge or resolve an alert from the inbox's form, then go back to the page it was on. It runs in the
+/// group's unit of work, like the API's alert steps: the change, its webhook event and its audit entry commit together.
+/// </summary>
 internal static class AlertActionEndpoint
 {
-    public static async Task<IResult> ActOnAlert(Guid alertId, HttpContext http, AllianceDbContext db, AlertWorkflow workflow)
+    /// <summary>The audit name of a form that chose no valid step; a valid one is recorded as the API's step.</summary>
+    public const string UnchosenAction = "dashboard.alert.act";
+
+    public static async Task<IResult> ActOnAlert(Guid alertId, HttpContext http, AlertWorkflow workflow, AuditTrail audit)
     {
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var returnUrl = DashboardPage.SafeReturn(form["returnUrl"]);
@@ -25,21 +30,15 @@ internal static class AlertActionEndpoint
             return NotDone(http, "Choose Acknowledge or Resolve and a note from the list.", returnUrl, StatusCodes.Status400BadRequest);
         }
 
-        var caller = Caller.From(http.User);
-        await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
         var result = await workflow.ApplyAsync(new AlertActionRequest(alertId, new AlertActionBody(note.Length == 0 ? null : note)), action.Value, http);
         var auditAction = action == AlertWorkflow.Action.Acknowledge ? "alert.acknowledge" : "alert.resolve";
         if (result.Result is ProblemHttpResult problem)
         {
-            await transaction.RollbackAsync(http.RequestAborted);
-            db.ChangeTracker.Clear();
-            await DashboardAudit.RecordAsync(db, caller.KeyId, caller.ClinicId, auditAction, null, problem.StatusCode);
+            audit.Refine(auditAction, patientRef: null);
             return NotDone(http, problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? "", returnUrl, problem.StatusCode);
         }
 
-        var patientRef = ((Ok<AlertResponse>)result.Result).Value!.PatientId;
-        await DashboardAudit.RecordAsync(db, caller.KeyId, caller.ClinicId, auditAction, patientRef, StatusCodes.Status200OK);
-        await transaction.CommitAsync(http.RequestAborted);
+        audit.Refine(auditAction, ((Ok<AlertResponse>)result.Result).Value!.PatientId);
         return Results.Redirect(returnUrl);
     }
 

@@ -1,7 +1,9 @@
+using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Dashboard.Pages;
 using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Infrastructure;
 using Npgsql;
 
 namespace AllianceMonitor.Api.Dashboard;
@@ -20,12 +22,16 @@ public static class DashboardEndpoints
         pages.MapPost("/login", SignInEndpoints.SignIn).AllowAnonymous().RequireRateLimiting(SignInLimit.PolicyName);
         pages.MapPost("/logout", (Delegate)SignInEndpoints.SignOut).AllowAnonymous();
 
-        var clinician = pages.MapGroup("").RequireAuthorization(p => p.RequireRole(Roles.Clinician));
-        clinician.MapGet("/", Inbox);
-        clinician.MapPost("/alerts/{alertId:guid}/act", AlertActionEndpoint.ActOnAlert);
-        clinician.MapGet("/patients", PatientList);
-        clinician.MapGet("/patients/{patientId}", Patient);
-        clinician.MapGet("/overview", Overview);
+        // The same request pipeline as the API's: every page view and action is audited, and an action commits with
+        // its audit entry in one unit of work.
+        var clinician = pages.MapGroup("").RequireAuthorization(p => p.RequireRole(Roles.Clinician))
+            .WithAudit()
+            .WithUnitOfWork();
+        clinician.MapGet("/", Inbox).Audited("dashboard.alerts.list");
+        clinician.MapPost("/alerts/{alertId:guid}/act", AlertActionEndpoint.ActOnAlert).Audited(AlertActionEndpoint.UnchosenAction);
+        clinician.MapGet("/patients", PatientList).Audited("dashboard.patients.list");
+        clinician.MapGet("/patients/{patientId}", Patient).Audited("dashboard.patient.read");
+        clinician.MapGet("/overview", Overview).Audited("dashboard.overview.read");
     }
 
     private static async Task<IResult> Inbox(HttpContext http, AllianceDbContext db, string? therapist, string? kind, string? status, string? page)
@@ -33,7 +39,6 @@ public static class DashboardEndpoints
         var caller = Caller.From(http.User);
         var filter = InboxFilter.Parse(therapist, kind, status, page);
         var model = await InboxQuery.LoadAsync(db, caller.ClinicId!.Value, filter, http.Request.Path + http.Request.QueryString, http.RequestAborted);
-        await DashboardAudit.RecordAsync(db, caller.KeyId, caller.ClinicId, "dashboard.alerts.list", null, StatusCodes.Status200OK);
         return DashboardPage.Render<InboxPage, InboxModel>(http, DashboardPage.Frame(http, "Alerts", DashboardSection.Alerts), model);
     }
 
@@ -41,7 +46,6 @@ public static class DashboardEndpoints
     {
         var caller = Caller.From(http.User);
         var model = await PatientListQuery.LoadAsync(db, caller.ClinicId!.Value, q, page, http.RequestAborted);
-        await DashboardAudit.RecordAsync(db, caller.KeyId, caller.ClinicId, "dashboard.patients.list", null, StatusCodes.Status200OK);
         return DashboardPage.Render<PatientListPage, PatientListModel>(http, DashboardPage.Frame(http, "Patients", DashboardSection.Patients), model);
     }
 
@@ -55,7 +59,6 @@ public static class DashboardEndpoints
             return DashboardPage.Render<MessagePage, MessageModel>(http, DashboardPage.Frame(http, "Not found", DashboardSection.Patients), notFound, StatusCodes.Status404NotFound);
         }
 
-        await DashboardAudit.RecordAsync(db, caller.KeyId, caller.ClinicId, "dashboard.patient.read", patientId, StatusCodes.Status200OK);
         var frame = DashboardPage.Frame(http, $"Patient {model.PatientId}", DashboardSection.Patients, chartScripts: true);
         return DashboardPage.Render<PatientPage, PatientModel>(http, frame, model);
     }
@@ -64,16 +67,6 @@ public static class DashboardEndpoints
     {
         var caller = Caller.From(http.User);
         var model = await OverviewQuery.LoadAsync(db, dataSource, cache, caller.ClinicId!.Value, http.RequestAborted);
-        await DashboardAudit.RecordAsync(db, caller.KeyId, caller.ClinicId, "dashboard.overview.read", null, StatusCodes.Status200OK);
         return DashboardPage.Render<OverviewPage, OverviewModel>(http, DashboardPage.Frame(http, "Clinic overview", DashboardSection.Overview), model);
-    }
-}
-
-internal static class DashboardAudit
-{
-    public static async Task RecordAsync(AllianceDbContext db, Guid keyId, Guid? clinicId, string action, string? patientRef, int outcome)
-    {
-        db.AuditLog.Add(new AuditEntry { ApiKeyId = keyId, ClinicId = clinicId, Action = action, PatientRef = patientRef, Outcome = outcome });
-        await db.SaveChangesAsync(CancellationToken.None);
     }
 }

@@ -65,7 +65,7 @@ public sealed record CalibrationRecord : Calibration
     public string? SymptomInstrument { get; init; }
 
     /// <summary><c>auto</c> (after the clinic's refitEvery new sessions) or <c>manual</c> (POST /analysis/refit).</summary>
-    public required string Trigger { get; init; }
+    public required CalibrationTrigger Trigger { get; init; }
     public DateTimeOffset FittedAt { get; init; }
 }
 

@@ -20,6 +20,7 @@ internal static class VocabularyColumns
         Store<AlertStatus>(builder);
         Store<Rater>(builder);
         Store<Timing>(builder);
+        Store<CalibrationTrigger>(builder);
     }
 
     /// <summary>The CHECK constraint's condition: the column holds one of the enum's stored names (or NULL, where nullable).</summary>

@@ -36,7 +36,7 @@ public static class DemoSeeder
                 await db.SaveChangesAsync(cancellationToken);
                 await WritePatientsAsync(services, clinic.Id, patients, seed, parallelism, onPatientWritten, cancellationToken);
                 await scope.ServiceProvider.GetRequiredService<UnitOfWork>().ExecuteAsync(
-                    () => scope.ServiceProvider.GetRequiredService<CalibrationStore>().RefitAsync(clinic.Id, "demo seed", cancellationToken),
+                    () => scope.ServiceProvider.GetRequiredService<CalibrationStore>().RefitAsync(clinic.Id, CalibrationTrigger.DemoSeed, cancellationToken),
                     cancellationToken);
             }
 

@@ -78,7 +78,7 @@ public sealed class SettingsAndCalibrationTests(ApiFactory factory) : IClassFixt
         var refit = await factory.Client(tenant.ClinicAdmin).PostAsync("/api/v1/analysis/refit", null);
 
         var calibration = Assert.Single((await refit.Content.ReadFromJsonAsync<List<CalibrationResponse>>())!);
-        Assert.Equal(("wai-sr", "client", 1, true, "manual", 1), (calibration.Instrument, calibration.Rater.StoredName(), calibration.Version, calibration.IsDefault, calibration.Trigger, calibration.Ratings));
+        Assert.Equal(("wai-sr", "client", 1, true, "manual", 1), (calibration.Instrument, calibration.Rater.StoredName(), calibration.Version, calibration.IsDefault, calibration.Trigger.StoredName(), calibration.Ratings));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class SettingsAndCalibrationTests(ApiFactory factory) : IClassFixt
         await factory.Services.GetRequiredService<AutomaticRefit>().RefitDueClinicsAsync(CancellationToken.None);
         var calibration = Assert.Single((await factory.Client(tenant.Clinician).GetFromJsonAsync<List<CalibrationResponse>>("/api/v1/analysis/calibrations"))!);
 
-        Assert.Equal((1, false, "auto", 40), (calibration.Version, calibration.IsDefault, calibration.Trigger, calibration.Patients));
+        Assert.Equal((1, false, "auto", 40), (calibration.Version, calibration.IsDefault, calibration.Trigger.StoredName(), calibration.Patients));
         Assert.InRange(calibration.WithinSd, 0.15, 0.40);
         Assert.Equal("phq-9", calibration.SymptomInstrument);
         Assert.True(calibration.SymptomEffectPerPoint < 0, $"alliance_to_symptoms within effect {calibration.SymptomEffectPerPoint}");

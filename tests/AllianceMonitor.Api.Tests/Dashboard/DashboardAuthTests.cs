@@ -4,6 +4,7 @@ using AllianceMonitor.Analysis;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace AllianceMonitor.Api.Tests.Dashboard;
@@ -147,6 +148,12 @@ public sealed class DashboardAuthTests(ApiFactory factory) : IClassFixture<ApiFa
         var actions = await db.AuditLog.Where(a => a.ClinicId == tenant.ClinicId && a.Action.StartsWith("alert.")).Select(a => a.Action).ToListAsync();
         Assert.Contains("alert.acknowledge", actions);
         Assert.Contains("alert.resolve", actions);
+
+        // The form's step is recorded under the API's name with the alert's patient, committed with the change; the
+        // refused form is recorded once, as an attempt that chose no valid step.
+        var entries = await db.AuditLog.Where(a => a.ClinicId == tenant.ClinicId).ToListAsync();
+        Assert.Contains(entries, e => e.Action == "alert.acknowledge" && e.Outcome == StatusCodes.Status200OK && e.PatientRef == alert.PatientId);
+        Assert.Single(entries, e => e.Action == "dashboard.alert.act" && e.Outcome == StatusCodes.Status400BadRequest);
     }
 
     [Fact]

@@ -8,7 +8,11 @@ internal sealed class CalibrationRecordConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<CalibrationRecord> builder)
     {
-        builder.ToTable("calibrations", table => table.HasCheckConstraint("ck_calibrations_rater", VocabularyColumns.OneOf<Rater>("rater")));
+        builder.ToTable("calibrations", table =>
+        {
+            table.HasCheckConstraint("ck_calibrations_rater", VocabularyColumns.OneOf<Rater>("rater"));
+            table.HasCheckConstraint("ck_calibrations_trigger", VocabularyColumns.OneOf<CalibrationTrigger>("trigger"));
+        });
         builder.Property(c => c.Instrument).HasMaxLength(16);
         builder.Property(c => c.Rater).HasMaxLength(16);
         builder.Property(c => c.SymptomInstrument).HasMaxLength(16);
