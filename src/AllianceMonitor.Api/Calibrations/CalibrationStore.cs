@@ -62,11 +62,11 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
         }
         finally
         {
-            Telemetry.RefitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            Telemetry.RefitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("trigger", trigger.StoredName()));
         }
     }
 
-    private async Task<List<CalibrationRecord>> FitAllSeriesAsync(Guid clinicId, string trigger, CancellationToken cancellationToken)
+    private async Task<List<CalibrationRecord>> FitAllSeriesAsync(Guid clinicId, CalibrationTrigger trigger, CancellationToken cancellationToken)
     {
         // Refits of one clinic queue behind each other (the automatic one and POST /analysis/refit alike), so each
         // reads the version the previous one committed instead of both writing the same next version. The automatic

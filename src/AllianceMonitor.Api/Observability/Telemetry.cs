@@ -30,7 +30,7 @@ public static class Telemetry
         "alliancemonitor.webhook.failures", "{attempt}", "Webhook attempts that did not get a 2xx; tag error (unreachable, redirect, http_error, send_failed).");
 
     public static readonly Histogram<double> RefitDuration = Meter.CreateHistogram<double>(
-        "alliancemonitor.calibration.refit.duration", "s", "How long a clinic's calibration refit took.");
+        "alliancemonitor.calibration.refit.duration", "s", "How long a clinic's calibration refit took; tag trigger (auto, manual, demo_seed).");
 
     public static readonly Counter<long> ExportRows = Meter.CreateCounter<long>(
         "alliancemonitor.export.rows", "{row}", "Rows streamed by research exports; tags format and status.");
