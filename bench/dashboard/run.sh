@@ -3,6 +3,7 @@
 # sign-in page in the same browser and run. The demo clinic is written through the same session path as a platform's
 # PUTs (detection included), four patients at a time: about 5 minutes on 2 cores.
 # Usage: bench/dashboard/run.sh [patients] [repeats]   (needs chromium and chromium-driver, as the browser tests do)
+# KEEP_DATA=1 keeps the seeded database directory (printed at the end) for bench/dashboard/compare-builds.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 patients=${1:-10000}
@@ -21,7 +22,7 @@ started=$(date +%s)
   Database__EmbeddedDataPath="$data/postgres" Demo__Patients="$patients" Demo__Parallelism=4 Logging__LogLevel__Default=Warning \
   exec dotnet bin/Release/net10.0/AllianceMonitor.Api.dll --seed-demo >"$data/service.log" 2>&1) &
 service=$!
-trap 'kill $service 2>/dev/null; wait $service 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $service 2>/dev/null; wait $service 2>/dev/null; [ "${KEEP_DATA:-0}" = 1 ] && echo "kept $data" || rm -rf "$data"' EXIT
 until curl -fs http://127.0.0.1:$port/health/ready >/dev/null; do
   kill -0 $service 2>/dev/null || { cat "$data/service.log"; exit 1; }
   sleep 1
@@ -31,6 +32,9 @@ key=$(grep -A4 'demo clinic' "$data/service.log" | grep -o 'amk_[A-Za-z0-9_-]*' 
 
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 pgport=$(sed -n 4p "$data/postgres/pgdata/postmaster.pid")
+# A clinic's database is analysed by autovacuum over days; straight after a bulk seed the planner's statistics are
+# stale and autovacuum would run during the measurements.
+PGPASSWORD=$(cat "$data/postgres/superuser.password") "$pgbin/psql" -q -h 127.0.0.1 -p "$pgport" -U alliance -d alliancemonitor -c "VACUUM ANALYZE"
 PGPASSWORD=$(cat "$data/postgres/superuser.password") "$pgbin/psql" -At -h 127.0.0.1 -p "$pgport" -U alliance -d alliancemonitor -c \
   "SELECT format('database: %s patients, %s sessions, %s alerts (%s open)', (SELECT count(*) FROM patients), (SELECT count(*) FROM sessions),
           (SELECT count(*) FROM alerts), (SELECT count(*) FROM alerts WHERE status = 'open'))"

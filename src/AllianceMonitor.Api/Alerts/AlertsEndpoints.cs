@@ -33,13 +33,15 @@ public static class AlertsEndpoints
             .WithName(nameof(AcknowledgeAlert))
             .WithSummary("Mark an open alert as seen, with an optional note from a closed list")
             .Audited("alert.acknowledge")
-            .Validated<AlertActionRequest>();
+            .Validated<AlertActionRequest>()
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{alertId:guid}/resolve", ResolveAlert)
             .WithName(nameof(ResolveAlert))
             .WithSummary("Close an open or acknowledged alert, with an optional note from a closed list")
             .Audited("alert.resolve")
-            .Validated<AlertActionRequest>();
+            .Validated<AlertActionRequest>()
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         return group;
     }

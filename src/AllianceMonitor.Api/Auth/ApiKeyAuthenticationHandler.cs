@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -48,9 +49,20 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    /// <summary>A 401 that says what is missing, so an integrator can fix the request without reading our code.</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer";
-        return base.HandleChallengeAsync(properties);
+        string? header = Request.Headers.Authorization;
+        var detail = header switch
+        {
+            null or "" => "No API key was sent. Send it as the header Authorization: Bearer <key>.",
+            _ when header.StartsWith("amk_", StringComparison.Ordinal) =>
+                "The Authorization header holds the key without the scheme. Send Authorization: Bearer <key> (with the \"Bearer \" prefix).",
+            _ when !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) =>
+                "The Authorization header must use the Bearer scheme: Authorization: Bearer <key>.",
+            _ => "The API key is not valid: it is unknown, revoked, or mistyped. Ask an administrator for a new key.",
+        };
+        await Problems.Write(Context, StatusCodes.Status401Unauthorized, "An API key is required", detail);
     }
 }

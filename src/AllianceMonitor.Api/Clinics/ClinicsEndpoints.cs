@@ -22,6 +22,11 @@ public static class ClinicsEndpoints
             .Audited("clinic.create")
             .Validated<CreateClinicRequest>();
 
+        group.MapGet("/", ListClinics)
+            .WithName(nameof(ListClinics))
+            .WithSummary("The clinics this key manages: every clinic for a global admin key, its own for a clinic admin key")
+            .Audited("clinic.list");
+
         group.MapPost("/{clinicId:guid}/api-keys", CreateApiKey)
             .WithName(nameof(CreateApiKey))
             .WithSummary("Create an API key for a clinic; the key is shown in this response only")
@@ -52,6 +57,21 @@ public static class ClinicsEndpoints
         var clinic = new Clinic { Name = request.Name.Trim() };
         db.Clinics.Add(clinic);
         return TypedResults.Created($"/api/v1/clinics/{clinic.Id}", new ClinicResponse(clinic.Id, clinic.Name));
+    }
+
+    public static async Task<Ok<List<ClinicResponse>>> ListClinics(HttpContext http, AllianceDbContext db)
+    {
+        var caller = Caller.From(http.User);
+        var clinics = db.Clinics.AsNoTracking();
+        if (!caller.IsGlobalAdmin)
+        {
+            clinics = clinics.Where(c => c.Id == caller.ClinicId);
+        }
+
+        return TypedResults.Ok(await clinics
+            .OrderBy(c => c.Name).ThenBy(c => c.Id)
+            .Select(c => new ClinicResponse(c.Id, c.Name))
+            .ToListAsync(http.RequestAborted));
     }
 
     public static async Task<Results<Created<CreatedApiKeyResponse>, ProblemHttpResult>> CreateApiKey(

@@ -31,10 +31,17 @@ public sealed class ExportRecord
     public long? RowCount { get; set; }
 }
 
-/// <summary>A clinic's research key for linkable pseudonyms (HMAC-SHA256). Created on the first linkable export.</summary>
+/// <summary>
+/// A clinic's research key for linkable pseudonyms (HMAC-SHA256). Created on the first linkable export, replaced when
+/// an admin rotates it.
+/// </summary>
 public sealed class ResearchKey
 {
     public Guid ClinicId { get; init; }
-    public required byte[] Key { get; init; }
+
+    /// <summary>The 32-byte key, encrypted with the data-protection key ring (see <c>ResearchKeys</c>).</summary>
+    public required byte[] ProtectedKey { get; init; }
+
+    /// <summary>When this key was made: the first linkable export, or the last rotation.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 }

@@ -8,8 +8,17 @@ public sealed class WebhookSubscription
     public required string Url { get; init; }
     public required string[] Events { get; init; }
 
-    /// <summary>The signing secret (<c>whsec_...</c>). Kept because every delivery must be signed with it; shown once.</summary>
-    public required string Secret { get; init; }
+    /// <summary>
+    /// The signing secret (<c>whsec_...</c>), encrypted with the data-protection key ring (see <c>WebhookSecrets</c>).
+    /// Kept because every delivery must be signed with it; shown once, when it is created or rotated.
+    /// </summary>
+    public required string ProtectedSecret { get; set; }
+
+    /// <summary>The secret before the last rotation, encrypted like the current one; null when there is none to honour.</summary>
+    public string? PreviousProtectedSecret { get; set; }
+
+    /// <summary>Until when deliveries are also signed with the previous secret, so receivers can switch without a gap.</summary>
+    public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 }
 

@@ -22,7 +22,13 @@ public static class DemoSeeder
 
     private static readonly string[] Modalities = ["video", "video", "video", "phone", "in_person"];
 
-    public static async Task<string> SeedAsync(IServiceProvider services, TextWriter console, CancellationToken cancellationToken, int patients = 30, ulong seed = 20261122, int parallelism = 1, Action<int>? onPatientWritten = null)
+    /// <returns>The new clinician key (the one the dashboard signs in with).</returns>
+    public static async Task<string> SeedAsync(IServiceProvider services, TextWriter console, CancellationToken cancellationToken, int patients = 30, ulong seed = 20261122, int parallelism = 1, Action<int>? onPatientWritten = null) =>
+        (await SeedWithKeysAsync(services, console, cancellationToken, patients, seed, parallelism, onPatientWritten)).Clinician;
+
+    /// <summary>Seeds (once) and prints the clinic's id and a new key per role, so every part of the README can be tried on the demo.</summary>
+    /// <param name="onPatientWritten">Told how many patients are written so far, for the progress line of a first seeding.</param>
+    public static async Task<DemoKeys> SeedWithKeysAsync(IServiceProvider services, TextWriter console, CancellationToken cancellationToken, int patients = 30, ulong seed = 20261122, int parallelism = 1, Action<int>? onPatientWritten = null)
     {
         Guid clinicId;
         await using (var scope = services.CreateAsyncScope())
@@ -46,28 +52,38 @@ public static class DemoSeeder
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
-            var secret = ApiKeySecrets.NewKey();
-            db.ApiKeys.Add(new ApiKey
+            string NewKey(string role)
             {
-                ClinicId = clinicId,
-                Name = "demo clinician",
-                Prefix = ApiKeySecrets.PrefixOf(secret),
-                KeyHash = ApiKeySecrets.Hash(secret),
-                Roles = [Roles.Clinician],
-            });
+                var secret = ApiKeySecrets.NewKey();
+                db.ApiKeys.Add(new ApiKey
+                {
+                    ClinicId = clinicId,
+                    Name = $"demo {role}",
+                    Prefix = ApiKeySecrets.PrefixOf(secret),
+                    KeyHash = ApiKeySecrets.Hash(secret),
+                    Roles = [role],
+                });
+                return secret;
+            }
+
+            var keys = new DemoKeys(clinicId, NewKey(Roles.Admin), NewKey(Roles.Ingest), NewKey(Roles.Clinician), NewKey(Roles.Researcher));
             await db.SaveChangesAsync(cancellationToken);
             await console.WriteLineAsync($"""
 
                 ==== AllianceMonitor: demo clinic ====
-                Simulated patients are in "{ClinicName}". Sign in to the dashboard (/login) with this clinician key
-                (shown once, only its hash is stored):
+                Simulated patients are in "{ClinicName}", clinic id {keys.ClinicId}.
+                Sign in to the dashboard (/login) with this clinician key: {keys.Clinician}
 
-                    {secret}
+                New keys for the demo clinic, one per role (shown once, only their hashes are stored):
+                    clinic admin  {keys.ClinicAdmin}   API keys, webhooks, settings
+                    ingest        {keys.Ingest}   PUT patients and sessions
+                    clinician     {keys.Clinician}   patients, alerts, the dashboard
+                    researcher    {keys.Researcher}   export and /analysis
 
                 ======================================
 
                 """);
-            return secret;
+            return keys;
         }
     }
 
@@ -119,3 +135,6 @@ public static class DemoSeeder
         return Enumerable.Range(0, count).Select(i => (double)(min + (extra / count) + (i < extra % count ? 1 : 0))).ToArray();
     }
 }
+
+/// <summary>The demo clinic and one fresh key per role for it.</summary>
+public sealed record DemoKeys(Guid ClinicId, string ClinicAdmin, string Ingest, string Clinician, string Researcher);

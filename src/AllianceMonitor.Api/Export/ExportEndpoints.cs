@@ -2,8 +2,8 @@ using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace AllianceMonitor.Api.Export;
@@ -20,13 +20,14 @@ public static class ExportEndpoints
         group.MapGet("/sessions", ExportSessions)
             .WithName(nameof(ExportSessions))
             .WithSummary("Stream one pseudonymised row per patient-session (CSV or JSON lines); see the codebook for the columns")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv", "application/x-ndjson")
             .Audited("export.sessions")
             .Validated<ExportQuery>();
 
         group.MapGet("/codebook", GetCodebook)
             .WithName(nameof(GetCodebook))
             .WithSummary("Every column of the session export: type, unit or range, derivation")
+            .AlsoProducesText(StatusCodes.Status200OK, "text/markdown")
             .Validated<CodebookQuery>();
 
         return group;
@@ -38,12 +39,12 @@ public static class ExportEndpoints
     /// </summary>
     public static async Task<IResult> ExportSessions(
         [AsParameters] ExportQuery query, HttpContext http, AllianceDbContext db, NpgsqlDataSource dataSource, TimeProvider clock,
-        ILogger<ExportStream> logger)
+        ILogger<ExportStream> logger, ResearchKeys researchKeys)
     {
         var caller = Caller.From(http.User);
         var clinicId = Caller.ClinicOf(http.User);
         var linkable = query.Linkable ?? false;
-        var key = linkable ? await ResearchKeyAsync(db, clinicId, clock, http.RequestAborted) : Pseudonyms.NewKey();
+        var key = linkable ? await researchKeys.GetOrCreateAsync(db, clinicId, clock.GetUtcNow(), http.RequestAborted) : Pseudonyms.NewKey();
         var record = new ExportRecord
         {
             ClinicId = clinicId,
@@ -61,15 +62,4 @@ public static class ExportEndpoints
         query.Format == "markdown"
             ? TypedResults.Text(Codebook.Markdown(), "text/markdown; charset=utf-8")
             : TypedResults.Ok(Codebook.Columns);
-
-    /// <summary>The clinic's research key, created on first use; concurrent first uses agree on one key.</summary>
-    private static async Task<byte[]> ResearchKeyAsync(AllianceDbContext db, Guid clinicId, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var candidate = Pseudonyms.NewKey();
-        var now = clock.GetUtcNow();
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO research_keys (clinic_id, key, created_at) VALUES ({clinicId}, {candidate}, {now}) ON CONFLICT (clinic_id) DO NOTHING",
-            cancellationToken);
-        return await db.ResearchKeys.AsNoTracking().Where(k => k.ClinicId == clinicId).Select(k => k.Key).SingleAsync(cancellationToken);
-    }
 }

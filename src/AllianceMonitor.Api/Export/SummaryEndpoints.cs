@@ -44,7 +44,8 @@ public static class SummaryEndpoints
         group.MapGet("/summary", GetSummary)
             .WithName(nameof(GetSummary))
             .WithSummary("The two lagged models and the null model on the clinic's data, as `alliance-monitor analyze` prints them")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces<AnalysisReport>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireAuthorization(p => p.RequireRole(Roles.Researcher))
             .Audited("analysis.summary")
             .Validated<SummaryQuery>();

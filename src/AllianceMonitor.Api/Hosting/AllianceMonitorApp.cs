@@ -7,6 +7,7 @@ using AllianceMonitor.Api.Dashboard;
 using AllianceMonitor.Api.Export;
 using AllianceMonitor.Api.Health;
 using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.OpenApi;
 using AllianceMonitor.Api.Patients;
 using AllianceMonitor.Api.Sessions;
 using AllianceMonitor.Api.Webhooks;
@@ -23,6 +24,7 @@ public static class AllianceMonitorApp
         builder.AddAuth();
         builder.AddAnalysis();
         builder.Services.AddWebhooks(builder.Configuration);
+        builder.Services.AddSingleton<ResearchKeys>();
         builder.AddDashboard();
         builder.AddOpenApiDocument();
         builder.AddTelemetry();
@@ -48,7 +50,7 @@ public static class AllianceMonitorApp
         app.MapOpenApiDocument();
         app.MapHealth();
 
-        var api = app.MapGroup("/api/v1");
+        var api = app.MapGroup("/api/v1").WithProblemResponses();
         api.MapClinics();
         api.MapPatients();
         api.MapSessions();
@@ -56,6 +58,7 @@ public static class AllianceMonitorApp
         api.MapClinicSettings();
         api.MapWebhooks();
         api.MapExport();
+        api.MapResearchKey();
 
         // One /analysis group: the calibrations and the clinic-level reports share its prefix and its pipeline.
         var analysis = api.MapGroup("/analysis").WithTags("Analysis")

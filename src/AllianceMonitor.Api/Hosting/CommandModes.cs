@@ -87,10 +87,15 @@ public sealed record CommandModes(ServiceMode Mode, int ExitCode, bool SeedDemo,
         return new CommandModes(mode, code, parsed.GetValue(seedDemo), [.. parsed.UnmatchedTokens]);
     }
 
+    /// <summary>Applies the migrations, then encrypts what earlier versions stored in clear (no SQL migration can).</summary>
     public static async Task MigrateAsync(IServiceProvider services)
     {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<AllianceDbContext>().Database.MigrateAsync();
+        await using (var scope = services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AllianceDbContext>().Database.MigrateAsync();
+        }
+
+        await SecretsAtRest.ProtectClearSecretsAsync(services);
     }
 
     private static Guid Fail(System.CommandLine.Parsing.ArgumentResult result, string message)

@@ -11,6 +11,10 @@ public static class OpenApiServices
         {
             o.AddDocumentTransformer<BearerSecurityTransformer>();
             o.AddOperationTransformer<BearerSecurityTransformer>();
+            o.AddOperationTransformer<TextResponsesTransformer>();
+            o.AddSchemaTransformer<ExactSchemaTransformer>();
+            o.AddDocumentTransformer<OptionalRequestFieldsTransformer>();
+            o.AddDocumentTransformer<DocumentInfoTransformer>();
         });
         return builder;
     }

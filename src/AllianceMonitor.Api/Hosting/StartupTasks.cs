@@ -30,6 +30,11 @@ public static class StartupTasks
         {
             await CommandModes.MigrateAsync(app.Services);
         }
+        else
+        {
+            // Migrated by other means (the migrate command, a deployment job): what it left in clear is encrypted here.
+            await SecretsAtRest.ProtectClearSecretsAsync(app.Services);
+        }
 
         if (embedded is not null)
         {

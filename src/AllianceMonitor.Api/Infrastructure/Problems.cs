@@ -82,21 +82,21 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
                 Title = "Unsupported media type",
                 Detail = "The request body must be JSON: send Content-Type: application/json.",
             },
-            _ => JsonProblem(badRequest),
+            _ => JsonProblem(httpContext, badRequest),
         };
         problem.Status = status;
         httpContext.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
-    private static HttpValidationProblemDetails JsonProblem(BadHttpRequestException exception)
+    private static HttpValidationProblemDetails JsonProblem(HttpContext http, BadHttpRequestException exception)
     {
         if (BindFailure().Match(exception.Message) is { Success: true } bind)
         {
-            // A query or route value that is not of its parameter's type, e.g. ?since=yesterday.
+            // A query or route value that is not of its parameter's type, e.g. ?since=yesterday or sessions/abc.
             var name = bind.Groups["name"].Value;
             var parameter = char.ToLowerInvariant(name[0]) + name[1..];
-            var expected = $"must be {Describe(NullableOf().Replace(bind.Groups["type"].Value, "$1").TrimEnd('?'))}";
+            var expected = $"must be {BindingRules.Describe(bind.Groups["type"].Value)}";
             return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [parameter] = [expected] })
             {
                 Title = "A request parameter could not be read",
@@ -104,11 +104,9 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
             };
         }
 
-        var json = FindJsonException(exception);
-        var field = json?.Path is { Length: > 0 } path ? path : "body";
-        var rule = json is null
-            ? "the request body could not be read"
-            : json.Message.Split(" Path:", 2)[0].TrimEnd('.');
+        var (field, rule) = FindJsonException(exception) is { } json
+            ? BindingRules.ForJson(http, json)
+            : ("body", "the request body could not be read");
         return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [rule] })
         {
             Title = "The request body is not valid JSON for this endpoint",
@@ -116,22 +114,9 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
         };
     }
 
-    private static string Describe(string type) => type switch
-    {
-        "DateTimeOffset" or "DateTime" => "an ISO 8601 date-time such as 2026-11-22T09:00:00Z",
-        "DateOnly" => "an ISO 8601 date such as 2026-11-22",
-        "int" or "long" => "a whole number",
-        "double" or "decimal" => "a number",
-        "Guid" => "a UUID",
-        "bool" => "true or false",
-        _ => $"a valid {type}",
-    };
-
     [GeneratedRegex("^Failed to bind parameter \"(?<type>[^ \"]+) (?<name>\\w+)\" from", RegexOptions.CultureInvariant)]
     private static partial Regex BindFailure();
 
-    [GeneratedRegex("^Nullable<(.+)>$", RegexOptions.CultureInvariant)]
-    private static partial Regex NullableOf();
 
     private static JsonException? FindJsonException(Exception? exception)
     {

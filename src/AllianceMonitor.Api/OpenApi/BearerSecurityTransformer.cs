@@ -32,9 +32,6 @@ internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer, I
             {
                 [new OpenApiSecuritySchemeReference(SchemeId, context.Document)] = [],
             });
-            operation.Responses ??= new OpenApiResponses();
-            operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No valid API key" });
-            operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The key's roles do not allow this" });
         }
 
         return Task.CompletedTask;

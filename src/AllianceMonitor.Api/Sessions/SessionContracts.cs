@@ -23,7 +23,9 @@ public sealed record SessionBody(
     DateOnly? OccurredOn,
     string? Modality,
     string? TherapistId,
-    IReadOnlyList<MeasurementInput>? Measurements);
+    // Not nullable: the validator requires it (an empty list is fine), so the schema declares it required. The
+    // serializer can still hand over null when it is missing; the validator answers that with 400.
+    IReadOnlyList<MeasurementInput> Measurements);
 
 public sealed record PutSessionRequest(
     [property: Description("The platform's pseudonymous patient id.")] string PatientId,

@@ -16,16 +16,15 @@ public static class SessionsEndpoints
             .WithValidation()
             .WithUnitOfWork();
 
-        group.MapPut("/{sessionNumber:int}", PutSession)
+        // No :int constraint: "sessions/abc" is a bad session number (400 naming it), not a missing route (404).
+        group.MapPut("/{sessionNumber}", PutSession)
             .WithName(nameof(PutSession))
             .WithSummary("Store a session's ratings (idempotent; a changed form adds a revision)")
             .RequireAuthorization(p => p.RequireRole(Roles.Ingest))
             .Audited("session.put")
-            .Validated<PutSessionRequest>()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .Validated<PutSessionRequest>();
 
-        group.MapGet("/{sessionNumber:int}/revisions", GetRevisions)
+        group.MapGet("/{sessionNumber}/revisions", GetRevisions)
             .WithName(nameof(GetRevisions))
             .WithSummary("Every revision of every form in a session, superseded ones included")
             .RequireAuthorization(p => p.RequireRole(Roles.Clinician))

@@ -5,6 +5,10 @@ public sealed record CreateWebhookRequest(string Url, IReadOnlyList<string> Even
 /// <summary>The only response that ever carries the signing secret.</summary>
 public sealed record CreatedWebhookResponse(Guid Id, string Url, IReadOnlyList<string> Events, string Secret, DateTimeOffset CreatedAt);
 
+/// <summary>The only response that carries a rotated secret.</summary>
+/// <param name="PreviousSecretExpiresAt">Until when deliveries are also signed with the secret this one replaces; null when they are not.</param>
+public sealed record RotatedSecretResponse(Guid Id, string Secret, DateTimeOffset RotatedAt, DateTimeOffset? PreviousSecretExpiresAt);
+
 public sealed record WebhookResponse(Guid Id, string Url, IReadOnlyList<string> Events, DateTimeOffset CreatedAt);
 
 public sealed record PingResponse(Guid EventId);

@@ -136,11 +136,13 @@ public sealed partial class WebhookDispatcher(
             from d in db.WebhookDeliveries.AsNoTracking()
             join s in db.WebhookSubscriptions on d.SubscriptionId equals s.Id
             where ids.Contains(d.Id)
-            select new Attempt(d.Id, d.SubscriptionId, d.EventId, d.Attempts, s.Url, s.Secret, d.Event!.Body, d.Event.CreatedAt))
+            select new Attempt(
+                d.Id, d.SubscriptionId, d.EventId, d.Attempts, s.Url,
+                new SigningKeys(s.ProtectedSecret, s.PreviousProtectedSecret, s.PreviousSecretExpiresAt), d.Event!.Body, d.Event.CreatedAt))
             .ToListAsync(cancellationToken);
 
         var outcomes = await Task.WhenAll(attempts.Select(
-            a => sender.SendAsync(a.EventId, a.Url, a.Secret, a.Body, cancellationToken)));
+            a => sender.SendAsync(a.EventId, a.Url, a.Keys.At(clock.GetUtcNow()), a.Body, cancellationToken)));
         foreach (var (attempt, outcome) in attempts.Zip(outcomes))
         {
             await RecordAsync(db, attempt, outcome, settings, cancellationToken);
@@ -181,7 +183,7 @@ public sealed partial class WebhookDispatcher(
     }
 
     private sealed record Attempt(
-        Guid DeliveryId, Guid SubscriptionId, Guid EventId, int AttemptsBefore, string Url, string Secret, string Body, DateTimeOffset EventCreatedAt);
+        Guid DeliveryId, Guid SubscriptionId, Guid EventId, int AttemptsBefore, string Url, SigningKeys Keys, string Body, DateTimeOffset EventCreatedAt);
 
     // Identifiers and status only: payloads, URLs and secrets stay out of the logs.
     [LoggerMessage(Level = LogLevel.Information,

@@ -26,6 +26,12 @@ public sealed class WebhookOptions
 
     /// <summary>How long delivered and failed deliveries, and the events behind them, stay in the log before they are pruned.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// After a secret rotation, how long deliveries carry a signature with the old secret as well as the new one, so
+    /// the receiver can switch at its own pace. Zero ends the old secret at once.
+    /// </summary>
+    public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);
 }
 
 /// <summary>When a failed delivery is tried again.</summary>

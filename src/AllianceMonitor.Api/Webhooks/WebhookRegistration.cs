@@ -10,8 +10,9 @@ public static class WebhookRegistration
             .Bind(configuration.GetSection(WebhookOptions.Section))
             .Validate(
                 o => o.PollInterval > TimeSpan.Zero && o.RetryBaseDelay > TimeSpan.Zero && o.RetryBaseDelay <= o.RetryMaxDelay
-                    && o.RetryFor > TimeSpan.Zero && o.Timeout > TimeSpan.Zero && o.Retention > TimeSpan.Zero,
-                "Webhooks: every interval must be positive and RetryBaseDelay at most RetryMaxDelay.")
+                    && o.RetryFor > TimeSpan.Zero && o.Timeout > TimeSpan.Zero && o.Retention > TimeSpan.Zero
+                    && o.SecretRotationOverlap >= TimeSpan.Zero,
+                "Webhooks: every interval must be positive (SecretRotationOverlap may be zero) and RetryBaseDelay at most RetryMaxDelay.")
             .ValidateOnStart();
         services.AddHttpClient(WebhookSender.HttpClientName, (provider, client) =>
             {
@@ -30,6 +31,7 @@ public static class WebhookRegistration
             // The default handler logs request URLs, which may carry a receiver's token.
             .RemoveAllLoggers();
         services.AddSingleton<WebhookTargetPolicy>();
+        services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookSender>();
         services.AddHostedService<WebhookDispatcher>();
         return services;

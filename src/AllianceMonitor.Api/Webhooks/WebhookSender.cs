@@ -4,12 +4,14 @@ using System.Text;
 namespace AllianceMonitor.Api.Webhooks;
 
 /// <summary>One signed POST to a receiver, reduced to a status code and an error category.</summary>
-public sealed class WebhookSender(IHttpClientFactory httpClients, TimeProvider clock)
+public sealed class WebhookSender(IHttpClientFactory httpClients, WebhookSecrets secrets, TimeProvider clock)
 {
     public const string HttpClientName = "webhooks";
     public const string Unreachable = "unreachable";
 
-    public async Task<SendOutcome> SendAsync(Guid eventId, string url, string secret, string body, CancellationToken cancellationToken)
+    /// <param name="protectedSecrets">Encrypted as stored; each is decrypted only here, for the moment of signing.</param>
+    public async Task<SendOutcome> SendAsync(
+        Guid eventId, string url, IReadOnlyList<string> protectedSecrets, string body, CancellationToken cancellationToken)
     {
         var id = eventId.ToString();
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -21,7 +23,8 @@ public sealed class WebhookSender(IHttpClientFactory httpClients, TimeProvider c
             };
             request.Headers.Add(WebhookSigner.IdHeader, id);
             request.Headers.Add(WebhookSigner.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-            request.Headers.Add(WebhookSigner.SignatureHeader, WebhookSigner.Sign(secret, id, timestamp, body));
+            var signatures = protectedSecrets.Select(s => WebhookSigner.Sign(secrets.Unprotect(s), id, timestamp, body));
+            request.Headers.Add(WebhookSigner.SignatureHeader, string.Join(' ', signatures));
 
             // Only the status line is read: what a receiver answers is none of our business and is never stored.
             using var response = await httpClients.CreateClient(HttpClientName)
@@ -44,6 +47,8 @@ public sealed class WebhookSender(IHttpClientFactory httpClients, TimeProvider c
         {
             return new SendOutcome(null, Unreachable);
         }
+        // Includes a secret the key ring can no longer decrypt (its key was deleted or revoked): the receiver could not
+        // verify anything we sent, so nothing is sent.
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return new SendOutcome(null, "send_failed");

@@ -48,11 +48,17 @@ public static class WebhooksEndpoints
             .WithSummary("Send a webhook.ping event to this webhook only, to test the receiver")
             .Audited("webhook.ping");
 
+        group.MapPost("/{webhookId:guid}/rotate-secret", WebhookSecretRotation.RotateWebhookSecret)
+            .WithName(nameof(WebhookSecretRotation.RotateWebhookSecret))
+            .WithSummary("Replace the signing secret; the new one is shown in this response only, and deliveries carry both signatures until the overlap ends")
+            .Audited("webhook.secret.rotate");
+
         return group;
     }
 
     public static async Task<Results<Created<CreatedWebhookResponse>, ProblemHttpResult, ValidationProblem>> CreateWebhook(
-        CreateWebhookRequest request, HttpContext http, AllianceDbContext db, TimeProvider clock, WebhookTargetPolicy targets)
+        CreateWebhookRequest request, HttpContext http, AllianceDbContext db, TimeProvider clock, WebhookTargetPolicy targets,
+        WebhookSecrets secrets)
     {
         if (ClinicOf(http) is not { } clinicId)
         {
@@ -65,18 +71,19 @@ public static class WebhooksEndpoints
                 new Dictionary<string, string[]> { ["url"] = [broken] }, detail: $"url: {broken}");
         }
 
+        var secret = WebhookSigner.NewSecret();
         var subscription = new WebhookSubscription
         {
             ClinicId = clinicId,
             Url = request.Url,
             Events = request.Events.Order(StringComparer.Ordinal).ToArray(),
-            Secret = WebhookSigner.NewSecret(),
+            ProtectedSecret = secrets.Protect(secret),
             CreatedAt = clock.GetUtcNow(),
         };
         db.WebhookSubscriptions.Add(subscription);
         return TypedResults.Created(
             $"/api/v1/webhooks/{subscription.Id}",
-            new CreatedWebhookResponse(subscription.Id, subscription.Url, subscription.Events, subscription.Secret, subscription.CreatedAt));
+            new CreatedWebhookResponse(subscription.Id, subscription.Url, subscription.Events, secret, subscription.CreatedAt));
     }
 
     public static async Task<Results<Ok<List<WebhookResponse>>, ProblemHttpResult>> ListWebhooks(HttpContext http, AllianceDbContext db)
@@ -167,10 +174,10 @@ public static class WebhooksEndpoints
         return TypedResults.Accepted($"/api/v1/webhooks/{webhookId}/deliveries", new PingResponse(ping.Id));
     }
 
-    private static Guid? ClinicOf(HttpContext http) => Caller.From(http.User).ClinicId;
+    internal static Guid? ClinicOf(HttpContext http) => Caller.From(http.User).ClinicId;
 
     // A webhook belongs to one clinic and the routes name none, so a global key could only guess which.
-    private static ProblemHttpResult ClinicKeyRequired() => TypedResults.Problem(
+    internal static ProblemHttpResult ClinicKeyRequired() => TypedResults.Problem(
         "Webhooks belong to a clinic: use an admin key of that clinic, not a global admin key.",
         statusCode: StatusCodes.Status403Forbidden,
         title: "Forbidden");

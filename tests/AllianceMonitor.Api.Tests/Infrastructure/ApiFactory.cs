@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Tests.Contract;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
@@ -72,10 +73,13 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Auth:FailedLimit:PermitLimit", "100000");
     }
 
-    /// <summary>A client whose every response is checked: never a 5xx, and every error is problem+json.</summary>
+    /// <summary>
+    /// A client whose every response is checked: never a 5xx, every error is problem+json, and every API response is
+    /// one the OpenAPI document declares, with a body that matches its schema.
+    /// </summary>
     public HttpClient Client(string? key = null)
     {
-        var client = CreateDefaultClient(new ProblemJsonContract(ServerErrors));
+        var client = CreateDefaultClient(new ProblemJsonContract(ServerErrors), new OpenApiContract(ContractDocumentAsync));
         if (key is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -85,6 +89,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     public HttpClient Admin() => Client(AdminKey);
+
+    /// <summary>The document this service serves, read once per run (every test host serves the same one).</summary>
+    public Task<OpenApiContractDocument> ContractDocumentAsync() =>
+        OpenApiContractDocument.LoadAsync(() => CreateDefaultClient().GetStringAsync("/openapi/v1.json"));
 
     public AllianceDbContext NewDbContext() => TestDatabaseServer.Context(ConnectionString);
 }

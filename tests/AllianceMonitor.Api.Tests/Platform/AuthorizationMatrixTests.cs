@@ -12,6 +12,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
     private static readonly (string Name, Caller[] Allowed)[] Endpoints =
     [
         ("POST /clinics", [Caller.GlobalAdmin]),
+        ("GET /clinics", [Caller.GlobalAdmin, Caller.ClinicAdmin]),
         ("POST /clinics/{c}/api-keys", [Caller.GlobalAdmin, Caller.ClinicAdmin]),
         ("GET /clinics/{c}/api-keys", [Caller.GlobalAdmin, Caller.ClinicAdmin]),
         ("DELETE /clinics/{c}/api-keys/{k}", [Caller.GlobalAdmin, Caller.ClinicAdmin]),
@@ -38,6 +39,10 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         ("DELETE /webhooks/{w}", [Caller.ClinicAdmin]),
         ("GET /webhooks/{w}/deliveries", [Caller.ClinicAdmin]),
         ("POST /webhooks/{w}/ping", [Caller.ClinicAdmin]),
+        ("POST /webhooks/{w}/rotate-secret", [Caller.ClinicAdmin]),
+
+        // The research key is the clinic's: its admin rotates it, the researcher only uses it.
+        ("POST /clinics/current/research-key/rotate", [Caller.ClinicAdmin]),
 
         // Research data leaves the service only through the researcher role, never to clinicians or admins.
         ("GET /export/sessions", [Caller.Researcher]),
@@ -147,6 +152,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
         return endpoint switch
         {
             "POST /clinics" => client.PostAsJsonAsync("/api/v1/clinics", new { name = "x" }),
+            "GET /clinics" => client.GetAsync("/api/v1/clinics"),
             "POST /clinics/{c}/api-keys" => client.PostAsJsonAsync($"/api/v1/clinics/{c}/api-keys", new { name = "k", roles = new[] { "clinician" } }),
             "GET /clinics/{c}/api-keys" => client.GetAsync($"/api/v1/clinics/{c}/api-keys"),
             "DELETE /clinics/{c}/api-keys/{k}" => client.DeleteAsync($"/api/v1/clinics/{c}/api-keys/{victimKey}"),
@@ -171,6 +177,8 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
             "DELETE /webhooks/{w}" => client.DeleteAsync($"/api/v1/webhooks/{webhook}"),
             "GET /webhooks/{w}/deliveries" => client.GetAsync($"/api/v1/webhooks/{webhook}/deliveries"),
             "POST /webhooks/{w}/ping" => client.PostAsync($"/api/v1/webhooks/{webhook}/ping", null),
+            "POST /webhooks/{w}/rotate-secret" => client.PostAsync($"/api/v1/webhooks/{webhook}/rotate-secret", null),
+            "POST /clinics/current/research-key/rotate" => client.PostAsync("/api/v1/clinics/current/research-key/rotate", null),
             "GET /export/sessions" => client.GetAsync("/api/v1/export/sessions"),
             "GET /export/codebook" => client.GetAsync("/api/v1/export/codebook"),
             "GET /analysis/summary" => client.GetAsync("/api/v1/analysis/summary"),

@@ -29,6 +29,7 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
         (string Path, string Method)[] expected =
         [
             ("/api/v1/clinics", "post"),
+            ("/api/v1/clinics", "get"),
             ("/api/v1/clinics/{clinicId}/api-keys", "post"),
             ("/api/v1/clinics/{clinicId}/api-keys", "get"),
             ("/api/v1/clinics/{clinicId}/api-keys/{keyId}", "delete"),

@@ -26,7 +26,7 @@ public sealed class SessionValidationTests(ApiFactory factory) : IClassFixture<A
         { """{"occurredOn":"2090-01-01","measurements":[]}""", "occurredOn", "up to tomorrow" },
         { """{}""", "measurements", "required" },
         { """{"measurements":[{"instrument":"gad-7","items":[1,1,1,1,1,1,1]},{"instrument":"gad-7","items":[1,1,1,1,1,1,1]}]}""", "measurements[1]", "repeats" },
-        { """{"measurements":[{"instrument":"wai-sr","items":"high"}]}""", "$.measurements[0].items", "could not be converted" },
+        { """{"measurements":[{"instrument":"wai-sr","items":"high"}]}""", "$.measurements[0].items", "must be a list (a JSON array) whose every item is a number" },
         { """{"measurements":[{"instrument":"wai-sr","items":[4,4,5,]}]}""", "$.measurements[0].items[3]", "" },
         { """{"measurements":[],"notes":"client seemed upset"}""", "$", "notes" },
         { """{"measurements":[""", "$.measurements", "" },

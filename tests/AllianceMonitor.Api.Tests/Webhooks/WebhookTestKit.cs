@@ -17,13 +17,23 @@ public static class WebhookTestKit
         return (await response.Content.ReadFromJsonAsync<CreatedWebhookResponse>())!;
     }
 
-    public static bool SignatureIsValid(string secret, Received request)
+    public static bool SignatureIsValid(string secret, Received request) => VerifyingEntries(secret, request) > 0;
+
+    /// <summary>How many of the header's space-separated <c>v1,</c> signatures verify with <paramref name="secret"/>.</summary>
+    public static int VerifyingEntries(string secret, Received request)
     {
         var key = Convert.FromBase64String(secret["whsec_".Length..]);
         var expected = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{request.Id}.{request.Timestamp}.{request.Body}"));
         return request.Signature.Split(' ')
             .Where(s => s.StartsWith("v1,", StringComparison.Ordinal))
-            .Any(s => CryptographicOperations.FixedTimeEquals(Convert.FromBase64String(s[3..]), expected));
+            .Count(s => CryptographicOperations.FixedTimeEquals(Convert.FromBase64String(s[3..]), expected));
+    }
+
+    public static async Task<Guid> SendPingAsync(HttpClient clinicAdmin, Guid webhookId)
+    {
+        var pinged = await clinicAdmin.PostAsync($"/api/v1/webhooks/{webhookId}/ping", null);
+        Assert.Equal(HttpStatusCode.Accepted, pinged.StatusCode);
+        return (await pinged.Content.ReadFromJsonAsync<PingResponse>())!.EventId;
     }
 
     public static async Task<PagedList<DeliveryResponse>> DeliveriesAsync(HttpClient clinicAdmin, Guid webhookId) =>
