@@ -60,7 +60,10 @@ public sealed class ErasureTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var admin = factory.Client(tenant.ClinicAdmin);
         var webhook = await CreateAsync(admin, "https://receiver.example.org/retention");
         await Ratings.PutSeriesAsync(factory.Client(tenant.Ingest), "p-1", 54, 54, 30);
-        await WaitUntilAsync(async () => (await DeliveriesAsync(admin, webhook.Id)).Items.Count == 1, "the alert has a delivery");
+        // After its first attempt the delivery waits at least the retry delay, so the dispatcher cannot write over the
+        // status this test sets below while an attempt is in flight.
+        await WaitUntilAsync(
+            async () => (await DeliveriesAsync(admin, webhook.Id)).Items is [{ Attempts: >= 1 }], "the alert's delivery was attempted once");
         var retention = new WebhookOptions().Retention;
         await using var db = factory.NewDbContext();
 
