@@ -1,11 +1,12 @@
 using AllianceMonitor.Api.Hosting;
 
-if (CommandModes.RunWithoutHost(args) is { } printed)
+var command = CommandModes.Parse(args, Console.Out, Console.Error);
+if (command.Mode == ServiceMode.Done)
 {
-    return printed;
+    return command.ExitCode;
 }
 
-var builder = WebApplication.CreateBuilder(CommandModes.HostArguments(args));
+var builder = WebApplication.CreateBuilder(command.HostArguments);
 if (!await builder.TryUseDevelopmentDatabaseAsync())
 {
     return 1;
@@ -13,12 +14,13 @@ if (!await builder.TryUseDevelopmentDatabaseAsync())
 
 builder.AddAllianceMonitor();
 var app = builder.Build();
-if (await CommandModes.RunOnHostAsync(app, args) is { } done)
+if (command.Mode == ServiceMode.Migrate)
 {
-    return done;
+    await CommandModes.MigrateAsync(app.Services);
+    return 0;
 }
 
-await app.PrepareAsync(seedDemo: CommandModes.SeedsDemo(args));
+await app.PrepareAsync(seedDemo: command.SeedDemo);
 app.MapAllianceMonitor();
 await app.RunAsync();
 return 0;

@@ -1,39 +1,65 @@
+using System.CommandLine;
 using AllianceMonitor.Analysis.Mixed;
 using AllianceMonitor.Analysis.Models;
+using AllianceMonitor.CommandLine;
 
 namespace AllianceMonitor.Cli;
 
 public static class AnalyzeCommand
 {
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout)
+    public static Command Create(CliContext context)
     {
-        var options = CommandLineOptions.Parse(args, ["input", "method", "model"]);
-        var path = options.Required("input");
-        var method = (options.Optional("method") ?? "reml") switch
+        var input = InputOption.Create();
+        var method = new Option<string>("--method")
+        {
+            Description = "Estimation: reml (restricted maximum likelihood, for reporting) or ml (for comparing models by likelihood).",
+            HelpName = "reml|ml",
+            DefaultValueFactory = _ => "reml",
+        };
+        var model = new Option<string>("--model")
+        {
+            Description = "Which lagged model to fit: alliance_to_symptoms, symptoms_to_alliance or all.",
+            HelpName = "name",
+            DefaultValueFactory = _ => "all",
+        };
+        var command = new Command(
+            "analyze",
+            "Fit the lagged multilevel models (within- and between-patient effects of alliance on next-session symptoms and "
+            + "back) and the null model of alliance; print one JSON report on stdout.")
+        {
+            input, method, model,
+        };
+        command.WithExamples(
+            "alliance-monitor analyze --input clinic.csv",
+            "alliance-monitor analyze --input clinic.csv --method ml --model alliance_to_symptoms > report.json");
+        command.SetAction(parsed =>
+        {
+            using var progress = context.StartProgress(parsed);
+            return Run(parsed.GetRequiredValue(input), parsed.GetRequiredValue(method), parsed.GetRequiredValue(model), parsed.InvocationConfiguration.Output, progress);
+        });
+        return command;
+    }
+
+    private static int Run(string path, string methodName, string modelName, TextWriter stdout, ConsoleProgress progress)
+    {
+        var method = methodName switch
         {
             "reml" => FitMethod.Reml,
             "ml" => FitMethod.Ml,
             var other => throw new InputException($"Option --method: '{other}' is not reml or ml."),
         };
-        var modelName = options.Optional("model") ?? "all";
         var models = modelName == "all"
             ? ModelCatalog.All
             : ModelCatalog.Find(modelName) is { } found
                 ? [found]
                 : throw new InputException($"Option --model: '{modelName}' is not alliance_to_symptoms, symptoms_to_alliance or all.");
 
-        if (!File.Exists(path))
-        {
-            throw new InputException($"{path}: file not found.");
-        }
-
-        using var reader = new StreamReader(path);
-        var observations = CsvObservationReader.Read(reader, path);
+        var observations = CsvObservationReader.ReadFile(path, progress);
 
         AnalysisReport report;
         try
         {
-            report = AnalysisReportBuilder.Build(observations, method, models);
+            report = AnalysisReportBuilder.Build(observations, method, models, stage => progress.Begin(stage));
         }
         catch (InsufficientDataException e)
         {
@@ -46,6 +72,6 @@ public static class AnalyzeCommand
 
         stdout.Write(AnalysisReportBuilder.ToJson(report));
         stdout.Write('\n');
-        return 0;
+        return ExitCodes.Ok;
     }
 }

@@ -1,52 +1,67 @@
 using System.Globalization;
 using AllianceMonitor.Analysis.Data;
+using AllianceMonitor.CommandLine;
+using CsvHelper;
 
 namespace AllianceMonitor.Cli;
 
 /// <summary>
-/// Reads <c>patient_id,therapist_id,session,alliance,symptoms</c> (any column order, extra columns
-/// ignored, an empty cell is a missing value). Errors name the row (the file's line number, header = 1)
-/// and the column.
+/// Reads <c>patient_id,therapist_id,session,alliance,symptoms</c> (any column order, extra columns ignored, an empty
+/// cell is a missing value) with CsvHelper, so quoted ids with commas, quotes or line breaks read as written. Errors
+/// name the row (the file's line number where the record starts, header = 1) and the column.
 /// </summary>
 public static class CsvObservationReader
 {
     private static readonly string[] RequiredColumns = ["patient_id", "therapist_id", "session", "alliance", "symptoms"];
 
-    public static IReadOnlyList<SessionObservation> Read(TextReader reader, string source)
+    /// <summary>RFC 4180 as written by spreadsheets and by <see cref="CsvWriters"/>; malformed quoting is an error, not a guess.</summary>
+    public static readonly CsvReaderOptions Options = CsvReaderOptions.Default with
     {
-        var header = reader.ReadLine() ?? throw new InputException($"{source}: row 1: the file is empty; expected a header.");
-        var names = SplitLine(header, source, 1);
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var c = 0; c < names.Count; c++)
+        TrimWhitespace = true,
+        TrackLineNumbers = true,
+        MalformedData = CsvMalformedDataHandling.Throw,
+        SkipEmptyLines = true,
+        FormatProvider = CultureInfo.InvariantCulture,
+    };
+
+    public static IReadOnlyList<SessionObservation> ReadFile(string path, ConsoleProgress progress)
+    {
+        if (!File.Exists(path))
         {
-            index.TryAdd(names[c].Trim(), c);
+            throw new InputException($"{path}: file not found.");
         }
 
-        foreach (var required in RequiredColumns)
-        {
-            if (!index.ContainsKey(required))
-            {
-                throw new InputException($"{source}: row 1, column {required}: missing from the header.");
-            }
-        }
+        using var reader = new StreamReader(path);
+        progress.Begin($"reading {Path.GetFileName(path)}", "rows");
+        return Read(reader, path, progress);
+    }
 
+    public static IReadOnlyList<SessionObservation> Read(TextReader reader, string source, ConsoleProgress? progress = null)
+    {
+        using var csv = CsvReader.Create(reader, Options, leaveOpen: true);
+        try
+        {
+            return ReadRecords(csv, source, progress);
+        }
+        catch (CsvFormatException e)
+        {
+            throw new InputException($"{source}: row {e.LineNumber}: the CSV is malformed ({e.Message.TrimEnd('.')}).", e);
+        }
+    }
+
+    private static List<SessionObservation> ReadRecords(CsvReader csv, string source, ConsoleProgress? progress)
+    {
+        var index = ColumnIndex(csv.Headers, source);
         var observations = new List<SessionObservation>();
-        var seen = new Dictionary<(string, int), int>();
+        var seen = new Dictionary<(string, int), long>();
 
         // One string instance per distinct id: a clinic has thousands of patients but millions of rows.
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         string Shared(string id) => ids.TryGetValue(id, out var existing) ? existing : ids[id] = id;
-        var row = 1;
-        while (reader.ReadLine() is { } line)
+        while (csv.Read())
         {
-            row++;
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            var cells = SplitLine(line, source, row);
-            string Cell(string column) => index[column] < cells.Count ? cells[index[column]].Trim() : string.Empty;
+            var row = csv.LineNumber;
+            string Cell(string column) => csv.GetString(index[column]) ?? string.Empty;
 
             var patient = Shared(Cell("patient_id"));
             if (patient.Length == 0)
@@ -78,12 +93,37 @@ public static class CsvObservationReader
                 session,
                 ParseOptional(Cell("alliance"), source, row, "alliance"),
                 ParseOptional(Cell("symptoms"), source, row, "symptoms")));
+            progress?.Advance(observations.Count);
         }
 
         return observations;
     }
 
-    private static double? ParseOptional(string text, string source, int row, string column)
+    private static Dictionary<string, int> ColumnIndex(IReadOnlyList<string> names, string source)
+    {
+        if (names.Count == 0)
+        {
+            throw new InputException($"{source}: row 1: the file is empty; expected a header.");
+        }
+
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var c = 0; c < names.Count; c++)
+        {
+            index.TryAdd(names[c].Trim(), c);
+        }
+
+        foreach (var required in RequiredColumns)
+        {
+            if (!index.ContainsKey(required))
+            {
+                throw new InputException($"{source}: row 1, column {required}: missing from the header.");
+            }
+        }
+
+        return index;
+    }
+
+    private static double? ParseOptional(string text, string source, long row, string column)
     {
         if (text.Length == 0)
         {
@@ -96,54 +136,5 @@ public static class CsvObservationReader
         }
 
         throw new InputException($"{source}: row {row}, column {column}: '{text}' is not a number.");
-    }
-
-    /// <summary>RFC 4180 fields on one line (quoted fields may contain commas and doubled quotes, not newlines).</summary>
-    private static List<string> SplitLine(string line, string source, int row)
-    {
-        var cells = new List<string>();
-        var current = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var ch = line[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    current.Append('"');
-                    i++;
-                }
-                else if (ch == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    current.Append(ch);
-                }
-            }
-            else if (ch == '"')
-            {
-                quoted = true;
-            }
-            else if (ch == ',')
-            {
-                cells.Add(current.ToString());
-                current.Clear();
-            }
-            else if (ch != '\r')
-            {
-                current.Append(ch);
-            }
-        }
-
-        if (quoted)
-        {
-            throw new InputException($"{source}: row {row}: unterminated quoted field.");
-        }
-
-        cells.Add(current.ToString());
-        return cells;
     }
 }

@@ -1,33 +1,52 @@
 using System.Globalization;
 using AllianceMonitor.Analysis.Data;
 using AllianceMonitor.Analysis.Simulation;
+using CsvHelper;
 
 namespace AllianceMonitor.Cli;
 
+/// <summary>The CLI's CSV output, written by CsvHelper so ids with commas, quotes or line breaks are quoted (RFC 4180).</summary>
 public static class CsvWriters
 {
+    /// <summary>
+    /// LF line ends, as the CLI always wrote. No formula protection: a leading '=' or '-' in an id is kept as it is,
+    /// so a file reads back to the same ids (and "-1.5" stays a number).
+    /// </summary>
+    public static readonly CsvWriterOptions Options = CsvWriterOptions.Default with
+    {
+        NewLine = "\n",
+        Injection = CsvInjection.None,
+        FormatProvider = CultureInfo.InvariantCulture,
+    };
+
+    public static CsvWriter Open(TextWriter writer) => CsvWriter.Create(writer, Options, leaveOpen: true);
+
     public static void WriteObservations(TextWriter writer, IEnumerable<SessionObservation> observations)
     {
-        writer.Write("patient_id,therapist_id,session,alliance,symptoms\n");
+        using var csv = Open(writer);
+        csv.WriteHeader(["patient_id", "therapist_id", "session", "alliance", "symptoms"]);
         foreach (var o in observations)
         {
-            writer.Write(string.Join(
-                ',',
+            csv.WriteRecord([
                 o.PatientId,
                 o.TherapistId ?? string.Empty,
                 o.Session.ToString(CultureInfo.InvariantCulture),
-                o.Alliance?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty,
-                o.Symptoms?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty));
-            writer.Write('\n');
+                Number(o.Alliance),
+                Number(o.Symptoms),
+            ]);
         }
     }
 
     public static void WriteRuptures(TextWriter writer, IEnumerable<RuptureSession> ruptures)
     {
-        writer.Write("patient_id,session\n");
+        using var csv = Open(writer);
+        csv.WriteHeader(["patient_id", "session"]);
         foreach (var r in ruptures)
         {
-            writer.Write($"{r.PatientId},{r.Session.ToString(CultureInfo.InvariantCulture)}\n");
+            csv.WriteRecord([r.PatientId, r.Session.ToString(CultureInfo.InvariantCulture)]);
         }
     }
+
+    /// <summary>The shortest text that reads back as the same double; empty for a missing value.</summary>
+    public static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty;
 }

@@ -1,43 +1,53 @@
+using AllianceMonitor.CommandLine;
+using CsvHelper;
+
 namespace AllianceMonitor.Cli;
 
+/// <summary>
+/// <c>alliance-monitor</c>: System.CommandLine parses the arguments and writes help, <c>--version</c> and parse errors;
+/// each command's action does its work. Exit codes: <see cref="ExitCodes"/> (0 ok, 2 bad input, 1 failure).
+/// </summary>
 public static class Program
 {
-    public const int BadInput = 2;
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error, ProgressOptions.ForConsole(quiet: false));
 
-    private const string Usage =
-        "usage: alliance-monitor analyze --input FILE.csv [--method reml|ml] [--model alliance_to_symptoms|symptoms_to_alliance|all]\n"
-        + "       alliance-monitor simulate --patients N --seed S --out FILE.csv [--truth TRUTH.csv]\n"
-        + "       alliance-monitor ruptures --input FILE.csv [--instrument wai-sr|srs] [--calibration data|default] [--k K]";
-
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    /// <summary>Runs one command with progress off (as when stderr is not a terminal).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, ProgressOptions.Off);
 
     /// <summary>Runs one command; on bad input writes one line to <paramref name="stderr"/> and nothing to <paramref name="stdout"/>.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <param name="progress">How progress would be shown; <c>--quiet</c> turns it off.</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, ProgressOptions progress)
     {
+        // "alliance-monitor help analyze" is what many tools accept; it means "analyze --help".
+        if (args is ["help", .. var topic])
+        {
+            args = [.. topic, "--help"];
+        }
+
+        var parsed = CliCommands.Create(progress).Parse(args);
         try
         {
-            return args switch
-            {
-                ["analyze", .. var rest] => AnalyzeCommand.Run(rest, stdout),
-                ["simulate", .. var rest] => SimulateCommand.Run(rest),
-                ["ruptures", .. var rest] => RupturesCommand.Run(rest, stdout),
-                _ => throw new InputException(Usage.Replace('\n', ' ')),
-            };
+            return CommandLineInvoker.Invoke(parsed, stdout, stderr);
         }
         catch (InputException e)
         {
             stderr.WriteLine(e.Message);
-            return BadInput;
+            return ExitCodes.BadInput;
+        }
+        catch (CsvFormatException e)
+        {
+            stderr.WriteLine($"error: the CSV cannot be read: {e.Message}");
+            return ExitCodes.BadInput;
         }
         catch (IOException e)
         {
             stderr.WriteLine($"error: {e.Message}");
-            return BadInput;
+            return ExitCodes.Failure;
         }
         catch (UnauthorizedAccessException e)
         {
             stderr.WriteLine($"error: {e.Message}");
-            return BadInput;
+            return ExitCodes.Failure;
         }
     }
 }

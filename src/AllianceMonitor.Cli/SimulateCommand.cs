@@ -1,25 +1,58 @@
+using System.CommandLine;
+using System.Globalization;
 using AllianceMonitor.Analysis.Simulation;
+using AllianceMonitor.CommandLine;
 
 namespace AllianceMonitor.Cli;
 
 public static class SimulateCommand
 {
-    public static int Run(IReadOnlyList<string> args)
+    public static Command Create(CliContext context)
     {
-        var options = CommandLineOptions.Parse(args, ["patients", "seed", "out", "truth"]);
-        var data = SessionSimulator.Simulate(options.RequiredPositiveInt("patients"), options.RequiredSeed("seed"));
+        var patients = new Option<string>("--patients") { Description = "How many patients to simulate (a positive integer).", HelpName = "N", Required = true };
+        var seed = new Option<string>("--seed") { Description = "Random seed (a non-negative integer); the same seed gives the same file.", HelpName = "S", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Where to write the sessions (the CSV that analyze and ruptures read).", HelpName = "FILE.csv", Required = true };
+        var truth = new Option<string>("--truth") { Description = "Where to write the injected ruptures: patient_id,session.", HelpName = "TRUTH.csv" };
+        var command = new Command(
+            "simulate",
+            "Simulate a clinic's session ratings (alliance and symptoms with lagged effects and injected ruptures) as CSV.")
+        {
+            patients, seed, output, truth,
+        };
+        command.WithExamples(
+            "alliance-monitor simulate --patients 300 --seed 7 --out clinic.csv",
+            "alliance-monitor simulate --patients 5000 --seed 1 --out big.csv --truth truth.csv");
+        command.SetAction(parsed =>
+        {
+            using var progress = context.StartProgress(parsed);
+            var count = int.TryParse(parsed.GetRequiredValue(patients), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n
+                : throw new InputException("Option --patients must be a positive integer.");
+            var seedValue = ulong.TryParse(parsed.GetRequiredValue(seed), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s)
+                ? s
+                : throw new InputException("Option --seed must be a non-negative integer.");
+            return Run(count, seedValue, parsed.GetRequiredValue(output), parsed.GetValue(truth), progress);
+        });
+        return command;
+    }
 
-        using (var writer = new StreamWriter(options.Required("out")))
+    private static int Run(int patients, ulong seed, string outPath, string? truthPath, ConsoleProgress progress)
+    {
+        progress.Begin($"simulating {patients.ToString("N0", CultureInfo.InvariantCulture)} patients");
+        var data = SessionSimulator.Simulate(patients, seed);
+
+        progress.Begin($"writing {Path.GetFileName(outPath)}");
+        using (var writer = new StreamWriter(outPath))
         {
             CsvWriters.WriteObservations(writer, data.Observations);
         }
 
-        if (options.Optional("truth") is { } truthPath)
+        if (truthPath is not null)
         {
             using var writer = new StreamWriter(truthPath);
             CsvWriters.WriteRuptures(writer, data.Ruptures);
         }
 
-        return 0;
+        return ExitCodes.Ok;
     }
 }

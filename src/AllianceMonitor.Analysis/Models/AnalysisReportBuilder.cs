@@ -16,15 +16,19 @@ public static class AnalysisReportBuilder
     };
 
     /// <summary>Fits the requested lagged models and the null model of alliance.</summary>
+    /// <param name="onStage">Told the name of each fit as it starts, for a caller that shows progress.</param>
     /// <exception cref="InsufficientDataException">A model cannot be fitted to these data.</exception>
     public static AnalysisReport Build(
         IReadOnlyCollection<SessionObservation> observations,
         FitMethod method,
-        IEnumerable<LaggedModelDefinition> models)
+        IEnumerable<LaggedModelDefinition> models,
+        Action<string>? onStage = null)
     {
         var reports = new List<ModelReport>();
-        foreach (var model in models)
+        var list = models.ToList();
+        foreach (var (model, index) in list.Select((m, i) => (m, i)))
         {
+            onStage?.Invoke($"fitting {model.Name} ({index + 1} of {list.Count + 1})");
             var spec = LaggedDesign.Build(observations, model);
             var clock = Stopwatch.StartNew();
             var fit = MixedModelFitter.Fit(spec, method);
@@ -32,6 +36,7 @@ public static class AnalysisReportBuilder
             reports.Add(ToReport(model.Name, model.Formula, fit, clock.Elapsed.TotalSeconds));
         }
 
+        onStage?.Invoke($"fitting the null model ({list.Count + 1} of {list.Count + 1})");
         var nullModel = NullModel.Fit(observations, method).Summary;
         return new AnalysisReport(
             reports,

@@ -14,16 +14,26 @@ public sealed record PatientAlerts(string PatientId, IReadOnlyList<DetectedAlert
 public static class ClinicReplay
 {
     public static (Calibration Calibration, IReadOnlyList<PatientAlerts> Patients) Run(
-        InstrumentDefinition instrument, IReadOnlyCollection<SessionObservation> observations, DetectorSettings settings, bool calibrateOnData)
+        InstrumentDefinition instrument,
+        IReadOnlyCollection<SessionObservation> observations,
+        DetectorSettings settings,
+        bool calibrateOnData,
+        Action<int>? onPatientDone = null)
     {
+        var done = 0;
         var calibration = calibrateOnData
             ? Calibration.FromRatings(instrument, observations, version: 1, settings)
             : Calibration.Default(instrument);
         var patients = observations.Where(o => o.Alliance.HasValue)
             .GroupBy(o => o.PatientId, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new PatientAlerts(g.Key, RuptureDetector.Replay(
-                g.Select(o => new RatedSession(o.Session, o.Alliance!.Value)).ToList(), instrument, calibration, settings)))
+            .Select(g =>
+            {
+                var alerts = new PatientAlerts(g.Key, RuptureDetector.Replay(
+                    g.Select(o => new RatedSession(o.Session, o.Alliance!.Value)).ToList(), instrument, calibration, settings));
+                onPatientDone?.Invoke(++done);
+                return alerts;
+            })
             .ToList();
         return (calibration, patients);
     }

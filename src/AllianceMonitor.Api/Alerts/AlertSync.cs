@@ -1,8 +1,10 @@
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.Observability;
 using AllianceMonitor.Api.Series;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,6 +21,7 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
     /// <returns>How many alerts were created, updated or withdrawn; each has an outbox event for the webhooks.</returns>
     public async Task<int> RunAsync(Guid clinicId, Patient patient, int changedSession, CancellationToken cancellationToken)
     {
+        using var span = Telemetry.Source.StartActivity(Telemetry.AlertReplay);
         var patientId = patient.Id;
         var rows = await AllianceSeries.LoadAsync(db, clinicId, patientId, AllianceSeries.Instruments, cancellationToken);
         var series = AllianceSeries.Group(rows);
@@ -57,6 +60,7 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
                 {
                     var created = Create(clinicId, patientId, instrumentCode, rater, alert, now);
                     db.Alerts.Add(created);
+                    Telemetry.AlertsRaised.Add(1, new KeyValuePair<string, object?>("alert.kind", created.Kind.StoredName()));
                     changes.Add((created, true));
                 }
             }

@@ -1,12 +1,13 @@
-using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Data;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Mixed;
 using AllianceMonitor.Analysis.Models;
 using AllianceMonitor.Analysis.Ruptures;
-using AllianceMonitor.Api.Series;
+using AllianceMonitor.Analysis;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.Observability;
+using AllianceMonitor.Api.Series;
 using Microsoft.EntityFrameworkCore;
 
 namespace AllianceMonitor.Api.Calibrations;
@@ -52,6 +53,20 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
     /// The caller's unit of work saves and commits the rows.
     /// </summary>
     public async Task<List<CalibrationRecord>> RefitAsync(Guid clinicId, CalibrationTrigger trigger, CancellationToken cancellationToken)
+    {
+        using var span = Telemetry.Source.StartActivity(Telemetry.CalibrationRefit);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return await FitAllSeriesAsync(clinicId, trigger, cancellationToken);
+        }
+        finally
+        {
+            Telemetry.RefitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("trigger", trigger.StoredName()));
+        }
+    }
+
+    private async Task<List<CalibrationRecord>> FitAllSeriesAsync(Guid clinicId, CalibrationTrigger trigger, CancellationToken cancellationToken)
     {
         // Refits of one clinic queue behind each other (the automatic one and POST /analysis/refit alike), so each
         // reads the version the previous one committed instead of both writing the same next version. The automatic

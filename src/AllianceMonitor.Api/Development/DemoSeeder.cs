@@ -23,11 +23,12 @@ public static class DemoSeeder
     private static readonly string[] Modalities = ["video", "video", "video", "phone", "in_person"];
 
     /// <returns>The new clinician key (the one the dashboard signs in with).</returns>
-    public static async Task<string> SeedAsync(IServiceProvider services, TextWriter console, CancellationToken cancellationToken, int patients = 30, ulong seed = 20261122, int parallelism = 1) =>
-        (await SeedWithKeysAsync(services, console, cancellationToken, patients, seed, parallelism)).Clinician;
+    public static async Task<string> SeedAsync(IServiceProvider services, TextWriter console, CancellationToken cancellationToken, int patients = 30, ulong seed = 20261122, int parallelism = 1, Action<int>? onPatientWritten = null) =>
+        (await SeedWithKeysAsync(services, console, cancellationToken, patients, seed, parallelism, onPatientWritten)).Clinician;
 
     /// <summary>Seeds (once) and prints the clinic's id and a new key per role, so every part of the README can be tried on the demo.</summary>
-    public static async Task<DemoKeys> SeedWithKeysAsync(IServiceProvider services, TextWriter console, CancellationToken cancellationToken, int patients = 30, ulong seed = 20261122, int parallelism = 1)
+    /// <param name="onPatientWritten">Told how many patients are written so far, for the progress line of a first seeding.</param>
+    public static async Task<DemoKeys> SeedWithKeysAsync(IServiceProvider services, TextWriter console, CancellationToken cancellationToken, int patients = 30, ulong seed = 20261122, int parallelism = 1, Action<int>? onPatientWritten = null)
     {
         Guid clinicId;
         await using (var scope = services.CreateAsyncScope())
@@ -39,7 +40,7 @@ public static class DemoSeeder
                 clinic = new Clinic { Name = ClinicName };
                 db.Clinics.Add(clinic);
                 await db.SaveChangesAsync(cancellationToken);
-                await WritePatientsAsync(services, clinic.Id, patients, seed, parallelism, cancellationToken);
+                await WritePatientsAsync(services, clinic.Id, patients, seed, parallelism, onPatientWritten, cancellationToken);
                 await scope.ServiceProvider.GetRequiredService<UnitOfWork>().ExecuteAsync(
                     () => scope.ServiceProvider.GetRequiredService<CalibrationStore>().RefitAsync(clinic.Id, CalibrationTrigger.DemoSeed, cancellationToken),
                     cancellationToken);
@@ -86,8 +87,10 @@ public static class DemoSeeder
         }
     }
 
-    private static async Task WritePatientsAsync(IServiceProvider services, Guid clinicId, int patients, ulong seed, int parallelism, CancellationToken cancellationToken)
+    private static async Task WritePatientsAsync(
+        IServiceProvider services, Guid clinicId, int patients, ulong seed, int parallelism, Action<int>? onPatientWritten, CancellationToken cancellationToken)
     {
+        var written = 0;
         var data = SessionSimulator.Simulate(patients, seed, new SimulationParameters(RuptureRate: 0.5, PatientsPerTherapist: 10));
         var today = DateOnly.FromDateTime(DateTime.UtcNow.Date);
         var byPatient = data.Observations.GroupBy(o => o.PatientId).Select((g, i) => (Patient: g, Index: i));
@@ -98,6 +101,7 @@ public static class DemoSeeder
             await using var scope = services.CreateAsyncScope();
             var writer = scope.ServiceProvider.GetRequiredService<SessionWriter>();
             await scope.ServiceProvider.GetRequiredService<UnitOfWork>().ExecuteAsync(() => WritePatientAsync(writer, clinicId, patient, index, today, ct), ct);
+            onPatientWritten?.Invoke(Interlocked.Increment(ref written));
         });
     }
 

@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Observability;
 using Npgsql;
 
 namespace AllianceMonitor.Api.Export;
@@ -64,6 +65,7 @@ public sealed partial class ExportStream(
         {
             // Never the rows or ids: only how the export ended and how many rows it wrote.
             LogEnded(logger, exportId, status, rows);
+            Telemetry.ExportRows.Add(rows, new KeyValuePair<string, object?>("format", format), new KeyValuePair<string, object?>("status", status));
             await RecordAsync(status, rows);
         }
     }

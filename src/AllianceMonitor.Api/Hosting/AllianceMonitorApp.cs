@@ -27,6 +27,7 @@ public static class AllianceMonitorApp
         builder.Services.AddSingleton<ResearchKeys>();
         builder.AddDashboard();
         builder.AddOpenApiDocument();
+        builder.AddTelemetry();
         return builder;
     }
 

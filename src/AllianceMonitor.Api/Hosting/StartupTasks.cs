@@ -1,6 +1,7 @@
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Development;
+using AllianceMonitor.CommandLine;
 
 namespace AllianceMonitor.Api.Hosting;
 
@@ -51,10 +52,22 @@ public static class StartupTasks
 
         if (seedDemo)
         {
+            // A first seeding of hundreds of patients takes a minute before the port opens: say how far it is.
+            var patients = app.Configuration.GetValue("Demo:Patients", 30);
+            using var progress = new ConsoleProgress(Console.Error, ProgressOptions.ForService());
+            progress.Begin("seeding the demo clinic", "patients", patients);
             await DemoSeeder.SeedAsync(
                 app.Services, Console.Out, app.Lifetime.ApplicationStopping,
-                patients: app.Configuration.GetValue("Demo:Patients", 30),
-                parallelism: app.Configuration.GetValue("Demo:Parallelism", 1));
+                patients: patients,
+                parallelism: app.Configuration.GetValue("Demo:Parallelism", 1),
+                onPatientWritten: written =>
+                {
+                    progress.Advance(written);
+                    if (written == patients)
+                    {
+                        progress.Begin("calibrating the rupture detector on the demo clinic");
+                    }
+                });
         }
     }
 }

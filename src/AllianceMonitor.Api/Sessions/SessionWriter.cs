@@ -2,6 +2,7 @@ using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.Observability;
 using Microsoft.EntityFrameworkCore;
 
 namespace AllianceMonitor.Api.Sessions;
@@ -18,6 +19,7 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, P
     public async Task<(Session Session, bool Created)> PutAsync(Guid clinicId, PutSessionRequest request, CancellationToken cancellationToken)
     {
         unitOfWork.ThrowIfNotOpen(nameof(SessionWriter));
+        using var span = Telemetry.Source.StartActivity(Telemetry.SessionWrite);
         var body = request.Body;
         var (patient, _) = await patients.LockOrCreateAsync(clinicId, request.PatientId, cancellationToken);
         var therapist = await patients.EnsureTherapistAsync(clinicId, body.TherapistId, cancellationToken);
@@ -87,6 +89,7 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, P
 
         // In the same transaction: a session is never stored without its alerts, nor an alert without its session.
         await alerts.RunAsync(clinicId, patient, request.SessionNumber, cancellationToken);
+        Telemetry.SessionsIngested.Add(1, new KeyValuePair<string, object?>("outcome", created ? "created" : "revised"));
         return (session, created);
     }
 

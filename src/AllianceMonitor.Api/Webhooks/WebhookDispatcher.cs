@@ -1,5 +1,6 @@
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.Observability;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -171,6 +172,12 @@ public sealed partial class WebhookDispatcher(
                     .SetProperty(d => d.NextAttemptAt, next)
                     .SetProperty(d => d.CompletedAt, completedAt),
                 cancellationToken);
+
+        Telemetry.WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("outcome", status));
+        if (outcome.Error is { } error)
+        {
+            Telemetry.WebhookFailures.Add(1, new KeyValuePair<string, object?>("error", error));
+        }
 
         LogAttempt(logger, attempt.SubscriptionId, attempt.EventId, count, outcome.StatusCode, outcome.Error ?? "none", status);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Analysis.Simulation;
+using AllianceMonitor.Analysis.Tests.Support;
 using AllianceMonitor.Cli;
 
 namespace AllianceMonitor.Analysis.Tests.Cli;
@@ -21,9 +22,9 @@ public sealed class RupturesCommandTests
             var result = CliRunner.Run("ruptures", "--input", path, "--calibration", "default");
 
             Assert.Equal((0, ""), (result.ExitCode, result.Stderr));
-            var lines = result.Stdout.TrimEnd('\n').Split('\n');
-            Assert.Equal(RupturesCommand.Header, lines[0]);
-            var row = Assert.Single(lines.Skip(1)).Split(',');
+            var records = CsvText.Records(result.Stdout);
+            Assert.Equal(RupturesCommand.Header, string.Join(',', records[0]));
+            var row = Assert.Single(records.Skip(1));
             Assert.Equal(["a", "4", "rupture", "1", "3.5"], row[..5]);
 
             // The same numbers the detector gives for this history.
@@ -54,8 +55,8 @@ public sealed class RupturesCommandTests
             var result = CliRunner.Run("ruptures", "--input", path);
 
             Assert.Equal(0, result.ExitCode);
-            var ruptures = result.Stdout.Split('\n').Skip(1).Where(l => l.Contains(",rupture,", StringComparison.Ordinal))
-                .Select(l => l.Split(',')).Select(f => (f[0], int.Parse(f[1], CultureInfo.InvariantCulture))).ToList();
+            var ruptures = CsvText.Records(result.Stdout).Skip(1).Where(f => f[2] == "rupture")
+                .Select(f => (f[0], int.Parse(f[1], CultureInfo.InvariantCulture))).ToList();
             var truth = data.Ruptures.Select(r => (r.PatientId, r.Session)).ToHashSet();
             var episodes = data.Ruptures.Select(r => r.PatientId).Distinct().Count();
             var found = ruptures.Where(truth.Contains).Select(r => r.Item1).Distinct().Count();

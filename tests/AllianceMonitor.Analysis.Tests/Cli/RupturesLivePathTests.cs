@@ -2,6 +2,7 @@ using System.Globalization;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Analysis.Tests.Ruptures;
+using AllianceMonitor.Analysis.Tests.Support;
 using AllianceMonitor.Cli;
 
 namespace AllianceMonitor.Analysis.Tests.Cli;
@@ -25,7 +26,7 @@ public sealed class RupturesLivePathTests
 
             var result = CliRunner.Run("ruptures", "--input", path);
             Assert.Equal((0, ""), (result.ExitCode, result.Stderr));
-            var printed = result.Stdout.TrimEnd('\n').Split('\n').Skip(1).ToList();
+            var printed = CsvText.Records(result.Stdout).Skip(1).Select(r => string.Join(',', r)).ToList();
 
             // The live service: the clinic's calibration, and after each new session a replay of the history so far; an
             // alert is created at the session that raised it (with that evidence) and only its tracking moves on later.

@@ -1,4 +1,5 @@
 using AllianceMonitor.Analysis.Simulation;
+using AllianceMonitor.Analysis.Tests.Support;
 using AllianceMonitor.Cli;
 
 namespace AllianceMonitor.Analysis.Tests.Cli;
@@ -21,9 +22,9 @@ public sealed class SimulateCommandTests
                 Assert.Equal(expected.Observations, CsvObservationReader.Read(reader, output));
             }
 
-            var truthLines = File.ReadAllLines(truth);
-            Assert.Equal("patient_id,session", truthLines[0]);
-            Assert.Equal(expected.Ruptures.Select(r => $"{r.PatientId},{r.Session}"), truthLines.Skip(1));
+            var truthRecords = CsvText.FileRecords(truth);
+            Assert.Equal(["patient_id", "session"], truthRecords[0]);
+            Assert.Equal(expected.Ruptures.Select(r => $"{r.PatientId},{r.Session}"), truthRecords.Skip(1).Select(r => string.Join(',', r)));
             Assert.NotEmpty(expected.Ruptures);
         }
         finally

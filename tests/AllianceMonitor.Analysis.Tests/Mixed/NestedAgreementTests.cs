@@ -13,9 +13,8 @@ public sealed class NestedAgreementTests
     {
         var data = new TheoryData<string, string, string, string, double>();
         var path = Path.Combine(AppContext.BaseDirectory, "fixtures", "nested", "objectives_b029247.csv");
-        foreach (var line in File.ReadLines(path).Skip(1))
+        foreach (var f in CsvText.FileRecords(path).Skip(1))
         {
-            var f = line.Split(',');
             data.Add(f[0], f[1], f[2], f[3], double.Parse(f[4], CultureInfo.InvariantCulture));
         }
 

@@ -15,16 +15,26 @@ public sealed class DemoClinicFactory : ApiFactory, IAsyncLifetime
 {
     public string ClinicianKey { get; private set; } = "";
 
+    /// <summary>Every count the seeder reported for the progress line, in the order they came.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<int> ReportedWritten { get; } = new();
+
     async Task IAsyncLifetime.InitializeAsync()
     {
         await InitializeAsync();
-        ClinicianKey = await DemoSeeder.SeedAsync(Services, TextWriter.Null, CancellationToken.None, patients: 240, parallelism: 2);
+        ClinicianKey = await DemoSeeder.SeedAsync(
+            Services, TextWriter.Null, CancellationToken.None, patients: 240, parallelism: 2, onPatientWritten: ReportedWritten.Enqueue);
     }
 }
 
 /// <summary>Paging, search and the overview's numbers, over HTTP.</summary>
 public sealed class DashboardScaleTests(DemoClinicFactory factory) : IClassFixture<DemoClinicFactory>
 {
+    [Fact]
+    public void Seeding_reports_each_written_patient_once_for_the_progress_line()
+    {
+        Assert.Equal(Enumerable.Range(1, 240), factory.ReportedWritten.Order());
+    }
+
     [Fact]
     public async Task The_inbox_pages_through_every_open_alert_most_severe_first()
     {

@@ -1,16 +1,24 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using AllianceMonitor.Api.Tests.Infrastructure;
+using CsvHelper;
 
 namespace AllianceMonitor.Api.Tests.Export;
 
 /// <summary>A parsed CSV export: header names and rows of cells (empty string = missing).</summary>
 public sealed record ExportTable(string[] Columns, List<string[]> Rows)
 {
+    /// <summary>Read with CsvHelper, so a quoted cell comes back as the value the export wrote.</summary>
     public static ExportTable Parse(string csv)
     {
-        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return new ExportTable(lines[0].Split(','), lines.Skip(1).Select(l => l.Split(',')).ToList());
+        using var reader = CsvReader.Create(new StringReader(csv), CsvReaderOptions.Default with { HasHeader = false, MalformedData = CsvMalformedDataHandling.Throw });
+        var records = new List<string[]>();
+        while (reader.Read())
+        {
+            records.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetString(i) ?? string.Empty).ToArray());
+        }
+
+        return new ExportTable(records[0], records.Skip(1).ToList());
     }
 
     public string Cell(string[] row, string column) => row[Array.IndexOf(Columns, column)];
