@@ -26,7 +26,7 @@ public static class DemoSeeder
     public static async Task<string> SeedAsync(IServiceProvider services, TextWriter console, CancellationToken cancellationToken, int patients = 30, ulong seed = 20261122, int parallelism = 1, Action<int>? onPatientWritten = null) =>
         (await SeedWithKeysAsync(services, console, cancellationToken, patients, seed, parallelism, onPatientWritten)).Clinician;
 
-    /// <summary>Seeds (once) and prints the clinic's id and a new key per role, so every part of the README can be tried on the demo.</summary>
+    /// <summary>Seeds (once) and prints the clinic's id and a new key per role, so every part of the documentation can be tried on the demo.</summary>
     /// <param name="onPatientWritten">Told how many patients are written so far, for the progress line of a first seeding.</param>
     public static async Task<DemoKeys> SeedWithKeysAsync(IServiceProvider services, TextWriter console, CancellationToken cancellationToken, int patients = 30, ulong seed = 20261122, int parallelism = 1, Action<int>? onPatientWritten = null)
     {
