@@ -20,7 +20,11 @@ if (command.Mode == ServiceMode.Migrate)
     return 0;
 }
 
-await app.PrepareAsync(seedDemo: command.SeedDemo);
+if (!await app.PrepareAsync(seedDemo: command.SeedDemo))
+{
+    return 1;
+}
+
 app.MapAllianceMonitor();
 await app.RunAsync();
 return 0;

@@ -2,6 +2,7 @@ using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Development;
 using AllianceMonitor.CommandLine;
+using Microsoft.EntityFrameworkCore;
 
 namespace AllianceMonitor.Api.Hosting;
 
@@ -23,12 +24,21 @@ public static class StartupTasks
         }
     }
 
-    public static async Task PrepareAsync(this WebApplication app, bool seedDemo)
+    /// <returns>False, with the reason printed, when the database's schema is behind this version.</returns>
+    public static async Task<bool> PrepareAsync(this WebApplication app, bool seedDemo)
     {
         var embedded = EmbeddedDatabase.Running(app.Services);
         if (embedded is not null || app.Configuration.GetValue<bool>("Database:MigrateOnStartup"))
         {
             await CommandModes.MigrateAsync(app.Services);
+        }
+        else if (await PendingMigrationsAsync(app.Services) is [var first, ..] pending)
+        {
+            // Serving on an older schema would fail on the first query that meets a new column, request after request.
+            await Console.Error.WriteLineAsync(
+                $"The database's schema is behind this version: {pending.Count} migration(s) not applied, the first {first}. " +
+                "Run the service's migrate command (`AllianceMonitor.Api migrate`) first, or set Database:MigrateOnStartup=true.");
+            return false;
         }
         else
         {
@@ -69,5 +79,13 @@ public static class StartupTasks
                     }
                 });
         }
+
+        return true;
+    }
+
+    private static async Task<List<string>> PendingMigrationsAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<AllianceDbContext>().Database.GetPendingMigrationsAsync()).ToList();
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -34,6 +35,37 @@ public sealed class MigrationUpgradeTests
         using var db = TestDatabaseServer.Context("Host=localhost;Database=unused");
         Assert.False(db.Database.HasPendingModelChanges(), "The model changed since the last migration: run dotnet ef migrations add.");
         Assert.Contains(FirstGenerated, db.Database.GetMigrations());
+    }
+
+    [Fact]
+    public async Task The_service_will_not_serve_on_a_schema_behind_it_and_says_how_to_migrate()
+    {
+        var database = await TestDatabaseServer.CreateEmptyDatabaseAsync();
+        await using (var db = TestDatabaseServer.Context(database))
+        {
+            await db.GetService<IMigrator>().MigrateAsync(HandWrittenHead);
+        }
+
+        // The built service itself, as an operator starts it after an upgrade that forgot the migrate step.
+        var build = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var service = Path.Combine(Repository.Root(), "src", "AllianceMonitor.Api", "bin", build.Parent!.Name, build.Name, "AllianceMonitor.Api.dll");
+        var start = new ProcessStartInfo("dotnet", [service, "--urls", "http://127.0.0.1:0", $"--ConnectionStrings:AllianceDb={database}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(1, process.ExitCode);
+        var message = await stderr;
+        Assert.Contains("schema is behind this version", message, StringComparison.Ordinal);
+        Assert.Contains("migrate", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", message + await stdout, StringComparison.Ordinal);
     }
 
     [Fact]
