@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace AllianceMonitor.Api.Data;
@@ -42,7 +43,9 @@ public static class DatabaseSetup
     /// quoting every identifier. Names set explicitly in a configuration are kept.
     /// </summary>
     private static void Tune(DbContextOptionsBuilder options) =>
-        options.UseSnakeCaseNamingConvention().ConfigureWarnings(w => w.DemoteFailureLogs());
+        options.UseSnakeCaseNamingConvention()
+            .ReplaceService<IHistoryRepository, MigrationHistoryTable>()
+            .ConfigureWarnings(w => w.DemoteFailureLogs());
 
     /// <summary>
     /// EF Core would log every failed command and connection at Error with its stack trace, once per request during an

@@ -76,6 +76,12 @@ public sealed class MigrationUpgradeTests
         {
             await db.GetService<IMigrator>().MigrateAsync(HandWrittenHead);
             Assert.Equal(HandWrittenHead, (await db.Database.GetAppliedMigrationsAsync()).Last());
+
+            // The history table as every installed version wrote it: EF's own column names, not snake_case. Without
+            // this the upgrade below would be tested against a history table no installed database has.
+            var historyColumns = await db.Database.SqlQueryRaw<string>(
+                "SELECT column_name AS \"Value\" FROM information_schema.columns WHERE table_name = '__ef_migrations_history' ORDER BY ordinal_position").ToListAsync();
+            Assert.Equal(["MigrationId", "ProductVersion"], historyColumns);
         }
 
         var clinicianKey = ApiKeySecrets.NewKey();
