@@ -19,7 +19,7 @@ public static class SecurityHeaders
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
 
-            // Static assets (scripts, styles) carry no data and may keep whatever caching the file server chose.
+            // Static assets (scripts, styles) carry no data and keep the caching set where they are served.
             if (!headers.ContainsKey("Cache-Control") || context.GetEndpoint() is not null)
             {
                 headers.CacheControl = "no-store";

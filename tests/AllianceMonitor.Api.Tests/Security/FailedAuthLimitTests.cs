@@ -80,4 +80,22 @@ public sealed class SecurityHeaderTests(KestrelApiFactory factory) : IClassFixtu
         Assert.Equal("nosniff", string.Join(",", response.Headers.GetValues("X-Content-Type-Options")));
         Assert.False(response.Headers.Contains("Server"));
     }
+
+    [Theory]
+    [InlineData("/css/dashboard.css")]
+    [InlineData("/js/patient-chart.js")]
+    public async Task Scripts_and_styles_are_revalidated_by_the_browser_rather_than_fetched_again_on_every_page(string path)
+    {
+        using var client = new HttpClient { BaseAddress = factory.BaseAddress };
+
+        using var response = await client.GetAsync(path);
+        using var again = new HttpRequestMessage(HttpMethod.Get, path);
+        again.Headers.IfNoneMatch.Add(response.Headers.ETag!);
+        using var revalidated = await client.SendAsync(again);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
+        Assert.Equal("nosniff", string.Join(",", response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+    }
 }
