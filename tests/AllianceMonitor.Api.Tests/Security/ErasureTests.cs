@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Development;
 using AllianceMonitor.Api.Tests.Infrastructure;
@@ -79,6 +80,23 @@ public sealed class ErasureTests(ApiFactory factory) : IClassFixture<ApiFactory>
         await WebhookRetention.PruneAsync(db, DateTimeOffset.UtcNow + retention + TimeSpan.FromMinutes(1), retention, CancellationToken.None);
         Assert.Equal(0, await db.OutboxEvents.CountAsync(e => e.ClinicId == tenant.ClinicId));
         Assert.Equal(0, await db.WebhookDeliveries.CountAsync(d => d.SubscriptionId == webhook.Id));
+    }
+
+    [Fact]
+    public async Task Writes_racing_the_erasure_of_their_patient_answer_as_before_or_after_it_never_500()
+    {
+        var tenant = await Tenant.CreateAsync(factory);
+        var ingest = factory.Client(tenant.Ingest);
+        var admin = factory.Client(tenant.ClinicAdmin);
+        var statuses = new List<HttpStatusCode>();
+        for (var round = 0; round < 60; round++)
+        {
+            var put = ingest.PutAsJsonAsync("/api/v1/patients/p-race", new { therapistId = "t-1" });
+            var erase = admin.DeleteAsync("/api/v1/patients/p-race");
+            statuses.AddRange((await Task.WhenAll(put, erase)).Select(r => r.StatusCode));
+        }
+
+        Assert.All(statuses, status => Assert.True((int)status < 500, $"answered {(int)status}"));
     }
 
     /// <summary>The database as <c>pg_dump --data-only</c> writes it.</summary>
