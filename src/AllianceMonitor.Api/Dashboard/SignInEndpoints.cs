@@ -30,7 +30,7 @@ internal static class SignInEndpoints
         {
             if (key is not null)
             {
-                await RecordSignInAsync(db, key.Id, key.ClinicId, "dashboard.sign_in", null, StatusCodes.Status403Forbidden);
+                await RecordSignInAsync(db, key, StatusCodes.Status403Forbidden);
             }
 
             var refused = new LoginModel(returnUrl, Notice: null, "That key was not recognised, has been revoked, or is not a clinic's clinician key.");
@@ -39,7 +39,7 @@ internal static class SignInEndpoints
 
         var principal = new ClaimsPrincipal(ApiKeyLookup.Identity(key, DashboardAuthentication.CookieScheme));
         await http.SignInAsync(DashboardAuthentication.CookieScheme, principal, new AuthenticationProperties { IsPersistent = false });
-        await RecordSignInAsync(db, key.Id, key.ClinicId, "dashboard.sign_in", null, StatusCodes.Status200OK);
+        await RecordSignInAsync(db, key, StatusCodes.Status200OK);
         return Results.Redirect(returnUrl);
     }
 
@@ -53,9 +53,9 @@ internal static class SignInEndpoints
     /// Sign-in has no caller before it succeeds, so it cannot use the groups' audit step; it records the attempt of a
     /// recognised key itself.
     /// </summary>
-    private static async Task RecordSignInAsync(AllianceDbContext db, Guid keyId, Guid? clinicId, string action, string? patientRef, int outcome)
+    private static async Task RecordSignInAsync(AllianceDbContext db, ApiKey key, int outcome)
     {
-        db.AuditLog.Add(new AuditEntry { ApiKeyId = keyId, ClinicId = clinicId, Action = action, PatientRef = patientRef, Outcome = outcome });
+        db.AuditLog.Add(new AuditEntry { ApiKeyId = key.Id, ClinicId = key.ClinicId, Action = "dashboard.sign_in", Outcome = outcome });
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
