@@ -22,25 +22,37 @@ public static class AnalyzeCommand
             HelpName = "name",
             DefaultValueFactory = _ => "all",
         };
+        var estimator = new Option<string>("--estimator")
+        {
+            Description = "How each lagged model is estimated: person-mean-centred (predictors and the lagged outcome centred on "
+                + "the patient's mean), initial-conditions (Wooldridge 2005: the raw lagged outcome with the first session's "
+                + "outcome and the predictor's person mean as covariates; no short-series bias in the carry-over) or both, "
+                + "side by side with a sentence where their 95% intervals do not overlap.",
+            HelpName = "person-mean-centred|initial-conditions|both",
+            DefaultValueFactory = _ => "both",
+        };
         var command = new Command(
             "analyze",
             "Fit the lagged multilevel models (within- and between-patient effects of alliance on next-session symptoms and "
             + "back) and the null model of alliance; print one JSON report on stdout.")
         {
-            input, method, model,
+            input, method, model, estimator,
         };
         command.WithExamples(
             "alliance-monitor analyze --input clinic.csv",
-            "alliance-monitor analyze --input clinic.csv --method ml --model alliance_to_symptoms > report.json");
+            "alliance-monitor analyze --input clinic.csv --method ml --model alliance_to_symptoms > report.json",
+            "alliance-monitor analyze --input clinic.csv --estimator initial-conditions");
         command.SetAction(parsed =>
         {
             using var progress = context.StartProgress(parsed);
-            return Run(parsed.GetRequiredValue(input), parsed.GetRequiredValue(method), parsed.GetRequiredValue(model), parsed.InvocationConfiguration.Output, progress);
+            return Run(
+                parsed.GetRequiredValue(input), parsed.GetRequiredValue(method), parsed.GetRequiredValue(model), parsed.GetRequiredValue(estimator),
+                parsed.InvocationConfiguration.Output, progress);
         });
         return command;
     }
 
-    private static int Run(string path, string methodName, string modelName, TextWriter stdout, ConsoleProgress progress)
+    private static int Run(string path, string methodName, string modelName, string estimatorName, TextWriter stdout, ConsoleProgress progress)
     {
         var method = methodName switch
         {
@@ -54,12 +66,20 @@ public static class AnalyzeCommand
                 ? [found]
                 : throw new InputException($"Option --model: '{modelName}' is not alliance_to_symptoms, symptoms_to_alliance or all.");
 
+        IReadOnlyList<Estimator> estimators = estimatorName switch
+        {
+            "both" => AnalysisReportBuilder.BothEstimators,
+            "person-mean-centred" => [Estimator.PersonMeanCentred],
+            "initial-conditions" => [Estimator.InitialConditions],
+            var other => throw new InputException($"Option --estimator: '{other}' is not person-mean-centred, initial-conditions or both."),
+        };
+
         var observations = CsvObservationReader.ReadFile(path, progress);
 
         AnalysisReport report;
         try
         {
-            report = AnalysisReportBuilder.Build(observations, method, models, stage => progress.Begin(stage));
+            report = AnalysisReportBuilder.Build(observations, method, models, estimators, stage => progress.Begin(stage));
         }
         catch (InsufficientDataException e)
         {

@@ -3,12 +3,17 @@ using System.Text.Json.Serialization;
 namespace AllianceMonitor.Analysis.Models;
 
 /// <summary>The <c>analyze</c> output; the web service returns the same shape.</summary>
+/// <param name="Models">Each lagged model with each requested estimator, the person-mean-centred fit first.</param>
+/// <param name="Comparisons">With both estimators, their within effect and carry-over side by side; empty otherwise.</param>
 public sealed record AnalysisReport(
     [property: JsonPropertyName("models")] IReadOnlyList<ModelReport> Models,
+    [property: JsonPropertyName("comparisons")] IReadOnlyList<ComparisonReport> Comparisons,
     [property: JsonPropertyName("null_model")] NullModelReport NullModel);
 
+/// <param name="Estimator">Which estimator produced every number of this model.</param>
 public sealed record ModelReport(
     [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("estimator")] Estimator Estimator,
     [property: JsonPropertyName("formula")] string Formula,
     [property: JsonPropertyName("method")] string Method,
     [property: JsonPropertyName("n_observations")] int ObservationCount,
@@ -48,6 +53,25 @@ public sealed record CorrelationReport(
     [property: JsonPropertyName("group")] string Group,
     [property: JsonPropertyName("term")] string Term,
     [property: JsonPropertyName("correlation")] double? Correlation);
+
+/// <summary>One coefficient of a lagged model by the two estimators.</summary>
+/// <param name="Model">The person-mean-centred model's name (the question).</param>
+/// <param name="IntervalsOverlap">False when the two 95% intervals do not overlap: the estimators disagree.</param>
+/// <param name="Sentence">Says so in plain words, with both numbers, when they disagree; null otherwise.</param>
+public sealed record ComparisonReport(
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("quantity")] ComparedQuantity Quantity,
+    [property: JsonPropertyName("person_mean_centred")] EstimateReport PersonMeanCentred,
+    [property: JsonPropertyName("initial_conditions")] EstimateReport InitialConditions,
+    [property: JsonPropertyName("intervals_overlap")] bool IntervalsOverlap,
+    [property: JsonPropertyName("sentence")] string? Sentence);
+
+public sealed record EstimateReport(
+    [property: JsonPropertyName("term")] string Term,
+    [property: JsonPropertyName("estimate")] double Estimate,
+    [property: JsonPropertyName("std_error")] double StdError,
+    [property: JsonPropertyName("ci_low")] double CiLow,
+    [property: JsonPropertyName("ci_high")] double CiHigh);
 
 public sealed record NullModelReport(
     [property: JsonPropertyName("icc")] double Icc,

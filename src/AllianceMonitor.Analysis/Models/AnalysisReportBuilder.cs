@@ -15,38 +15,66 @@ public static class AnalysisReportBuilder
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Fits the requested lagged models and the null model of alliance.</summary>
+    /// <summary>Both estimators, person-mean-centred first: the default of the CLI and the summary.</summary>
+    public static IReadOnlyList<Estimator> BothEstimators { get; } = [Estimator.PersonMeanCentred, Estimator.InitialConditions];
+
+    /// <summary>Fits the requested lagged models with each requested estimator, and the null model of alliance.</summary>
+    /// <param name="estimators">Defaults to <see cref="BothEstimators"/>; with both, each model's two fits are compared.</param>
     /// <param name="onStage">Told the name of each fit as it starts, for a caller that shows progress.</param>
     /// <exception cref="InsufficientDataException">A model cannot be fitted to these data.</exception>
     public static AnalysisReport Build(
         IReadOnlyCollection<SessionObservation> observations,
         FitMethod method,
         IEnumerable<LaggedModelDefinition> models,
+        IReadOnlyList<Estimator>? estimators = null,
         Action<string>? onStage = null)
     {
         var reports = new List<ModelReport>();
-        var list = models.ToList();
+        var fits = new Dictionary<(string Question, Estimator Estimator), (EstimatedModel Model, MixedModelFit Fit)>();
+        var list = EstimatedModel.For(models, estimators ?? BothEstimators);
         foreach (var (model, index) in list.Select((m, i) => (m, i)))
         {
             onStage?.Invoke($"fitting {model.Name} ({index + 1} of {list.Count + 1})");
-            var spec = LaggedDesign.Build(observations, model);
+            var spec = model.Build(observations);
             var clock = Stopwatch.StartNew();
             var fit = MixedModelFitter.Fit(spec, method);
             clock.Stop();
-            reports.Add(ToReport(model.Name, model.Formula, fit, clock.Elapsed.TotalSeconds));
+            reports.Add(ToReport(model.Name, model.Estimator, model.Formula, fit, clock.Elapsed.TotalSeconds));
+            fits[(model.Question.Name, model.Estimator)] = (model, fit);
         }
 
         onStage?.Invoke($"fitting the null model ({list.Count + 1} of {list.Count + 1})");
         var nullModel = NullModel.Fit(observations, method).Summary;
         return new AnalysisReport(
             reports,
+            Compare(list, fits),
             new NullModelReport(nullModel.Icc, nullModel.BetweenVariance, nullModel.WithinVariance, nullModel.WithinSd));
+    }
+
+    private static List<ComparisonReport> Compare(
+        IReadOnlyList<EstimatedModel> models, Dictionary<(string Question, Estimator Estimator), (EstimatedModel Model, MixedModelFit Fit)> fits)
+    {
+        var comparisons = new List<ComparisonReport>();
+        foreach (var question in models.Select(m => m.Question).Distinct())
+        {
+            if (fits.TryGetValue((question.Name, Estimator.PersonMeanCentred), out var centred)
+                && fits.TryGetValue((question.Name, Estimator.InitialConditions), out var initial))
+            {
+                comparisons.Add(EstimatorComparison.Compare(
+                    question, ComparedQuantity.WithinEffect, centred.Fit.Fixed(centred.Model.WithinTerm), initial.Fit.Fixed(initial.Model.WithinTerm)));
+                comparisons.Add(EstimatorComparison.Compare(
+                    question, ComparedQuantity.CarryOver, centred.Fit.Fixed(centred.Model.CarryOverTerm), initial.Fit.Fixed(initial.Model.CarryOverTerm)));
+            }
+        }
+
+        return comparisons;
     }
 
     public static string ToJson(AnalysisReport report) => JsonSerializer.Serialize(report, CompactJson);
 
-    public static ModelReport ToReport(string name, string formula, MixedModelFit fit, double fitSeconds) => new(
+    public static ModelReport ToReport(string name, Estimator estimator, string formula, MixedModelFit fit, double fitSeconds) => new(
         name,
+        estimator,
         formula,
         fit.Method == FitMethod.Reml ? "REML" : "ML",
         fit.ObservationCount,

@@ -129,6 +129,7 @@ public static class SessionSimulator
 
             // Next session: the lagged within-patient effects act on the deviations at t.
             symptoms = expectedSymptoms - improvement
+                + (p.SymptomsCarryOver * (phq - expectedSymptoms))
                 + (withinEffect * (alliance - trueMeanAlliance))
                 + (p.SymptomsNoiseSd * random.NextNormal());
             noise += p.SymptomsToAllianceEffect * (phq - expectedSymptoms);

@@ -26,6 +26,10 @@ namespace AllianceMonitor.Analysis.Simulation;
 /// <param name="RuptureDepthMaxSds">Largest dip, in within-patient SDs.</param>
 /// <param name="PatientsPerTherapist">Caseload used to assign therapist ids.</param>
 /// <param name="TherapistSymptomsSd">SD of the therapists' effect on their patients' PHQ-9 level (therapist effects).</param>
+/// <param name="SymptomsCarryOver">
+/// Carry-over of symptoms: the share of the observed PHQ-9's deviation from the patient's expected course at t that
+/// persists at t + 1 (0: none, the default). A known autoregression for checking the lagged models' carry-over.
+/// </param>
 public sealed record SimulationParameters(
     double AllianceMean = 4.2,
     double AllianceBetweenSd = 0.45,
@@ -48,4 +52,5 @@ public sealed record SimulationParameters(
     double RuptureDepthMinSds = 2.5,
     double RuptureDepthMaxSds = 3.5,
     int PatientsPerTherapist = 25,
-    double TherapistSymptomsSd = 1.0);
+    double TherapistSymptomsSd = 1.0,
+    double SymptomsCarryOver = 0);

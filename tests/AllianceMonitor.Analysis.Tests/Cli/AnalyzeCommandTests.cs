@@ -16,7 +16,13 @@ public sealed class AnalyzeCommandTests
         Assert.Equal(string.Empty, result.Stderr);
         using var report = JsonDocument.Parse(result.Stdout);
         var models = report.RootElement.GetProperty("models").EnumerateArray().ToArray();
-        Assert.Equal(["alliance_to_symptoms", "symptoms_to_alliance"], models.Select(m => m.GetProperty("name").GetString()));
+        // By default each lagged model comes with both estimators, the person-mean-centred fit first.
+        Assert.Equal(
+            ["alliance_to_symptoms", "alliance_to_symptoms_initial_conditions", "symptoms_to_alliance", "symptoms_to_alliance_initial_conditions"],
+            models.Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal(
+            ["person_mean_centred", "initial_conditions", "person_mean_centred", "initial_conditions"],
+            models.Select(m => m.GetProperty("estimator").GetString()));
         foreach (var model in models)
         {
             var reference = Lme4Fixture.Fit("medium", model.GetProperty("name").GetString()!, method);
@@ -60,10 +66,10 @@ public sealed class AnalyzeCommandTests
         Assert.Contains("\"formula\":\"symptoms_next ~ alliance_within + alliance_between", result.Stdout, StringComparison.Ordinal);
         using var report = JsonDocument.Parse(result.Stdout);
         var root = report.RootElement;
-        Assert.Equal(["models", "null_model"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["models", "comparisons", "null_model"], root.EnumerateObject().Select(p => p.Name));
         var model = root.GetProperty("models")[0];
         Assert.Equal(
-            ["name", "formula", "method", "n_observations", "n_patients", "fixed_effects", "random_effects",
+            ["name", "estimator", "formula", "method", "n_observations", "n_patients", "fixed_effects", "random_effects",
              "residual_variance", "log_likelihood", "reml_criterion", "converged", "singular", "iterations", "fit_seconds"],
             model.EnumerateObject().Select(p => p.Name));
         Assert.Equal(
@@ -73,6 +79,17 @@ public sealed class AnalyzeCommandTests
         Assert.Equal(["group", "term", "variance", "sd"], randomEffects[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal("(Intercept)|alliance_within", randomEffects[2].GetProperty("term").GetString());
         Assert.Equal(["group", "term", "correlation"], randomEffects[2].EnumerateObject().Select(p => p.Name));
+        var comparisons = root.GetProperty("comparisons").EnumerateArray().ToArray();
+        Assert.Equal(
+            [("alliance_to_symptoms", "within_effect"), ("alliance_to_symptoms", "carry_over"), ("symptoms_to_alliance", "within_effect"), ("symptoms_to_alliance", "carry_over")],
+            comparisons.Select(c => (c.GetProperty("model").GetString(), c.GetProperty("quantity").GetString())));
+        Assert.Equal(
+            ["model", "quantity", "person_mean_centred", "initial_conditions", "intervals_overlap", "sentence"],
+            comparisons[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["term", "estimate", "std_error", "ci_low", "ci_high"],
+            comparisons[0].GetProperty("person_mean_centred").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["symptoms_within", "symptoms"], [comparisons[1].GetProperty("person_mean_centred").GetProperty("term").GetString(), comparisons[1].GetProperty("initial_conditions").GetProperty("term").GetString()]);
         Assert.Equal(
             ["icc", "between_variance", "within_variance", "within_sd"],
             root.GetProperty("null_model").EnumerateObject().Select(p => p.Name));
@@ -85,7 +102,39 @@ public sealed class AnalyzeCommandTests
 
         using var report = JsonDocument.Parse(result.Stdout);
         var names = report.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString());
-        Assert.Equal(["symptoms_to_alliance"], names);
+        Assert.Equal(["symptoms_to_alliance", "symptoms_to_alliance_initial_conditions"], names);
+    }
+
+    [Theory]
+    [InlineData("person-mean-centred", "person_mean_centred", "symptoms_to_alliance")]
+    [InlineData("initial-conditions", "initial_conditions", "symptoms_to_alliance_initial_conditions")]
+    public void Estimator_option_fits_one_estimator_and_compares_nothing(string option, string estimator, string name)
+    {
+        var result = CliRunner.Run("analyze", "--input", Lme4Fixture.PathOf("medium.csv"), "--model", "symptoms_to_alliance", "--estimator", option);
+
+        Assert.Equal(0, result.ExitCode);
+        using var report = JsonDocument.Parse(result.Stdout);
+        var model = Assert.Single(report.RootElement.GetProperty("models").EnumerateArray());
+        Assert.Equal(name, model.GetProperty("name").GetString());
+        Assert.Equal(estimator, model.GetProperty("estimator").GetString());
+        Assert.Empty(report.RootElement.GetProperty("comparisons").EnumerateArray());
+        var reference = Lme4Fixture.Fit("medium", name, "REML");
+        foreach (var expected in reference.Json.GetProperty("fixed_effects").EnumerateArray())
+        {
+            var term = expected.GetProperty("term").GetString();
+            var actual = model.GetProperty("fixed_effects").EnumerateArray().Single(f => f.GetProperty("term").GetString() == term);
+            Tolerance.Close(expected.GetProperty("estimate").GetDouble(), actual.GetProperty("estimate").GetDouble(), 1e-5, 1e-7, $"{term} estimate");
+        }
+    }
+
+    [Fact]
+    public void Unknown_estimator_is_rejected_without_output()
+    {
+        var result = CliRunner.Run("analyze", "--input", Lme4Fixture.PathOf("small.csv"), "--estimator", "gmm");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(string.Empty, result.Stdout);
+        Assert.Contains("--estimator", result.Stderr, StringComparison.Ordinal);
     }
 
     private const string Header = "patient_id,therapist_id,session,alliance,symptoms";

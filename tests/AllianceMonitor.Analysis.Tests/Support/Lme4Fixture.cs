@@ -4,7 +4,7 @@ using AllianceMonitor.Cli;
 
 namespace AllianceMonitor.Analysis.Tests.Support;
 
-/// <summary>One lme4 fit recorded by tests/fixtures/lme4/fit_lme4.R.</summary>
+/// <summary>One lme4 fit recorded by tests/fixtures/lme4/fit_lme4.R or fit_lme4_initial_conditions.R.</summary>
 public sealed record Lme4Fit(string Source, JsonElement Json)
 {
     public string Name => Json.GetProperty("name").GetString()!;
@@ -54,9 +54,16 @@ public static class Lme4Fixture
         {
             if (!FitCache.TryGetValue(dataset, out var fits))
             {
-                using var document = JsonDocument.Parse(File.ReadAllText(PathOf(dataset + ".lme4.json")));
-                fits = document.RootElement.GetProperty("fits").EnumerateArray()
-                    .Select(e => new Lme4Fit(dataset, e.Clone())).ToArray();
+                // fit_lme4.R's fits, then fit_lme4_initial_conditions.R's where that script was run on the dataset.
+                fits = new[] { ".lme4.json", ".initial_conditions.lme4.json" }
+                    .Select(suffix => PathOf(dataset + suffix))
+                    .Where(File.Exists)
+                    .SelectMany(path =>
+                    {
+                        using var document = JsonDocument.Parse(File.ReadAllText(path));
+                        return document.RootElement.GetProperty("fits").EnumerateArray().Select(e => new Lme4Fit(dataset, e.Clone())).ToArray();
+                    })
+                    .ToArray();
                 FitCache[dataset] = fits;
             }
 

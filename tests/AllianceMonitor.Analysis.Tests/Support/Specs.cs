@@ -7,6 +7,7 @@ namespace AllianceMonitor.Analysis.Tests.Support;
 public static class Specs
 {
     private const string NestedSuffix = "_nested";
+    private const string InitialConditionsSuffix = "_initial_conditions";
 
     public static MixedModelSpec For(string dataset, string modelName)
     {
@@ -14,6 +15,11 @@ public static class Specs
         if (modelName.EndsWith(NestedSuffix, StringComparison.Ordinal))
         {
             return LaggedDesign.BuildNested(rows, ModelCatalog.Find(modelName[..^NestedSuffix.Length])!);
+        }
+
+        if (modelName.EndsWith(InitialConditionsSuffix, StringComparison.Ordinal))
+        {
+            return new EstimatedModel(ModelCatalog.Find(modelName[..^InitialConditionsSuffix.Length])!, Estimator.InitialConditions).Build(rows);
         }
 
         return modelName == "null_model"

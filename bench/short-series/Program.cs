@@ -1,0 +1,86 @@
+using System.Globalization;
+using AllianceMonitor.Analysis.Mixed;
+using AllianceMonitor.Analysis.Models;
+using AllianceMonitor.Analysis.Simulation;
+
+// Bias and 95% coverage of the lagged model's estimators (alliance_to_symptoms) on simulated clinics with known
+// parameters: short (6-8) and long (20-30) series, weak (-0.02) and strong (-0.10) feedback of symptoms into alliance.
+// Usage: ShortSeriesBench [SEEDS] [PATIENTS]   (defaults 100 400)
+var seeds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
+var patients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 400;
+const double CarryOver = 0.45;
+var question = ModelCatalog.AllianceToSymptoms;
+var estimators = new (string Label, Func<IReadOnlyCollection<AllianceMonitor.Analysis.Data.SessionObservation>, (Estimate Within, Estimate Carry)> Fit)[]
+{
+    ("person-mean-centred", o => Mixed(new EstimatedModel(question, Estimator.PersonMeanCentred), o)),
+    ("initial-conditions", o => Mixed(new EstimatedModel(question, Estimator.InitialConditions), o)),
+};
+
+Console.WriteLine($"alliance_to_symptoms, REML; {seeds} seeds per cell, {patients} patients per dataset; true within effect -2.0, true carry-over {CarryOver}");
+Console.WriteLine("| series | feedback | estimator | within: bias | within: coverage | within: mean SE | carry-over: bias | carry-over: coverage | failed fits |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+foreach (var (label, min, max) in new[] { ("short 6-8", 6, 8), ("long 20-30", 20, 30) })
+{
+    foreach (var feedback in new[] { -0.02, -0.10 })
+    {
+        var parameters = new SimulationParameters(MinSessions: min, MaxSessions: max, SymptomsToAllianceEffect: feedback, SymptomsCarryOver: CarryOver);
+        var tallies = estimators.Select(_ => new Tally()).ToArray();
+        for (var seed = 1; seed <= seeds; seed++)
+        {
+            var data = SessionSimulator.Simulate(patients, (ulong)(7000 + seed), parameters).Observations;
+            for (var e = 0; e < estimators.Length; e++)
+            {
+                try
+                {
+                    var (within, carry) = estimators[e].Fit(data);
+                    tallies[e].Add(within, parameters.WithinEffect, carry, CarryOver);
+                }
+                catch (Exception ex) when (ex is InsufficientDataException or InvalidOperationException)
+                {
+                    tallies[e].Failed++;
+                }
+            }
+        }
+
+        for (var e = 0; e < estimators.Length; e++)
+        {
+            var t = tallies[e];
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"| {label} | {feedback:0.00} | {estimators[e].Label} | {t.WithinBias:+0.000;-0.000} | {t.WithinCoverage:P0} | {t.WithinSe:0.000} | {t.CarryBias:+0.000;-0.000} | {t.CarryCoverage:P0} | {t.Failed} |"));
+        }
+    }
+}
+
+static (Estimate, Estimate) Mixed(EstimatedModel model, IReadOnlyCollection<AllianceMonitor.Analysis.Data.SessionObservation> data)
+{
+    var fit = MixedModelFitter.Fit(model.Build(data));
+    var within = fit.Fixed(model.WithinTerm);
+    var carry = fit.Fixed(model.CarryOverTerm);
+    return (new Estimate(within.Estimate, within.StdError, within.CiLow, within.CiHigh), new Estimate(carry.Estimate, carry.StdError, carry.CiLow, carry.CiHigh));
+}
+
+internal readonly record struct Estimate(double Value, double StdError, double CiLow, double CiHigh)
+{
+    public bool Covers(double truth) => CiLow <= truth && truth <= CiHigh;
+}
+
+internal sealed class Tally
+{
+    private readonly List<(double Within, double Carry, bool WithinCovered, bool CarryCovered, double Se)> _rows = [];
+
+    public int Failed { get; set; }
+
+    public double WithinBias => _rows.Average(r => r.Within);
+
+    public double CarryBias => _rows.Average(r => r.Carry);
+
+    public double WithinCoverage => _rows.Average(r => r.WithinCovered ? 1.0 : 0.0);
+
+    public double CarryCoverage => _rows.Average(r => r.CarryCovered ? 1.0 : 0.0);
+
+    public double WithinSe => _rows.Average(r => r.Se);
+
+    public void Add(Estimate within, double withinTruth, Estimate carry, double carryTruth) =>
+        _rows.Add((within.Value - withinTruth, carry.Value - carryTruth, within.Covers(withinTruth), carry.Covers(carryTruth), within.StdError));
+}
