@@ -56,15 +56,19 @@ public sealed record CorrelationReport(
 
 /// <summary>One coefficient of a lagged model by the two estimators.</summary>
 /// <param name="Model">The person-mean-centred model's name (the question).</param>
-/// <param name="IntervalsOverlap">False when the two 95% intervals do not overlap: the estimators disagree.</param>
+/// <param name="AndersonHsiao">The instrumental-variable check (cluster-robust interval); null when the data have too few runs of three sessions.</param>
+/// <param name="IntervalsOverlap">False when the two mixed models' 95% intervals do not overlap: the estimators disagree.</param>
 /// <param name="Sentence">Says so in plain words, with both numbers, when they disagree; null otherwise.</param>
+/// <param name="CheckSentence">Says so when the Anderson–Hsiao interval does not overlap the initial-conditions one; null otherwise.</param>
 public sealed record ComparisonReport(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("quantity")] ComparedQuantity Quantity,
     [property: JsonPropertyName("person_mean_centred")] EstimateReport PersonMeanCentred,
     [property: JsonPropertyName("initial_conditions")] EstimateReport InitialConditions,
+    [property: JsonPropertyName("anderson_hsiao")] EstimateReport? AndersonHsiao,
     [property: JsonPropertyName("intervals_overlap")] bool IntervalsOverlap,
-    [property: JsonPropertyName("sentence")] string? Sentence);
+    [property: JsonPropertyName("sentence")] string? Sentence,
+    [property: JsonPropertyName("check_sentence")] string? CheckSentence);
 
 public sealed record EstimateReport(
     [property: JsonPropertyName("term")] string Term,

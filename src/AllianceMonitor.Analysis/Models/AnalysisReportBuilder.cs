@@ -47,12 +47,14 @@ public static class AnalysisReportBuilder
         var nullModel = NullModel.Fit(observations, method).Summary;
         return new AnalysisReport(
             reports,
-            Compare(list, fits),
+            Compare(observations, list, fits),
             new NullModelReport(nullModel.Icc, nullModel.BetweenVariance, nullModel.WithinVariance, nullModel.WithinSd));
     }
 
     private static List<ComparisonReport> Compare(
-        IReadOnlyList<EstimatedModel> models, Dictionary<(string Question, Estimator Estimator), (EstimatedModel Model, MixedModelFit Fit)> fits)
+        IReadOnlyCollection<SessionObservation> observations,
+        IReadOnlyList<EstimatedModel> models,
+        Dictionary<(string Question, Estimator Estimator), (EstimatedModel Model, MixedModelFit Fit)> fits)
     {
         var comparisons = new List<ComparisonReport>();
         foreach (var question in models.Select(m => m.Question).Distinct())
@@ -60,14 +62,30 @@ public static class AnalysisReportBuilder
             if (fits.TryGetValue((question.Name, Estimator.PersonMeanCentred), out var centred)
                 && fits.TryGetValue((question.Name, Estimator.InitialConditions), out var initial))
             {
+                var check = TryAndersonHsiao(observations, question);
                 comparisons.Add(EstimatorComparison.Compare(
-                    question, ComparedQuantity.WithinEffect, centred.Fit.Fixed(centred.Model.WithinTerm), initial.Fit.Fixed(initial.Model.WithinTerm)));
+                    question, ComparedQuantity.WithinEffect, centred.Fit.Fixed(centred.Model.WithinTerm), initial.Fit.Fixed(initial.Model.WithinTerm),
+                    check?.Single(f => f.Term == AndersonHsiao.WithinTerm(question))));
                 comparisons.Add(EstimatorComparison.Compare(
-                    question, ComparedQuantity.CarryOver, centred.Fit.Fixed(centred.Model.CarryOverTerm), initial.Fit.Fixed(initial.Model.CarryOverTerm)));
+                    question, ComparedQuantity.CarryOver, centred.Fit.Fixed(centred.Model.CarryOverTerm), initial.Fit.Fixed(initial.Model.CarryOverTerm),
+                    check?.Single(f => f.Term == AndersonHsiao.CarryOverTerm(question))));
             }
         }
 
         return comparisons;
+    }
+
+    /// <summary>The check is optional: data the mixed models can fit may still lack runs of three sessions.</summary>
+    private static IReadOnlyList<FixedEffect>? TryAndersonHsiao(IReadOnlyCollection<SessionObservation> observations, LaggedModelDefinition question)
+    {
+        try
+        {
+            return AndersonHsiao.Fit(observations, question);
+        }
+        catch (Exception e) when (e is InsufficientDataException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     public static string ToJson(AnalysisReport report) => JsonSerializer.Serialize(report, CompactJson);

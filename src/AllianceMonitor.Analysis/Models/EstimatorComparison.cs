@@ -18,37 +18,51 @@ public enum ComparedQuantity
 public static class EstimatorComparison
 {
     /// <summary>
-    /// Sets one coefficient of the two estimators side by side. They disagree when their 95% intervals do not overlap;
-    /// then a plain sentence says so, with both numbers, and which estimate to read. Overlapping intervals get no
-    /// sentence: the data cannot tell the two apart.
+    /// Sets one coefficient of the two estimators side by side, with the Anderson–Hsiao check when it could be computed.
+    /// Two estimates disagree when their 95% intervals do not overlap; then a plain sentence says so, with both numbers,
+    /// and which estimate to read. Overlapping intervals get no sentence: the data cannot tell the two apart.
     /// </summary>
     public static ComparisonReport Compare(
-        LaggedModelDefinition question, ComparedQuantity quantity, FixedEffect personMeanCentred, FixedEffect initialConditions)
+        LaggedModelDefinition question, ComparedQuantity quantity, FixedEffect personMeanCentred, FixedEffect initialConditions,
+        FixedEffect? andersonHsiao = null)
     {
-        var overlap = personMeanCentred.CiLow <= initialConditions.CiHigh && initialConditions.CiLow <= personMeanCentred.CiHigh;
+        var overlap = Overlap(personMeanCentred, initialConditions);
+        var checkAgrees = andersonHsiao is null ? (bool?)null : Overlap(andersonHsiao, initialConditions);
         return new ComparisonReport(
             question.Name,
             quantity,
             Side(personMeanCentred),
             Side(initialConditions),
+            andersonHsiao is null ? null : Side(andersonHsiao),
             overlap,
-            overlap ? null : Sentence(question, quantity, personMeanCentred, initialConditions));
+            overlap ? null : Sentence(question, quantity, personMeanCentred, initialConditions),
+            checkAgrees == false ? CheckSentence(question, quantity, andersonHsiao!, initialConditions) : null);
     }
+
+    public static bool Overlap(FixedEffect a, FixedEffect b) => a.CiLow <= b.CiHigh && b.CiLow <= a.CiHigh;
 
     public static string Sentence(LaggedModelDefinition question, ComparedQuantity quantity, FixedEffect personMeanCentred, FixedEffect initialConditions)
     {
-        var (what, why) = quantity switch
-        {
-            ComparedQuantity.WithinEffect => (
-                $"the within-patient effect of {question.Predictor} on next-session {question.Outcome}",
-                $"the person-mean-centred estimate is biased in short series, more so when {question.Outcome} feeds back into {question.Predictor}"),
-            _ => (
-                $"the carry-over of {question.Outcome} to the next session",
-                "the person-mean-centred carry-over is biased towards zero in short series (Nickell 1981)"),
-        };
-        return $"The two estimators disagree on {what}: {Interval(personMeanCentred)} person-mean-centred against "
+        var why = quantity == ComparedQuantity.WithinEffect
+            ? "the person-mean-centred estimate is biased in short series"
+            : "the person-mean-centred carry-over is biased towards zero in short series (Nickell 1981)";
+        return $"The two estimators disagree on {What(question, quantity)}: {Interval(personMeanCentred)} person-mean-centred against "
             + $"{Interval(initialConditions)} initial-conditions, and the 95% intervals do not overlap; {why}, so read the initial-conditions estimate.";
     }
+
+    /// <summary>
+    /// When the instrumental-variable check falls outside the initial-conditions interval. Its usual cause for the
+    /// within effect is feedback of the outcome into the predictor, which biases both mixed models (the person mean of
+    /// the predictor then carries future outcomes); the check is consistent under it, at the price of wider intervals.
+    /// </summary>
+    public static string CheckSentence(LaggedModelDefinition question, ComparedQuantity quantity, FixedEffect andersonHsiao, FixedEffect initialConditions) =>
+        $"The Anderson–Hsiao check puts {What(question, quantity)} at {Interval(andersonHsiao)}, outside the initial-conditions "
+        + $"{Interval(initialConditions)}: when {question.Outcome} feeds back into {question.Predictor}, both mixed-model estimates are biased "
+        + "and the wider Anderson–Hsiao interval is the one to trust.";
+
+    private static string What(LaggedModelDefinition question, ComparedQuantity quantity) => quantity == ComparedQuantity.WithinEffect
+        ? $"the within-patient effect of {question.Predictor} on next-session {question.Outcome}"
+        : $"the carry-over of {question.Outcome} to the next session";
 
     private static EstimateReport Side(FixedEffect effect) => new(effect.Term, effect.Estimate, effect.StdError, effect.CiLow, effect.CiHigh);
 

@@ -84,12 +84,14 @@ public sealed class AnalyzeCommandTests
             [("alliance_to_symptoms", "within_effect"), ("alliance_to_symptoms", "carry_over"), ("symptoms_to_alliance", "within_effect"), ("symptoms_to_alliance", "carry_over")],
             comparisons.Select(c => (c.GetProperty("model").GetString(), c.GetProperty("quantity").GetString())));
         Assert.Equal(
-            ["model", "quantity", "person_mean_centred", "initial_conditions", "intervals_overlap", "sentence"],
+            ["model", "quantity", "person_mean_centred", "initial_conditions", "anderson_hsiao", "intervals_overlap", "sentence", "check_sentence"],
             comparisons[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(
             ["term", "estimate", "std_error", "ci_low", "ci_high"],
             comparisons[0].GetProperty("person_mean_centred").EnumerateObject().Select(p => p.Name));
-        Assert.Equal(["symptoms_within", "symptoms"], [comparisons[1].GetProperty("person_mean_centred").GetProperty("term").GetString(), comparisons[1].GetProperty("initial_conditions").GetProperty("term").GetString()]);
+        Assert.Equal("symptoms_within", comparisons[1].GetProperty("person_mean_centred").GetProperty("term").GetString());
+        Assert.Equal("symptoms", comparisons[1].GetProperty("initial_conditions").GetProperty("term").GetString());
+        Assert.Equal("symptoms_diff", comparisons[1].GetProperty("anderson_hsiao").GetProperty("term").GetString());
         Assert.Equal(
             ["icc", "between_variance", "within_variance", "within_sd"],
             root.GetProperty("null_model").EnumerateObject().Select(p => p.Name));
