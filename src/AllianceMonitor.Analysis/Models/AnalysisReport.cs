@@ -54,7 +54,7 @@ public sealed record CorrelationReport(
     [property: JsonPropertyName("term")] string Term,
     [property: JsonPropertyName("correlation")] double? Correlation);
 
-/// <summary>One coefficient of a lagged model by the two estimators.</summary>
+/// <summary>One coefficient of a lagged model by the two mixed-model estimators, with the Anderson–Hsiao check.</summary>
 /// <param name="Model">The person-mean-centred model's name (the question).</param>
 /// <param name="AndersonHsiao">The instrumental-variable check (cluster-robust interval); null when the data have too few runs of three sessions.</param>
 /// <param name="IntervalsOverlap">False when the two mixed models' 95% intervals do not overlap: the estimators disagree.</param>

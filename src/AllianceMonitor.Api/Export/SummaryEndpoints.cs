@@ -43,7 +43,7 @@ public static class SummaryEndpoints
     {
         group.MapGet("/summary", GetSummary)
             .WithName(nameof(GetSummary))
-            .WithSummary("The two lagged models and the null model on the clinic's data, as `alliance-monitor analyze` prints them")
+            .WithSummary("The two lagged models, each by the person-mean-centred and the initial-conditions estimator with their estimates compared, and the null model on the clinic's data, as `alliance-monitor analyze` prints them")
             .Produces<AnalysisReport>(StatusCodes.Status200OK, "application/json")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireAuthorization(p => p.RequireRole(Roles.Researcher))
@@ -118,7 +118,9 @@ public static class SummaryEndpoints
             var json = await cache.GetOrFitAsync($"{clinicId}|{filter.Describe()}|{version}", async () =>
             {
                 var observations = await SummaryData.LoadAsync(dataSource, clinicId, filter, http.RequestAborted);
-                return AnalysisReportBuilder.ToJson(AnalysisReportBuilder.Build(observations, FitMethod.Reml, ModelCatalog.All));
+                // Both estimators side by side: a short-series clinic needs the initial-conditions fit beside the centred one.
+                return AnalysisReportBuilder.ToJson(
+                    AnalysisReportBuilder.Build(observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators));
             });
             return TypedResults.Text(json, "application/json");
         }

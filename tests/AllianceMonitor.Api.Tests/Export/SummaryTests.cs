@@ -24,10 +24,41 @@ public sealed class SummaryTests(ApiFactory factory) : IClassFixture<ApiFactory>
 
         // The CLI's own code path: its CSV reader, then the report builder it calls.
         var observations = CsvObservationReader.Read(new StringReader(csv), "export.csv");
-        var analyze = AnalysisReportBuilder.ToJson(AnalysisReportBuilder.Build(observations, FitMethod.Reml, ModelCatalog.All));
+        var analyze = AnalysisReportBuilder.ToJson(AnalysisReportBuilder.Build(observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators));
         using var expected = JsonDocument.Parse(analyze);
         using var actual = JsonDocument.Parse(summary);
         AssertSame(expected.RootElement, actual.RootElement, "$");
+    }
+
+    [Fact]
+    public async Task The_summary_shows_both_estimators_side_by_side()
+    {
+        var tenant = await Tenant.CreateAsync(factory);
+        await ExportKit.SeedAsync(factory, tenant, ExportKit.FittableClinic(24, seed: 7));
+
+        using var summary = JsonDocument.Parse(await factory.Client(tenant.Researcher).GetStringAsync("/api/v1/analysis/summary"));
+
+        var models = summary.RootElement.GetProperty("models").EnumerateArray()
+            .Select(m => (m.GetProperty("name").GetString(), m.GetProperty("estimator").GetString())).ToArray();
+        Assert.Equal(
+            [("alliance_to_symptoms", "person_mean_centred"), ("alliance_to_symptoms_initial_conditions", "initial_conditions"),
+             ("symptoms_to_alliance", "person_mean_centred"), ("symptoms_to_alliance_initial_conditions", "initial_conditions")],
+            models);
+        var comparisons = summary.RootElement.GetProperty("comparisons").EnumerateArray().ToArray();
+        Assert.Equal(4, comparisons.Length);
+        var carry = comparisons.Single(c => c.GetProperty("model").GetString() == "alliance_to_symptoms" && c.GetProperty("quantity").GetString() == "carry_over");
+        Assert.Equal("symptoms_within", carry.GetProperty("person_mean_centred").GetProperty("term").GetString());
+        Assert.Equal("symptoms", carry.GetProperty("initial_conditions").GetProperty("term").GetString());
+        var initial = summary.RootElement.GetProperty("models")[1].GetProperty("fixed_effects").EnumerateArray()
+            .Single(f => f.GetProperty("term").GetString() == "symptoms");
+        Assert.Equal(initial.GetProperty("estimate").GetDouble(), carry.GetProperty("initial_conditions").GetProperty("estimate").GetDouble());
+        // The sentence is there exactly when the intervals do not overlap.
+        foreach (var comparison in comparisons)
+        {
+            Assert.Equal(
+                comparison.GetProperty("intervals_overlap").GetBoolean() ? JsonValueKind.Null : JsonValueKind.String,
+                comparison.GetProperty("sentence").ValueKind);
+        }
     }
 
     [Fact]

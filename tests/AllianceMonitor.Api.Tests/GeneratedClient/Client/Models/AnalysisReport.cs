@@ -13,7 +13,15 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class AnalysisReport : IParsable
     {
-        /// <summary>The models property</summary>
+        /// <summary>With both estimators, their within effect and carry-over side by side; empty otherwise.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ComparisonReport>? Comparisons { get; set; }
+#nullable restore
+#else
+        public List<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ComparisonReport> Comparisons { get; set; }
+#endif
+        /// <summary>Each lagged model with each requested estimator, the person-mean-centred fit first.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport>? Models { get; set; }
@@ -47,6 +55,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "comparisons", n => { Comparisons = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ComparisonReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ComparisonReport.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "models", n => { Models = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "null_model", n => { NullModel = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.NullModelReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.NullModelReport.CreateFromDiscriminatorValue); } },
             };
@@ -58,6 +67,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ComparisonReport>("comparisons", Comparisons);
             writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport>("models", Models);
             writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.NullModelReport>("null_model", NullModel);
         }

@@ -14,6 +14,8 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
     {
         /// <summary>The converged property</summary>
         public bool? Converged { get; set; }
+        /// <summary>Which estimator produced every number of this model.</summary>
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.Estimator? Estimator { get; set; }
         /// <summary>The fit_seconds property</summary>
         public double? FitSeconds { get; set; }
         /// <summary>The fixed_effects property</summary>
@@ -89,6 +91,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "converged", n => { Converged = n.GetBoolValue(); } },
+                { "estimator", n => { Estimator = n.GetEnumValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.Estimator>(); } },
                 { "fit_seconds", n => { FitSeconds = n.GetDoubleValue(); } },
                 { "fixed_effects", n => { FixedEffects = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.FixedEffectReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.FixedEffectReport.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "formula", n => { Formula = n.GetStringValue(); } },
@@ -112,6 +115,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteBoolValue("converged", Converged);
+            writer.WriteEnumValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.Estimator>("estimator", Estimator);
             writer.WriteDoubleValue("fit_seconds", FitSeconds);
             writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.FixedEffectReport>("fixed_effects", FixedEffects);
             writer.WriteStringValue("formula", Formula);
