@@ -5,25 +5,35 @@ using AllianceMonitor.Analysis.Simulation;
 
 // Bias and 95% coverage of the lagged model's estimators (alliance_to_symptoms) on simulated clinics with known
 // parameters: short (6-8) and long (20-30) series, weak (-0.02) and strong (-0.10) feedback of symptoms into alliance.
-// Usage: ShortSeriesBench [SEEDS] [PATIENTS]   (defaults 100 400)
+// Usage: ShortSeriesBench [SEEDS] [PATIENTS] [IMPROVEMENT_SD]   (defaults 100 400 0.2). IMPROVEMENT_SD is the between-patient
+// SD of the per-session improvement: a patient-specific trend that none of the models has a term for (0 removes it).
+// Simulator defaults otherwise, except a symptoms
+// carry-over of 0.45 (the simulator's default is none) and an improvement of 0.15 PHQ-9 points per session (default 0.5),
+// so that 30 sessions do not run patients into the PHQ-9 floor of 0, which would bias every estimator.
 var seeds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
 var patients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 400;
+var improvementSd = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : new SimulationParameters().ImprovementSd;
 const double CarryOver = 0.45;
 var question = ModelCatalog.AllianceToSymptoms;
 var estimators = new (string Label, Func<IReadOnlyCollection<AllianceMonitor.Analysis.Data.SessionObservation>, (Estimate Within, Estimate Carry)> Fit)[]
 {
     ("person-mean-centred", o => Mixed(new EstimatedModel(question, Estimator.PersonMeanCentred), o)),
     ("initial-conditions", o => Mixed(new EstimatedModel(question, Estimator.InitialConditions), o)),
+    ("anderson-hsiao", o => Iv(question, o)),
 };
 
-Console.WriteLine($"alliance_to_symptoms, REML; {seeds} seeds per cell, {patients} patients per dataset; true within effect -2.0, true carry-over {CarryOver}");
+Console.WriteLine(
+    $"alliance_to_symptoms, REML; {seeds} seeds per cell, {patients} patients per dataset; true within effect -2.0, true carry-over {CarryOver}, "
+    + $"improvement 0.15 per session with between-patient SD {improvementSd}");
 Console.WriteLine("| series | feedback | estimator | within: bias | within: coverage | within: mean SE | carry-over: bias | carry-over: coverage | failed fits |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
 foreach (var (label, min, max) in new[] { ("short 6-8", 6, 8), ("long 20-30", 20, 30) })
 {
     foreach (var feedback in new[] { -0.02, -0.10 })
     {
-        var parameters = new SimulationParameters(MinSessions: min, MaxSessions: max, SymptomsToAllianceEffect: feedback, SymptomsCarryOver: CarryOver);
+        var parameters = new SimulationParameters(
+            MinSessions: min, MaxSessions: max, SymptomsToAllianceEffect: feedback, SymptomsCarryOver: CarryOver,
+            ImprovementPerSession: 0.15, ImprovementSd: improvementSd);
         var tallies = estimators.Select(_ => new Tally()).ToArray();
         for (var seed = 1; seed <= seeds; seed++)
         {
@@ -57,6 +67,14 @@ static (Estimate, Estimate) Mixed(EstimatedModel model, IReadOnlyCollection<Alli
     var fit = MixedModelFitter.Fit(model.Build(data));
     var within = fit.Fixed(model.WithinTerm);
     var carry = fit.Fixed(model.CarryOverTerm);
+    return (new Estimate(within.Estimate, within.StdError, within.CiLow, within.CiHigh), new Estimate(carry.Estimate, carry.StdError, carry.CiLow, carry.CiHigh));
+}
+
+static (Estimate, Estimate) Iv(LaggedModelDefinition model, IReadOnlyCollection<AllianceMonitor.Analysis.Data.SessionObservation> data)
+{
+    var fit = AndersonHsiao.Fit(data, model);
+    var within = fit.Single(f => f.Term == AndersonHsiao.WithinTerm(model));
+    var carry = fit.Single(f => f.Term == AndersonHsiao.CarryOverTerm(model));
     return (new Estimate(within.Estimate, within.StdError, within.CiLow, within.CiHigh), new Estimate(carry.Estimate, carry.StdError, carry.CiLow, carry.CiHigh));
 }
 
