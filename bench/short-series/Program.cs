@@ -57,10 +57,13 @@ foreach (var (label, min, max) in new[] { ("short 6-8", 6, 8), ("long 20-30", 20
             var t = tallies[e];
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {label} | {feedback:0.00} | {estimators[e].Label} | {t.WithinBias:+0.000;-0.000} | {t.WithinCoverage:P0} | {t.WithinSe:0.000} | {t.CarryBias:+0.000;-0.000} | {t.CarryCoverage:P0} | {t.Failed} |"));
+                $"| {label} | {feedback:0.00} | {estimators[e].Label} | {Signed(t.WithinBias)} | {t.WithinCoverage:P0} | {t.WithinSe:0.000} | {Signed(t.CarryBias)} | {t.CarryCoverage:P0} | {t.Failed} |"));
         }
     }
 }
+
+// Rounded first, so a bias that rounds to zero prints as +0.000, not with both signs.
+static string Signed(double value) => Math.Round(value, 3).ToString("+0.000;-0.000;+0.000", CultureInfo.InvariantCulture);
 
 static (Estimate, Estimate) Mixed(EstimatedModel model, IReadOnlyCollection<AllianceMonitor.Analysis.Data.SessionObservation> data)
 {

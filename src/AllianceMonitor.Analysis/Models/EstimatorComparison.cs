@@ -43,11 +43,13 @@ public static class EstimatorComparison
 
     public static string Sentence(LaggedModelDefinition question, ComparedQuantity quantity, FixedEffect personMeanCentred, FixedEffect initialConditions)
     {
-        var why = quantity == ComparedQuantity.WithinEffect
-            ? "the person-mean-centred estimate is biased in short series"
-            : "the person-mean-centred carry-over is biased towards zero in short series (Nickell 1981)";
+        // The bench (docs/analysis.md) shows the carry-over settled by the initial-conditions model, but not the within
+        // effect: feedback of the outcome into the predictor biases both mixed models, so that sentence points to the check.
+        var advice = quantity == ComparedQuantity.WithinEffect
+            ? $"the initial-conditions estimate is the less biased in short series, but feedback of {question.Outcome} into {question.Predictor} biases both, so compare them with the Anderson–Hsiao check"
+            : "the person-mean-centred carry-over is biased towards zero in short series (Nickell 1981), so read the initial-conditions estimate";
         return $"The two estimators disagree on {What(question, quantity)}: {Interval(personMeanCentred)} person-mean-centred against "
-            + $"{Interval(initialConditions)} initial-conditions, and the 95% intervals do not overlap; {why}, so read the initial-conditions estimate.";
+            + $"{Interval(initialConditions)} initial-conditions, and the 95% intervals do not overlap; {advice}.";
     }
 
     /// <summary>
