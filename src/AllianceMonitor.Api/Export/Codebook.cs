@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Analysis.Models;
 using AllianceMonitor.Analysis.Ruptures;
 
 namespace AllianceMonitor.Api.Export;
@@ -44,6 +45,10 @@ public static class Codebook
                      ("symptoms", $"symptoms query parameter, default {InstrumentCatalog.DefaultSymptoms.Code}"),
                  })
         {
+            // Which estimator of which summary model uses the column (docs/analysis.md, "Short series").
+            var asOutcome = ModelCatalog.All.Single(m => m.Outcome == name);
+            var asPredictor = ModelCatalog.All.Single(m => m.Predictor == name);
+            var initialConditions = new InitialConditionsModel(asOutcome).Name;
             columns.AddRange(
             [
                 new(name, "number", "the chosen instrument's score range" + Empty,
@@ -52,11 +57,14 @@ public static class Codebook
                     $"Mean of {name} over this patient's exported rows where it is present (blank cells skipped), as PersonMeanDecomposition in the analysis engine."),
                 new($"{name}_within", "number", "score units" + Empty, $"{name} minus {name}_person_mean."),
                 new($"{name}_between", "number", "score units" + Empty,
-                    $"{name}_person_mean minus the mean of the person means over the export's patients with at least one {name} (each patient counts once)."),
+                    $"{name}_person_mean minus the mean of the person means over the export's patients with at least one {name} (each patient counts once). "
+                    + $"The between term of {asPredictor.Name} in both estimators."),
                 new($"{name}_lag1", "number", "score units" + Empty,
-                    $"{name} at session number − 1 of the same patient; empty when that session is not in the export (never bridged across a gap) or has no {name}."),
+                    $"{name} at session number − 1 of the same patient; empty when that session is not in the export (never bridged across a gap) or has no {name}. "
+                    + $"The carry-over term of {initialConditions} (initial-conditions estimator)."),
                 new($"{name}_within_lag1", "number", "score units" + Empty,
-                    $"{name}_within at session number − 1, under the same rule as {name}_lag1."),
+                    $"{name}_within at session number − 1, under the same rule as {name}_lag1. The carry-over term of {asOutcome.Name} "
+                    + $"(person-mean-centred estimator) and the within-effect term of {asPredictor.Name} in both estimators."),
             ]);
         }
 

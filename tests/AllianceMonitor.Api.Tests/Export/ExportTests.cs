@@ -227,4 +227,19 @@ public sealed class ExportTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.All(json.RootElement.EnumerateArray(), c => Assert.False(string.IsNullOrWhiteSpace(c.GetProperty("derivation").GetString())));
         Assert.All(exported, c => Assert.Contains($"| `{c}` |", markdown));
     }
+
+    [Fact]
+    public async Task The_codebook_says_which_estimator_uses_each_lagged_column()
+    {
+        var tenant = await Tenant.CreateAsync(factory);
+        using var json = JsonDocument.Parse(await factory.Client(tenant.Researcher).GetStringAsync("/api/v1/export/codebook"));
+        var derivation = json.RootElement.EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("derivation").GetString()!);
+
+        Assert.EndsWith("The carry-over term of alliance_to_symptoms_initial_conditions (initial-conditions estimator).", derivation["symptoms_lag1"], StringComparison.Ordinal);
+        Assert.EndsWith(
+            "The carry-over term of alliance_to_symptoms (person-mean-centred estimator) and the within-effect term of symptoms_to_alliance in both estimators.",
+            derivation["symptoms_within_lag1"], StringComparison.Ordinal);
+        Assert.EndsWith("The carry-over term of symptoms_to_alliance_initial_conditions (initial-conditions estimator).", derivation["alliance_lag1"], StringComparison.Ordinal);
+        Assert.EndsWith("The between term of alliance_to_symptoms in both estimators.", derivation["alliance_between"], StringComparison.Ordinal);
+    }
 }
