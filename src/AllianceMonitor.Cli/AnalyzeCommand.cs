@@ -26,7 +26,7 @@ public static class AnalyzeCommand
         {
             Description = "How each lagged model is estimated: person-mean-centred (predictors and the lagged outcome centred on "
                 + "the patient's mean), initial-conditions (Wooldridge 2005: the raw lagged outcome with the first session's "
-                + "outcome and the predictor's person mean as covariates; no short-series bias in the carry-over) or both, "
+                + "outcome and the predictor's person mean as covariates; no short-series bias in the carry-over) or both, with the Anderson–Hsiao check, "
                 + "side by side with a sentence where their 95% intervals do not overlap.",
             HelpName = "person-mean-centred|initial-conditions|both",
             DefaultValueFactory = _ => "both",
