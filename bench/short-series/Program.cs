@@ -10,6 +10,21 @@ using AllianceMonitor.Analysis.Simulation;
 // Simulator defaults otherwise, except a symptoms
 // carry-over of 0.45 (the simulator's default is none) and an improvement of 0.15 PHQ-9 points per session (default 0.5),
 // so that 30 sessions do not run patients into the PHQ-9 floor of 0, which would bias every estimator.
+// ShortSeriesBench variants [SEEDS] [PATIENTS] [IMPROVEMENT_SD] [MIN_SESSIONS] [MAX_SESSIONS] [IMPROVEMENT] [SEED_BASE]
+// (defaults 100 400 0.2 6 8 0.15 7000; seeds SEED_BASE + 1...): the initial-conditions specifications of Variants.cs.
+if (args.Length > 0 && args[0] == "variants")
+{
+    Variants.Run(
+        args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 400,
+        args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : new SimulationParameters().ImprovementSd,
+        args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 6,
+        args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 8,
+        args.Length > 6 ? double.Parse(args[6], CultureInfo.InvariantCulture) : 0.15,
+        args.Length > 7 ? ulong.Parse(args[7], CultureInfo.InvariantCulture) : 7000);
+    return;
+}
+
 var seeds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
 var patients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 400;
 var improvementSd = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : new SimulationParameters().ImprovementSd;

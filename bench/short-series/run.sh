@@ -2,8 +2,14 @@
 # Bias and 95% coverage of the person-mean-centred, initial-conditions and Anderson-Hsiao estimators of
 # alliance_to_symptoms over short (6-8) and long (20-30) series and weak (-0.02) and strong (-0.10) feedback.
 # Usage: bench/short-series/run.sh [SEEDS] [PATIENTS] [IMPROVEMENT_SD]   (defaults 100 400 0.2; prints a markdown table)
+#        bench/short-series/run.sh variants [SEEDS] [PATIENTS] [IMPROVEMENT_SD] [MIN_SESSIONS] [MAX_SESSIONS] [IMPROVEMENT] [SEED_BASE]
+#        (specifications within the initial-conditions family, see Variants.cs)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 dotnet build "$here" -c Release -v quiet -nologo > /dev/null
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); commit $(git -C "$here" rev-parse --short HEAD)"
-/usr/bin/time -f "wall %e s, peak memory %M kB" dotnet "$here/bin/Release/net10.0/ShortSeriesBench.dll" "${1:-100}" "${2:-400}" "${3:-0.2}"
+if [ "${1:-}" = variants ]; then
+  /usr/bin/time -f "wall %e s, peak memory %M kB" dotnet "$here/bin/Release/net10.0/ShortSeriesBench.dll" "$@"
+else
+  /usr/bin/time -f "wall %e s, peak memory %M kB" dotnet "$here/bin/Release/net10.0/ShortSeriesBench.dll" "${1:-100}" "${2:-400}" "${3:-0.2}"
+fi
