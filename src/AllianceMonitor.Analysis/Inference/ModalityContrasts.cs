@@ -1,5 +1,4 @@
 using AllianceMonitor.Analysis.Mixed;
-using AllianceMonitor.Analysis.Ruptures;
 
 namespace AllianceMonitor.Analysis.Inference;
 
@@ -37,7 +36,7 @@ public static class ModalityContrasts
             return [];
         }
 
-        var critical = StandardNormal.UpperQuantile(0.025 / m);
+        var critical = Normal.UpperQuantile(0.025 / m);
         var v = fit.FixedEffectsCovariance;
         var contrasts = new List<ModalityContrast>(m);
         for (var a = 0; a < levels.Count; a++)
@@ -48,7 +47,7 @@ public static class ModalityContrasts
                 var estimate = fit.FixedEffects[i].Estimate - fit.FixedEffects[j].Estimate;
                 var se = Math.Sqrt(Math.Max(0, v[i][i] + v[j][j] - (2 * v[i][j])));
                 var z = estimate / se;
-                var p = 2 * StandardNormal.UpperTail(Math.Abs(z));
+                var p = Normal.TwoSidedP(z);
                 contrasts.Add(new ModalityContrast(
                     levels[b].Level, levels[a].Level, estimate, se, z, p, Math.Min(1, m * p), estimate - (critical * se), estimate + (critical * se)));
             }
