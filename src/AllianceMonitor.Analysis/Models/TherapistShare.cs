@@ -11,6 +11,7 @@ public sealed record TherapistShareSummary(
     bool Singular);
 
 /// <summary>Which ratings a therapist share is of.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(SnakeCaseEnumConverter<ShareMeasure>))]
 public enum ShareMeasure
 {
     Alliance,
