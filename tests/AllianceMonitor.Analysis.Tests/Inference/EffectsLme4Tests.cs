@@ -99,6 +99,7 @@ public sealed class EffectsLme4Tests
     [InlineData("therapists.csv", ShareMeasure.Symptoms)]
     [InlineData("medium.csv", ShareMeasure.Alliance)]
     [InlineData("medium.csv", ShareMeasure.Symptoms)]
+    [InlineData("therapist_offsets.csv", ShareMeasure.Alliance)]
     public void Therapist_shares_and_profile_intervals_equal_lme4(string file, ShareMeasure measure)
     {
         var reference = Shares(file).GetProperty(TherapistShare.Name(measure));
@@ -113,12 +114,12 @@ public sealed class EffectsLme4Tests
 
         // The share's interval against the exact profile computed in R on lme4's deviance function.
         var share = Lme4Fit.Vector(reference.GetProperty("share_ci"));
-        Tolerance.Close(share[0], estimate.ShareInterval.Low, 1e-5, 1e-8, "share low");
-        Tolerance.Close(share[1], estimate.ShareInterval.High, 1e-5, 1e-8, "share high");
+        Tolerance.Close(share[0], estimate.ShareInterval.Low, 1e-7, 1e-10, "share low");
+        Tolerance.Close(share[1], estimate.ShareInterval.High, 1e-7, 1e-10, "share high");
 
         // The therapist SD's interval against lme4's confint(method = "profile"), which interpolates its profile with splines.
         var sd = Lme4Fit.Vector(reference.GetProperty("therapist_sd_ci_confint"));
-        Tolerance.Close(sd[0], estimate.TherapistSdInterval.Low, 1e-3, 1e-6, "sd low");
-        Tolerance.Close(sd[1], estimate.TherapistSdInterval.High, 1e-3, 1e-6, "sd high");
+        Tolerance.Close(sd[0], estimate.TherapistSdInterval.Low, 1e-4, 1e-6, "sd low");
+        Tolerance.Close(sd[1], estimate.TherapistSdInterval.High, 1e-4, 1e-6, "sd high");
     }
 }
