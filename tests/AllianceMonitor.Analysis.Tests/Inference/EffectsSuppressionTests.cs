@@ -64,9 +64,9 @@ public sealed class EffectsSuppressionTests
         Assert.Equal(12, estimate.Summary.Therapists);
         Assert.InRange(estimate.Summary.TherapistShare, estimate.ShareInterval.Low, estimate.ShareInterval.High);
 
-        // Below 3 the variance cannot be estimated at all, whatever the setting says.
-        var three = rows.Where(r => r.TherapistId is "T0001" or "T0002").ToList();
-        Assert.Throws<InsufficientDataException>(() => TherapistShare.Estimate(three, ShareMeasure.Alliance, minTherapists: 0));
+        // With 2 therapists the share is refused even when the setting allows it: 3 is the floor.
+        var two = rows.Where(r => r.TherapistId is "T0001" or "T0002").ToList();
+        Assert.Throws<InsufficientDataException>(() => TherapistShare.Estimate(two, ShareMeasure.Alliance, minTherapists: 0));
     }
 
     [Fact]
