@@ -31,28 +31,53 @@ public static class AnalyzeCommand
             HelpName = "person-mean-centred|initial-conditions|both",
             DefaultValueFactory = _ => "both",
         };
+        var effects = new Option<bool>("--effects")
+        {
+            Description = "Also fit the modality moderation (needs a modality column: video, phone, in_person) with pairwise contrasts "
+                + "and a likelihood-ratio test, and the therapist shares of alliance and symptom variance with profile-likelihood intervals.",
+        };
+        var minPairs = new Option<int>("--min-pairs-per-modality")
+        {
+            Description = "With --effects: a modality with fewer complete lag pairs is left out of every fit, contrast and test.",
+            HelpName = "pairs",
+            DefaultValueFactory = _ => ModalityModeration.DefaultMinPairsPerLevel,
+        };
+        var minTherapists = new Option<int>("--min-therapists")
+        {
+            Description = "With --effects: no therapist share is reported from fewer therapists (at least 3 are always needed).",
+            HelpName = "count",
+            DefaultValueFactory = _ => TherapistShare.DefaultMinTherapists,
+        };
         var command = new Command(
             "analyze",
             "Fit the lagged multilevel models (within- and between-patient effects of alliance on next-session symptoms and "
             + "back) and the null model of alliance; print one JSON report on stdout.")
         {
-            input, method, model, estimator,
+            input, method, model, estimator, effects, minPairs, minTherapists,
         };
         command.WithExamples(
             "alliance-monitor analyze --input clinic.csv",
             "alliance-monitor analyze --input clinic.csv --method ml --model alliance_to_symptoms > report.json",
-            "alliance-monitor analyze --input clinic.csv --estimator initial-conditions");
+            "alliance-monitor analyze --input clinic.csv --estimator initial-conditions",
+            "alliance-monitor analyze --input clinic.csv --effects --min-therapists 20");
         command.SetAction(parsed =>
         {
             using var progress = context.StartProgress(parsed);
+            var settings = parsed.GetValue(effects)
+                ? new EffectsSettings(
+                    NonNegative(parsed.GetRequiredValue(minPairs), "--min-pairs-per-modality"), NonNegative(parsed.GetRequiredValue(minTherapists), "--min-therapists"))
+                : null;
             return Run(
                 parsed.GetRequiredValue(input), parsed.GetRequiredValue(method), parsed.GetRequiredValue(model), parsed.GetRequiredValue(estimator),
-                parsed.InvocationConfiguration.Output, progress);
+                settings, parsed.InvocationConfiguration.Output, progress);
         });
         return command;
     }
 
-    private static int Run(string path, string methodName, string modelName, string estimatorName, TextWriter stdout, ConsoleProgress progress)
+    private static int NonNegative(int value, string option) =>
+        value >= 0 ? value : throw new InputException($"Option {option}: {value} is below 0.");
+
+    private static int Run(string path, string methodName, string modelName, string estimatorName, EffectsSettings? effects, TextWriter stdout, ConsoleProgress progress)
     {
         var method = methodName switch
         {
@@ -74,12 +99,14 @@ public static class AnalyzeCommand
             var other => throw new InputException($"Option --estimator: '{other}' is not person-mean-centred, initial-conditions or both."),
         };
 
-        var observations = CsvObservationReader.ReadFile(path, progress);
+        var file = CsvObservationReader.ReadFileWithModality(path, progress);
+        var observations = file.Observations;
+        var request = effects is null ? null : new EffectsRequest(file.Modality is { } modality ? o => modality[o] : null, effects);
 
         AnalysisReport report;
         try
         {
-            report = AnalysisReportBuilder.Build(observations, method, models, estimators, stage => progress.Begin(stage));
+            report = AnalysisReportBuilder.Build(observations, method, models, estimators, stage => progress.Begin(stage), request);
         }
         catch (InsufficientDataException e)
         {

@@ -5,10 +5,12 @@ namespace AllianceMonitor.Analysis.Models;
 /// <summary>The <c>analyze</c> output; the web service returns the same shape.</summary>
 /// <param name="Models">Each lagged model with each requested estimator, the person-mean-centred fit first.</param>
 /// <param name="Comparisons">With both estimators, their within effect and carry-over side by side; empty otherwise.</param>
+/// <param name="Effects">Modality moderation and therapist shares: in the summary always, in <c>analyze</c> with <c>--effects</c>.</param>
 public sealed record AnalysisReport(
     [property: JsonPropertyName("models")] IReadOnlyList<ModelReport> Models,
     [property: JsonPropertyName("comparisons")] IReadOnlyList<ComparisonReport> Comparisons,
-    [property: JsonPropertyName("null_model")] NullModelReport NullModel);
+    [property: JsonPropertyName("null_model")] NullModelReport NullModel,
+    [property: JsonPropertyName("effects"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EffectsReport? Effects = null);
 
 /// <param name="Estimator">Which estimator produced every number of this model.</param>
 public sealed record ModelReport(

@@ -21,13 +21,15 @@ public static class AnalysisReportBuilder
     /// <summary>Fits the requested lagged models with each requested estimator, and the null model of alliance.</summary>
     /// <param name="estimators">Defaults to <see cref="BothEstimators"/>; with both, each model's two fits are compared.</param>
     /// <param name="onStage">Told the name of each fit as it starts, for a caller that shows progress.</param>
+    /// <param name="effects">When given, the report also carries the effects (modality moderation, therapist shares).</param>
     /// <exception cref="InsufficientDataException">A model cannot be fitted to these data.</exception>
     public static AnalysisReport Build(
         IReadOnlyCollection<SessionObservation> observations,
         FitMethod method,
         IEnumerable<LaggedModelDefinition> models,
         IReadOnlyList<Estimator>? estimators = null,
-        Action<string>? onStage = null)
+        Action<string>? onStage = null,
+        EffectsRequest? effects = null)
     {
         var reports = new List<ModelReport>();
         var fits = new Dictionary<(string Question, Estimator Estimator), (EstimatedModel Model, MixedModelFit Fit)>();
@@ -45,10 +47,18 @@ public static class AnalysisReportBuilder
 
         onStage?.Invoke($"fitting the null model ({list.Count + 1} of {list.Count + 1})");
         var nullModel = NullModel.Fit(observations, method).Summary;
+        EffectsReport? effectsReport = null;
+        if (effects is not null)
+        {
+            onStage?.Invoke("fitting the modality moderation and the therapist shares");
+            effectsReport = EffectsReportBuilder.Build(observations, effects.Modality, effects.Settings);
+        }
+
         return new AnalysisReport(
             reports,
             Compare(observations, list, fits),
-            new NullModelReport(nullModel.Icc, nullModel.BetweenVariance, nullModel.WithinVariance, nullModel.WithinSd));
+            new NullModelReport(nullModel.Icc, nullModel.BetweenVariance, nullModel.WithinVariance, nullModel.WithinSd),
+            effectsReport);
     }
 
     private static List<ComparisonReport> Compare(

@@ -21,6 +21,14 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 #else
         public List<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ComparisonReport> Comparisons { get; set; }
 #endif
+        /// <summary>The effects property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport? Effects { get; set; }
+#nullable restore
+#else
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport Effects { get; set; }
+#endif
         /// <summary>Each lagged model with each requested estimator, the person-mean-centred fit first.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -56,6 +64,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "comparisons", n => { Comparisons = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ComparisonReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ComparisonReport.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "effects", n => { Effects = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport.CreateFromDiscriminatorValue); } },
                 { "models", n => { Models = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "null_model", n => { NullModel = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.NullModelReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.NullModelReport.CreateFromDiscriminatorValue); } },
             };
@@ -68,6 +77,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ComparisonReport>("comparisons", Comparisons);
+            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport>("effects", Effects);
             writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport>("models", Models);
             writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.NullModelReport>("null_model", NullModel);
         }
