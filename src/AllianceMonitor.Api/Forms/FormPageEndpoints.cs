@@ -105,7 +105,8 @@ public static class FormPageEndpoints
         {
             // See Other: the browser follows with a GET, so reloading the platform's page never posts the form again.
             http.Response.Headers.CacheControl = "no-store";
-            return Results.Redirect(returnUrl, permanent: false, preserveMethod: false);
+            http.Response.Headers.Location = returnUrl;
+            return Results.StatusCode(StatusCodes.Status303SeeOther);
         }
 
         return Message(http, settings, StatusCodes.Status200OK, "Thank you",
