@@ -181,7 +181,7 @@ public static class FormPageEndpoints
         FormLinkState.Submitted => Message(http, settings, StatusCodes.Status410Gone, "Already sent",
             "The answers for this link have already been sent, and a link can be used once. Nothing was changed.", "already-sent"),
         FormLinkState.Revoked => Message(http, settings, StatusCodes.Status410Gone, "This link was withdrawn",
-            "This form link has been withdrawn. If you expected to fill in a form, please ask for a new link.", "withdrawn"),
+            "This form link has been withdrawn. If you expected to fill in a form, please ask for a new link.", "link-withdrawn"),
         _ => Message(http, settings, StatusCodes.Status410Gone, "This link has expired",
             "This form link has expired. Please ask for a new link.", "expired"),
     };
