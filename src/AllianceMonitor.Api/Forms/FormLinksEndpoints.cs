@@ -42,8 +42,7 @@ public static class FormLinksEndpoints
     }
 
     public static async Task<Results<Created<FormLinkResponse>, ProblemHttpResult, ValidationProblem>> CreateFormLink(
-        [AsParameters] CreateFormLinkRequest request, HttpContext http, AllianceDbContext db, PatientStore patients, TimeProvider clock,
-        IConfiguration configuration)
+        [AsParameters] CreateFormLinkRequest request, HttpContext http, AllianceDbContext db, FormLinkIssuer issuer, IConfiguration configuration)
     {
         var caller = Caller.From(http.User);
         var clinicId = Caller.ClinicOf(http.User);
@@ -68,33 +67,15 @@ public static class FormLinksEndpoints
             }
         }
 
-        var wordings = await FormWordings.LoadAsync(db, clinicId, instruments.Select(i => i.Instrument), language, http.RequestAborted);
-        var missing = instruments.Select(i => i.Instrument).Distinct().Where(code => !wordings.ContainsKey(code)).ToList();
-        if (missing.Count > 0)
+        var order = new FormLinkOrder(clinicId, request.PatientId, request.SessionNumber, StoredNames.Parse<Rater>(body.Rater), language, instruments,
+            TimeSpan.FromSeconds(body.ExpiresIn ?? CreateFormLinkValidator.DefaultExpiresIn), body.ReturnUrl, caller.KeyId);
+        var (link, token, missing) = await issuer.IssueAsync(order, http.RequestAborted);
+        if (link is null)
         {
             return MissingWording(missing, language);
         }
 
-        var (patient, _) = await patients.LockOrCreateAsync(clinicId, request.PatientId, http.RequestAborted);
-        var token = FormTokens.New();
-        var now = Timestamps.Now(clock);
-        var link = new FormLink
-        {
-            ClinicId = clinicId,
-            PatientId = patient.Id,
-            SessionNumber = request.SessionNumber,
-            Rater = StoredNames.Parse<Rater>(body.Rater),
-            Language = language,
-            TokenHash = FormTokens.Hash(token),
-            Instruments = instruments,
-            ReturnUrl = body.ReturnUrl,
-            CreatedByKeyId = caller.KeyId,
-            CreatedAt = now,
-            ExpiresAt = now.AddSeconds(body.ExpiresIn ?? CreateFormLinkValidator.DefaultExpiresIn),
-        };
-        db.FormLinks.Add(link);
-
-        var url = FormUrls.Absolute(http, configuration, token);
+        var url = FormUrls.Absolute(http, configuration, token!);
         var response = new FormLinkResponse(link.Id, url, link.ExpiresAt, link.Rater, link.Language,
             instruments.Select(i => new FormInstrumentResponse(i.Instrument, i.Timing)).ToList());
         return TypedResults.Created($"/api/v1/form-links/{link.Id}", response);
@@ -131,7 +112,7 @@ public static class FormLinksEndpoints
     private static ProblemHttpResult LinkNotFound(Guid linkId) =>
         TypedResults.Problem($"No form link {linkId} in this clinic.", statusCode: StatusCodes.Status404NotFound, title: "Form link not found");
 
-    private static ProblemHttpResult MissingWording(IReadOnlyList<string> instruments, string language) => TypedResults.Problem(
+    public static ProblemHttpResult MissingWording(IReadOnlyList<string> instruments, string language) => TypedResults.Problem(
         $"The clinic has no wording in language '{language}' for {string.Join(", ", instruments)}. " +
         "These measures are licensed or copyrighted, so the service does not ship their text: a clinic administrator uploads the licensed wording " +
         "with PUT /api/v1/clinics/current/text-packs, or the link asks for a language the clinic has.",

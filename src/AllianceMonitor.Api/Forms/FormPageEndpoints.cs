@@ -101,7 +101,8 @@ public static class FormPageEndpoints
                 : Unusable(http, settings, FormLinkState.Submitted);
         }
 
-        if (link.ReturnUrl is { } returnUrl && FormOrigins.IsAllowedReturn(returnUrl, settings?.ReturnOrigins ?? []))
+        // A local path comes only from the dashboard's own links; the API accepts absolute URLs of configured origins only.
+        if (link.ReturnUrl is { } returnUrl && (LocalPaths.IsLocal(returnUrl) || FormOrigins.IsAllowedReturn(returnUrl, settings?.ReturnOrigins ?? [])))
         {
             // See Other: the browser follows with a GET, so reloading the platform's page never posts the form again.
             http.Response.Headers.CacheControl = "no-store";

@@ -7,6 +7,6 @@ public static class FormServices
     {
         var limit = configuration.GetSection(FormSubmitLimitOptions.Section).Get<FormSubmitLimitOptions>() ?? new FormSubmitLimitOptions();
         services.AddSingleton(new FormSubmitLimit(limit));
-        return services.AddScoped<FormSubmission>();
+        return services.AddScoped<FormSubmission>().AddScoped<FormLinkIssuer>();
     }
 }
