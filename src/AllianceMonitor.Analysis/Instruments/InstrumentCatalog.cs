@@ -31,7 +31,7 @@ public static class InstrumentCatalog
             DefaultCalibration: new(GrandMean: 4.2, BetweenVariance: 0.45 * 0.45, WithinSd: 0.30, LowAllianceThreshold: 3.4)),
         // The therapist's form of the WAI-SR: the same twelve items, worded from the therapist's side, on the client form's
         // 1 (Seldom) to 5 (Always) scale, reported as the item mean with the same Task, Goal and Bond items, so a client's
-        // and a therapist's rating of one session are numbers on one scale (docs/alerts.md, "The therapist's form").
+        // and a therapist's rating of one session are numbers on one scale (docs/api.md, "The therapist's form").
         new("wai-sr-t", "Working Alliance Inventory, short revised (therapist)", Construct.Alliance, ScoreDirection.HigherIsBetter,
             ItemCount: 12, ItemMin: 1, ItemMax: 5, ItemStep: 1, Aggregation.Mean, TotalMin: 1, TotalMax: 5, DefaultTiming: Timing.Post,
             Subscales:
