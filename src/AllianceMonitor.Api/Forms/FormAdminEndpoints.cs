@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
@@ -10,6 +11,9 @@ namespace AllianceMonitor.Api.Forms;
 /// <summary>What a clinic administrator sets up for forms: the licensed wording it holds, and where forms may be embedded and return to.</summary>
 public static class FormAdminEndpoints
 {
+    // The same serialisation as the column's conversion (Data/Configurations/FormConfiguration.cs).
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public static void MapFormAdmin(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/clinics/current").WithTags("Forms")
@@ -54,16 +58,18 @@ public static class FormAdminEndpoints
 
         var wording = new FormWording(body.Title, body.Instructions, body.Items.ToArray(), body.Anchors.OrderBy(a => a.Value).ToArray());
         var now = Timestamps.Now(clock);
-        var pack = await db.FormTextPacks.SingleOrDefaultAsync(
-            p => p.ClinicId == clinicId && p.Instrument == body.Instrument && p.Language == body.Language, http.RequestAborted);
-        if (pack is null)
-        {
-            pack = new FormTextPack { ClinicId = clinicId, Instrument = body.Instrument, Language = body.Language, Wording = wording };
-            db.FormTextPacks.Add(pack);
-        }
 
-        pack.Wording = wording;
-        pack.UpdatedAt = now;
+        // One statement, so two first uploads racing for the same instrument and language both succeed (the later wins)
+        // instead of one failing on the primary key.
+        var document = JsonSerializer.Serialize(wording, Json);
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO form_text_packs (clinic_id, instrument, language, wording, updated_at)
+            VALUES ({clinicId}, {body.Instrument}, {body.Language}, {document}::jsonb, {now})
+            ON CONFLICT (clinic_id, instrument, language) DO UPDATE SET wording = excluded.wording, updated_at = excluded.updated_at
+            """,
+            http.RequestAborted);
+        var pack = new FormTextPack { ClinicId = clinicId, Instrument = body.Instrument, Language = body.Language, Wording = wording };
         return TypedResults.Ok(new TextPackResponse(pack.Instrument, pack.Language, pack.Wording, now));
     }
 
@@ -98,16 +104,20 @@ public static class FormAdminEndpoints
             return ClinicScope.Required();
         }
 
-        var row = await db.FormSettings.SingleOrDefaultAsync(s => s.ClinicId == clinicId, http.RequestAborted);
-        if (row is null)
-        {
-            row = new FormSettings { ClinicId = clinicId };
-            db.FormSettings.Add(row);
-        }
+        var frames = body.FrameAncestors.Select(FormOrigins.Normalize).Distinct(StringComparer.Ordinal).ToArray();
+        var returns = body.ReturnOrigins.Select(FormOrigins.Normalize).Distinct(StringComparer.Ordinal).ToArray();
+        var now = Timestamps.Now(clock);
 
-        row.FrameAncestors = body.FrameAncestors.Select(FormOrigins.Normalize).Distinct(StringComparer.Ordinal).ToArray();
-        row.ReturnOrigins = body.ReturnOrigins.Select(FormOrigins.Normalize).Distinct(StringComparer.Ordinal).ToArray();
-        row.UpdatedAt = Timestamps.Now(clock);
+        // One statement, as for the text packs: two first PUTs racing on a clinic both succeed.
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO form_settings (clinic_id, frame_ancestors, return_origins, updated_at)
+            VALUES ({clinicId}, {frames}, {returns}, {now})
+            ON CONFLICT (clinic_id) DO UPDATE
+            SET frame_ancestors = excluded.frame_ancestors, return_origins = excluded.return_origins, updated_at = excluded.updated_at
+            """,
+            http.RequestAborted);
+        var row = new FormSettings { ClinicId = clinicId, FrameAncestors = frames, ReturnOrigins = returns, UpdatedAt = now };
         return TypedResults.Ok(new FormSettingsResponse(row.FrameAncestors, row.ReturnOrigins, row.UpdatedAt));
     }
 }
