@@ -28,11 +28,11 @@ namespace AllianceMonitor.Analysis.Ruptures;
 /// <param name="RefitEvery">The clinic's calibration is refitted after this many new sessions.</param>
 /// <param name="DeteriorationAlerts">
 /// Whether a reliable deterioration on a symptom or well-being measure raises a <c>deterioration</c> alert. On by
-/// default: it is the core signal of measurement-based care (Jacobson &amp; Truax 1991; OQ-Analyst's alarms).
+/// default: it is the core signal of measurement-based care (Jacobson and Truax 1991; OQ-Analyst's alarms).
 /// </param>
 /// <param name="DeteriorationInstruments">
 /// The measures a deterioration alert is raised for. Null (the default): every symptom and well-being measure of the
-/// catalog with a citable reliable-change value (<see cref="InstrumentCatalog.WithReliableChange"/>).
+/// catalog with a citable reliable-change value: phq-9, gad-7, who-5, ors, core-10, oq-45.
 /// </param>
 public sealed record DetectorSettings(
     double? K = null,

@@ -80,4 +80,12 @@ public sealed class DeteriorationRuleTests
         Assert.Empty(DeteriorationRule.Replay(worse, Phq9, DetectorSettings.Default with { DeteriorationInstruments = ["gad-7"] }));
         Assert.Single(DeteriorationRule.Replay(worse, Phq9, DetectorSettings.Default with { DeteriorationInstruments = ["phq-9"] }));
     }
+
+    [Fact]
+    public void By_default_every_outcome_measure_with_a_reliable_change_value_is_watched_as_the_settings_document_says()
+    {
+        Assert.Equal(["phq-9", "gad-7", "who-5", "ors", "core-10", "oq-45"], InstrumentCatalog.WithReliableChange.Select(i => i.Code));
+        Assert.All(InstrumentCatalog.WithReliableChange, i => Assert.True(DetectorSettings.Default.AlertsOnDeterioration(i)));
+        Assert.All(InstrumentCatalog.Alliance, i => Assert.False(DetectorSettings.Default.AlertsOnDeterioration(i)));
+    }
 }
