@@ -65,6 +65,25 @@ public sealed class ChangeStatusPageTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Equal(["5", "1 (20%)", "1 (20%)", "2 (40%)", "1 (20%)"], row.QuerySelectorAll("td").Select(td => td.TextContent));
     }
 
+    [Fact]
+    public async Task A_deterioration_alert_in_the_inbox_shows_its_own_evidence()
+    {
+        var tenant = await Tenant.CreateAsync(factory);
+        var ingest = factory.Client(tenant.Ingest);
+        await PutAsync(ingest, "p-1", 1, 4);
+        await PutAsync(ingest, "p-1", 2, 11);
+        var session = DashboardSession.Create(factory);
+        await session.SignedInAsync(tenant.Clinician);
+
+        var alert = (await session.PageAsync("/")).QuerySelector("#open-alerts article")!;
+
+        Assert.StartsWith("Act Deterioration", alert.QuerySelector("h3")!.TextContent, StringComparison.Ordinal);
+        Assert.StartsWith("Depression (PHQ-9) 11 at session 2 against 4", alert.QuerySelector(".explanation")!.TextContent, StringComparison.Ordinal);
+        var evidence = alert.QuerySelectorAll("dl.evidence dd").Select(d => d.TextContent).ToList();
+        Assert.Equal(["4 at session 1", "11 at session 2", "+7"], evidence.Take(3));
+        Assert.StartsWith("6 points (NHS Talking Therapies", evidence[3], StringComparison.Ordinal);
+    }
+
     private static async Task PutAsync(HttpClient ingest, string patient, int session, int phq9, int[]? who5 = null)
     {
         var measurements = new List<object> { new { instrument = "phq-9", items = Ratings.Phq9(phq9) } };
