@@ -22,25 +22,50 @@ public static class AnalyzeCommand
             HelpName = "name",
             DefaultValueFactory = _ => "all",
         };
+        var effects = new Option<bool>("--effects")
+        {
+            Description = "Also fit the modality moderation (needs a modality column: video, phone, in_person) with pairwise contrasts "
+                + "and a likelihood-ratio test, and the therapist shares of alliance and symptom variance with profile-likelihood intervals.",
+        };
+        var minPairs = new Option<int>("--min-pairs-per-modality")
+        {
+            Description = "With --effects: a modality with fewer complete lag pairs is left out of every fit, contrast and test.",
+            HelpName = "pairs",
+            DefaultValueFactory = _ => ModalityModeration.DefaultMinPairsPerLevel,
+        };
+        var minTherapists = new Option<int>("--min-therapists")
+        {
+            Description = "With --effects: no therapist share is reported from fewer therapists (at least 3 are always needed).",
+            HelpName = "count",
+            DefaultValueFactory = _ => TherapistShare.DefaultMinTherapists,
+        };
         var command = new Command(
             "analyze",
             "Fit the lagged multilevel models (within- and between-patient effects of alliance on next-session symptoms and "
             + "back) and the null model of alliance; print one JSON report on stdout.")
         {
-            input, method, model,
+            input, method, model, effects, minPairs, minTherapists,
         };
         command.WithExamples(
             "alliance-monitor analyze --input clinic.csv",
-            "alliance-monitor analyze --input clinic.csv --method ml --model alliance_to_symptoms > report.json");
+            "alliance-monitor analyze --input clinic.csv --method ml --model alliance_to_symptoms > report.json",
+            "alliance-monitor analyze --input clinic.csv --effects --min-therapists 20");
         command.SetAction(parsed =>
         {
             using var progress = context.StartProgress(parsed);
-            return Run(parsed.GetRequiredValue(input), parsed.GetRequiredValue(method), parsed.GetRequiredValue(model), parsed.InvocationConfiguration.Output, progress);
+            var settings = parsed.GetValue(effects)
+                ? new EffectsSettings(
+                    NonNegative(parsed.GetRequiredValue(minPairs), "--min-pairs-per-modality"), NonNegative(parsed.GetRequiredValue(minTherapists), "--min-therapists"))
+                : null;
+            return Run(parsed.GetRequiredValue(input), parsed.GetRequiredValue(method), parsed.GetRequiredValue(model), settings, parsed.InvocationConfiguration.Output, progress);
         });
         return command;
     }
 
-    private static int Run(string path, string methodName, string modelName, TextWriter stdout, ConsoleProgress progress)
+    private static int NonNegative(int value, string option) =>
+        value >= 0 ? value : throw new InputException($"Option {option}: {value} is below 0.");
+
+    private static int Run(string path, string methodName, string modelName, EffectsSettings? effects, TextWriter stdout, ConsoleProgress progress)
     {
         var method = methodName switch
         {
@@ -54,12 +79,14 @@ public static class AnalyzeCommand
                 ? [found]
                 : throw new InputException($"Option --model: '{modelName}' is not alliance_to_symptoms, symptoms_to_alliance or all.");
 
-        var observations = CsvObservationReader.ReadFile(path, progress);
+        var file = CsvObservationReader.ReadFileWithModality(path, progress);
+        var observations = file.Observations;
+        var request = effects is null ? null : new EffectsRequest(file.Modality is { } modality ? o => modality[o] : null, effects);
 
         AnalysisReport report;
         try
         {
-            report = AnalysisReportBuilder.Build(observations, method, models, stage => progress.Begin(stage));
+            report = AnalysisReportBuilder.Build(observations, method, models, stage => progress.Begin(stage), request);
         }
         catch (InsufficientDataException e)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AllianceMonitor.Analysis.Data;
+using AllianceMonitor.Analysis.Models;
 using AllianceMonitor.CommandLine;
 using CsvHelper;
 
@@ -8,7 +9,8 @@ namespace AllianceMonitor.Cli;
 /// <summary>
 /// Reads <c>patient_id,therapist_id,session,alliance,symptoms</c> (any column order, extra columns ignored, an empty
 /// cell is a missing value) with CsvHelper, so quoted ids with commas, quotes or line breaks read as written. Errors
-/// name the row (the file's line number where the record starts, header = 1) and the column.
+/// name the row (the file's line number where the record starts, header = 1) and the column. An optional
+/// <c>modality</c> column (video, phone, in_person or empty) feeds the modality moderation.
 /// </summary>
 public static class CsvObservationReader
 {
@@ -24,7 +26,10 @@ public static class CsvObservationReader
         FormatProvider = CultureInfo.InvariantCulture,
     };
 
-    public static IReadOnlyList<SessionObservation> ReadFile(string path, ConsoleProgress progress)
+    public static IReadOnlyList<SessionObservation> ReadFile(string path, ConsoleProgress progress) => ReadFileWithModality(path, progress).Observations;
+
+    /// <summary>The observations, and each one's modality when the file has a <c>modality</c> column (else null).</summary>
+    public static ObservationFile ReadFileWithModality(string path, ConsoleProgress progress)
     {
         if (!File.Exists(path))
         {
@@ -33,10 +38,13 @@ public static class CsvObservationReader
 
         using var reader = new StreamReader(path);
         progress.Begin($"reading {Path.GetFileName(path)}", "rows");
-        return Read(reader, path, progress);
+        return ReadWithModality(reader, path, progress);
     }
 
-    public static IReadOnlyList<SessionObservation> Read(TextReader reader, string source, ConsoleProgress? progress = null)
+    public static IReadOnlyList<SessionObservation> Read(TextReader reader, string source, ConsoleProgress? progress = null) =>
+        ReadWithModality(reader, source, progress).Observations;
+
+    public static ObservationFile ReadWithModality(TextReader reader, string source, ConsoleProgress? progress = null)
     {
         using var csv = CsvReader.Create(reader, Options, leaveOpen: true);
         try
@@ -49,10 +57,11 @@ public static class CsvObservationReader
         }
     }
 
-    private static List<SessionObservation> ReadRecords(CsvReader csv, string source, ConsoleProgress? progress)
+    private static ObservationFile ReadRecords(CsvReader csv, string source, ConsoleProgress? progress)
     {
         var index = ColumnIndex(csv.Headers, source);
         var observations = new List<SessionObservation>();
+        var modalities = index.ContainsKey(ModalityColumn) ? new Dictionary<SessionObservation, string?>() : null;
         var seen = new Dictionary<(string, int), long>();
 
         // One string instance per distinct id: a clinic has thousands of patients but millions of rows.
@@ -87,16 +96,35 @@ public static class CsvObservationReader
             }
 
             var therapist = Cell("therapist_id");
-            observations.Add(new SessionObservation(
+            var observation = new SessionObservation(
                 patient,
                 therapist.Length == 0 ? null : Shared(therapist),
                 session,
                 ParseOptional(Cell("alliance"), source, row, "alliance"),
-                ParseOptional(Cell("symptoms"), source, row, "symptoms")));
+                ParseOptional(Cell("symptoms"), source, row, "symptoms"));
+            observations.Add(observation);
+            if (modalities is not null)
+            {
+                modalities[observation] = ParseModality(Cell(ModalityColumn), source, row);
+            }
+
             progress?.Advance(observations.Count);
         }
 
-        return observations;
+        return new ObservationFile(observations, modalities);
+    }
+
+    private const string ModalityColumn = "modality";
+
+    private static string? ParseModality(string text, string source, long row)
+    {
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        return ModalityModeration.Levels.FirstOrDefault(l => l == text)
+            ?? throw new InputException($"{source}: row {row}, column modality: '{text}' is not {string.Join(", ", ModalityModeration.Levels)} or empty.");
     }
 
     private static Dictionary<string, int> ColumnIndex(IReadOnlyList<string> names, string source)
@@ -138,3 +166,6 @@ public static class CsvObservationReader
         throw new InputException($"{source}: row {row}, column {column}: '{text}' is not a number.");
     }
 }
+
+/// <summary>A CSV's observations; <c>Modality</c> is null when the file has no modality column.</summary>
+public sealed record ObservationFile(IReadOnlyList<SessionObservation> Observations, IReadOnlyDictionary<SessionObservation, string?>? Modality);

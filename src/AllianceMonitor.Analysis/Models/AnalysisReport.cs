@@ -3,9 +3,11 @@ using System.Text.Json.Serialization;
 namespace AllianceMonitor.Analysis.Models;
 
 /// <summary>The <c>analyze</c> output; the web service returns the same shape.</summary>
+/// <param name="Effects">Modality moderation and therapist shares: in the summary always, in <c>analyze</c> with <c>--effects</c>.</param>
 public sealed record AnalysisReport(
     [property: JsonPropertyName("models")] IReadOnlyList<ModelReport> Models,
-    [property: JsonPropertyName("null_model")] NullModelReport NullModel);
+    [property: JsonPropertyName("null_model")] NullModelReport NullModel,
+    [property: JsonPropertyName("effects"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EffectsReport? Effects = null);
 
 public sealed record ModelReport(
     [property: JsonPropertyName("name")] string Name,

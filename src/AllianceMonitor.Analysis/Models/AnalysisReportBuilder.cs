@@ -17,12 +17,14 @@ public static class AnalysisReportBuilder
 
     /// <summary>Fits the requested lagged models and the null model of alliance.</summary>
     /// <param name="onStage">Told the name of each fit as it starts, for a caller that shows progress.</param>
+    /// <param name="effects">When given, the report also carries the effects (modality moderation, therapist shares).</param>
     /// <exception cref="InsufficientDataException">A model cannot be fitted to these data.</exception>
     public static AnalysisReport Build(
         IReadOnlyCollection<SessionObservation> observations,
         FitMethod method,
         IEnumerable<LaggedModelDefinition> models,
-        Action<string>? onStage = null)
+        Action<string>? onStage = null,
+        EffectsRequest? effects = null)
     {
         var reports = new List<ModelReport>();
         var list = models.ToList();
@@ -38,9 +40,17 @@ public static class AnalysisReportBuilder
 
         onStage?.Invoke($"fitting the null model ({list.Count + 1} of {list.Count + 1})");
         var nullModel = NullModel.Fit(observations, method).Summary;
+        EffectsReport? effectsReport = null;
+        if (effects is not null)
+        {
+            onStage?.Invoke("fitting the modality moderation and the therapist shares");
+            effectsReport = EffectsReportBuilder.Build(observations, effects.Modality, effects.Settings);
+        }
+
         return new AnalysisReport(
             reports,
-            new NullModelReport(nullModel.Icc, nullModel.BetweenVariance, nullModel.WithinVariance, nullModel.WithinSd));
+            new NullModelReport(nullModel.Icc, nullModel.BetweenVariance, nullModel.WithinVariance, nullModel.WithinSd),
+            effectsReport);
     }
 
     public static string ToJson(AnalysisReport report) => JsonSerializer.Serialize(report, CompactJson);

@@ -41,10 +41,14 @@ public static class LaggedDesign
     /// (or none) are dropped, and levels without pairs are left out. Decomposition as in <see cref="Build"/>, over all sessions.
     /// </summary>
     /// <param name="levels">The modalities, the reference first.</param>
+    /// <param name="commonSlope">
+    /// One <c>x_within</c> slope for all levels instead of one per level (the dummies stay): the model without the
+    /// interaction, against which the likelihood-ratio test of the moderation compares.
+    /// </param>
     /// <exception cref="InsufficientDataException">Fewer complete pairs or patients than the model needs.</exception>
     public static ModeratedLaggedDesign BuildModerated(
         IReadOnlyCollection<SessionObservation> observations, LaggedModelDefinition model,
-        Func<SessionObservation, string?> modality, IReadOnlyList<string> levels)
+        Func<SessionObservation, string?> modality, IReadOnlyList<string> levels, bool commonSlope = false)
     {
         var rows = CollectRows(observations, model, modality).Where(r => r.Modality is not null && levels.Contains(r.Modality)).ToList();
         var present = levels.Where(l => rows.Any(r => r.Modality == l)).ToList();
@@ -59,7 +63,15 @@ public static class LaggedDesign
 
         var ones = Enumerable.Repeat(1.0, rows.Count).ToArray();
         var fixedTerms = new List<(string Term, IReadOnlyList<double> Column)> { (LaggedModelDefinition.Intercept, ones) };
-        fixedTerms.AddRange(present.Select(l => (ModeratedSlope(model, l), (IReadOnlyList<double>)rows.Select(r => r.Modality == l ? r.PredictorWithin : 0.0).ToArray())));
+        if (commonSlope)
+        {
+            fixedTerms.Add((model.PredictorWithin, rows.Select(r => r.PredictorWithin).ToArray()));
+        }
+        else
+        {
+            fixedTerms.AddRange(present.Select(l => (ModeratedSlope(model, l), (IReadOnlyList<double>)rows.Select(r => r.Modality == l ? r.PredictorWithin : 0.0).ToArray())));
+        }
+
         fixedTerms.AddRange(present.Skip(1).Select(l => (ModalityDummy(l), (IReadOnlyList<double>)rows.Select(r => r.Modality == l ? 1.0 : 0.0).ToArray())));
         fixedTerms.Add((model.PredictorBetween, rows.Select(r => r.PredictorBetween).ToArray()));
         fixedTerms.Add((model.OutcomeWithin, rows.Select(r => r.OutcomeWithin).ToArray()));
@@ -75,6 +87,12 @@ public static class LaggedDesign
             copy: false);
         return new ModeratedLaggedDesign(spec, present.ToDictionary(l => l, l => rows.Count(r => r.Modality == l)));
     }
+
+    /// <summary>Complete lag pairs per modality (the modality of session t), as <see cref="BuildModerated"/> would count them.</summary>
+    public static IReadOnlyDictionary<string, int> CountModerated(
+        IReadOnlyCollection<SessionObservation> observations, LaggedModelDefinition model, Func<SessionObservation, string?> modality) =>
+        CollectRows(observations, model, modality).Where(r => r.Modality is not null)
+            .GroupBy(r => r.Modality!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     public static string ModeratedSlope(LaggedModelDefinition model, string level) => $"{model.PredictorWithin}:modality_{level}";
 

@@ -67,15 +67,3 @@ public sealed record CodebookQuery(string? Format)
 /// <param name="Type">integer, number, string.</param>
 /// <param name="Range">Unit or range of the values; "empty" means the cell may be empty (missing).</param>
 public sealed record CodebookColumn(string Name, string Type, string Range, string Derivation);
-
-/// <summary>The answer of <c>GET /analysis/effects</c>; a part is null when the data do not allow it, and <c>Reasons</c> says why.</summary>
-public sealed record EffectsResponse(ModalityModerationResponse? Modality, TherapistShareResponse? Therapists, IReadOnlyList<string> Reasons);
-
-/// <param name="Effects">The reference level first; each level's within-patient lagged effect of alliance on next-session symptoms.</param>
-public sealed record ModalityModerationResponse(string Model, string Reference, int Observations, int Patients, IReadOnlyList<ModalityEffectResponse> Effects);
-
-public sealed record ModalityEffectResponse(string Modality, bool Reference, int Pairs, double Estimate, double StdError, double CiLow, double CiHigh);
-
-public sealed record TherapistShareResponse(
-    string Formula, int Therapists, int Patients, int Ratings, double TherapistVariance, double PatientVariance, double WithinVariance,
-    double TherapistShare, bool Singular);

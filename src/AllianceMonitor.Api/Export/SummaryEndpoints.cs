@@ -1,3 +1,4 @@
+using AllianceMonitor.Analysis.Data;
 using AllianceMonitor.Analysis.Mixed;
 using AllianceMonitor.Analysis.Models;
 using AllianceMonitor.Api.Auditing;
@@ -5,6 +6,7 @@ using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AllianceMonitor.Api.Export;
@@ -43,7 +45,7 @@ public static class SummaryEndpoints
     {
         group.MapGet("/summary", GetSummary)
             .WithName(nameof(GetSummary))
-            .WithSummary("The two lagged models and the null model on the clinic's data, as `alliance-monitor analyze` prints them")
+            .WithSummary("The two lagged models, the null model and the effects on the clinic's data, as `alliance-monitor analyze --effects` prints them")
             .Produces<AnalysisReport>(StatusCodes.Status200OK, "application/json")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireAuthorization(p => p.RequireRole(Roles.Researcher))
@@ -52,7 +54,7 @@ public static class SummaryEndpoints
 
         group.MapGet("/effects", GetEffects)
             .WithName(nameof(GetEffects))
-            .WithSummary("The within-patient effect of alliance on next-session symptoms per modality, and the share of alliance variance between therapists")
+            .WithSummary("The within-patient effect of alliance on next-session symptoms per modality with contrasts and an overall test, and the therapist shares of alliance and symptom variance")
             .RequireAuthorization(p => p.RequireRole(Roles.Researcher))
             .Audited("analysis.effects")
             .Validated<SummaryQuery>();
@@ -61,54 +63,35 @@ public static class SummaryEndpoints
     }
 
     /// <summary>
-    /// Each part is fitted on its own and is null, with the reason, when the data do not allow it (e.g. one modality's
-    /// slope needs pairs in that modality; the therapist level needs at least 3 therapists).
+    /// Each part is fitted on its own and is null, with the reason, when the data do not allow it (a modality needs
+    /// `Analysis:MinPairsPerModality` complete lag pairs, 50 by default; a therapist share `Analysis:MinTherapists`
+    /// therapists, 10 by default). Effects and contrasts carry Wald intervals (contrasts Bonferroni-adjusted), the overall
+    /// test is a likelihood-ratio test of ML refits, and the therapist shares carry profile-likelihood intervals.
     /// </summary>
     public static async Task<Ok<EffectsResponse>> GetEffects(
-        [AsParameters] SummaryQuery query, HttpContext http, NpgsqlDataSource dataSource, SummaryCache cache)
+        [AsParameters] SummaryQuery query, HttpContext http, NpgsqlDataSource dataSource, SummaryCache cache, IOptions<AnalysisOptions> options)
     {
         var clinicId = Caller.ClinicOf(http.User);
         var filter = query.Filter;
         var version = await SummaryData.DataVersionAsync(dataSource, clinicId, http.RequestAborted);
         var response = await cache.GetOrFitAsync($"effects|{clinicId}|{filter.Describe()}|{version}", async () =>
         {
-            var rows = await SummaryData.LoadRowsAsync(dataSource, clinicId, filter, http.RequestAborted);
-            var observations = rows.Select(r => r.Observation).ToList();
-            var modality = rows.ToDictionary(r => r.Observation, r => r.Modality);
-            ModalityModerationResponse? moderation = null;
-            TherapistShareResponse? therapists = null;
-            var reasons = new List<string>();
-            try
-            {
-                var fit = ModalityModeration.Fit(observations, o => modality[o], ModelCatalog.AllianceToSymptoms);
-                moderation = new ModalityModerationResponse(
-                    ModelCatalog.AllianceToSymptoms.Name, fit.Reference, fit.Fit.ObservationCount, fit.Fit.GroupCount,
-                    fit.Effects.Select(e => new ModalityEffectResponse(e.Modality, e.IsReference, e.Pairs, e.Estimate, e.StdError, e.CiLow, e.CiHigh)).ToList());
-            }
-            catch (Exception e) when (e is InsufficientDataException or InvalidOperationException)
-            {
-                reasons.Add($"modality: {e.Message}");
-            }
-
-            try
-            {
-                var share = TherapistShare.Fit(observations);
-                therapists = new TherapistShareResponse(
-                    TherapistShare.Formula, share.Therapists, share.Patients, share.Ratings, share.TherapistVariance, share.PatientVariance,
-                    share.WithinVariance, share.TherapistShare, share.Singular);
-            }
-            catch (Exception e) when (e is InsufficientDataException or InvalidOperationException)
-            {
-                reasons.Add($"therapists: {e.Message}");
-            }
-
-            return new EffectsResponse(moderation, therapists, reasons);
+            var request = await EffectsRequestAsync(dataSource, clinicId, filter, options.Value, http.RequestAborted);
+            return EffectsMapping.ToResponse(EffectsReportBuilder.Build(request.Observations, request.Effects.Modality, request.Effects.Settings));
         });
         return TypedResults.Ok(response);
     }
 
+    private static async Task<(List<SessionObservation> Observations, EffectsRequest Effects)> EffectsRequestAsync(
+        NpgsqlDataSource dataSource, Guid clinicId, ExportFilter filter, AnalysisOptions options, CancellationToken cancellationToken)
+    {
+        var rows = await SummaryData.LoadRowsAsync(dataSource, clinicId, filter, cancellationToken);
+        var modality = rows.ToDictionary(r => r.Observation, r => r.Modality);
+        return (rows.Select(r => r.Observation).ToList(), new EffectsRequest(o => modality[o], new EffectsSettings(options.MinPairsPerModality, options.MinTherapists)));
+    }
+
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetSummary(
-        [AsParameters] SummaryQuery query, HttpContext http, NpgsqlDataSource dataSource, SummaryCache cache)
+        [AsParameters] SummaryQuery query, HttpContext http, NpgsqlDataSource dataSource, SummaryCache cache, IOptions<AnalysisOptions> options)
     {
         var clinicId = Caller.ClinicOf(http.User);
         var filter = query.Filter;
@@ -117,8 +100,8 @@ public static class SummaryEndpoints
         {
             var json = await cache.GetOrFitAsync($"{clinicId}|{filter.Describe()}|{version}", async () =>
             {
-                var observations = await SummaryData.LoadAsync(dataSource, clinicId, filter, http.RequestAborted);
-                return AnalysisReportBuilder.ToJson(AnalysisReportBuilder.Build(observations, FitMethod.Reml, ModelCatalog.All));
+                var request = await EffectsRequestAsync(dataSource, clinicId, filter, options.Value, http.RequestAborted);
+                return AnalysisReportBuilder.ToJson(AnalysisReportBuilder.Build(request.Observations, FitMethod.Reml, ModelCatalog.All, effects: request.Effects));
             });
             return TypedResults.Text(json, "application/json");
         }

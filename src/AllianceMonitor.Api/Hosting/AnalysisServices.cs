@@ -23,6 +23,9 @@ public static class AnalysisServices
         builder.Services.AddSingleton<AutomaticRefit>();
         builder.Services.AddHostedService(s => s.GetRequiredService<AutomaticRefit>());
         builder.Services.AddSingleton<SummaryCache>();
+        builder.Services.AddOptions<AnalysisOptions>().Bind(builder.Configuration.GetSection(AnalysisOptions.Section))
+            .Validate(o => o.MinPairsPerModality >= 0 && o.MinTherapists >= 0, "Analysis:MinPairsPerModality and Analysis:MinTherapists must not be negative.")
+            .ValidateOnStart();
         return builder;
     }
 }

@@ -23,8 +23,10 @@ public sealed class SummaryTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var csv = await client.GetStringAsync("/api/v1/export/sessions" + query);
 
         // The CLI's own code path: its CSV reader, then the report builder it calls.
-        var observations = CsvObservationReader.Read(new StringReader(csv), "export.csv");
-        var analyze = AnalysisReportBuilder.ToJson(AnalysisReportBuilder.Build(observations, FitMethod.Reml, ModelCatalog.All));
+        // The summary carries the effects as `analyze --effects` with the default minimums prints them.
+        var file = CsvObservationReader.ReadWithModality(new StringReader(csv), "export.csv");
+        var effects = new EffectsRequest(o => file.Modality![o], new EffectsSettings());
+        var analyze = AnalysisReportBuilder.ToJson(AnalysisReportBuilder.Build(file.Observations, FitMethod.Reml, ModelCatalog.All, effects: effects));
         using var expected = JsonDocument.Parse(analyze);
         using var actual = JsonDocument.Parse(summary);
         AssertSame(expected.RootElement, actual.RootElement, "$");

@@ -13,6 +13,14 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class AnalysisReport : IParsable
     {
+        /// <summary>The effects property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport? Effects { get; set; }
+#nullable restore
+#else
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport Effects { get; set; }
+#endif
         /// <summary>The models property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -47,6 +55,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "effects", n => { Effects = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport.CreateFromDiscriminatorValue); } },
                 { "models", n => { Models = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "null_model", n => { NullModel = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.NullModelReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.NullModelReport.CreateFromDiscriminatorValue); } },
             };
@@ -58,6 +67,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport>("effects", Effects);
             writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport>("models", Models);
             writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.NullModelReport>("null_model", NullModel);
         }

@@ -32,10 +32,10 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         /// <summary>The therapists property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.TherapistShareResponse? Therapists { get; set; }
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.TherapistSharesResponse? Therapists { get; set; }
 #nullable restore
 #else
-        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.TherapistShareResponse Therapists { get; set; }
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.TherapistSharesResponse Therapists { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -57,7 +57,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             {
                 { "modality", n => { Modality = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModalityModerationResponse>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModalityModerationResponse.CreateFromDiscriminatorValue); } },
                 { "reasons", n => { Reasons = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
-                { "therapists", n => { Therapists = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.TherapistShareResponse>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.TherapistShareResponse.CreateFromDiscriminatorValue); } },
+                { "therapists", n => { Therapists = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.TherapistSharesResponse>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.TherapistSharesResponse.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -69,7 +69,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModalityModerationResponse>("modality", Modality);
             writer.WriteCollectionOfPrimitiveValues<string>("reasons", Reasons);
-            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.TherapistShareResponse>("therapists", Therapists);
+            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.TherapistSharesResponse>("therapists", Therapists);
         }
     }
 }

@@ -18,6 +18,8 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         public double? CiLow { get; set; }
         /// <summary>The estimate property</summary>
         public double? Estimate { get; set; }
+        /// <summary>wald: the unadjusted 95% Wald interval of this level&apos;s slope.</summary>
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.IntervalKind? Interval { get; set; }
         /// <summary>The modality property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -53,6 +55,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
                 { "ciHigh", n => { CiHigh = n.GetDoubleValue(); } },
                 { "ciLow", n => { CiLow = n.GetDoubleValue(); } },
                 { "estimate", n => { Estimate = n.GetDoubleValue(); } },
+                { "interval", n => { Interval = n.GetEnumValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.IntervalKind>(); } },
                 { "modality", n => { Modality = n.GetStringValue(); } },
                 { "pairs", n => { Pairs = n.GetIntValue(); } },
                 { "reference", n => { Reference = n.GetBoolValue(); } },
@@ -69,6 +72,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             writer.WriteDoubleValue("ciHigh", CiHigh);
             writer.WriteDoubleValue("ciLow", CiLow);
             writer.WriteDoubleValue("estimate", Estimate);
+            writer.WriteEnumValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.IntervalKind>("interval", Interval);
             writer.WriteStringValue("modality", Modality);
             writer.WriteIntValue("pairs", Pairs);
             writer.WriteBoolValue("reference", Reference);

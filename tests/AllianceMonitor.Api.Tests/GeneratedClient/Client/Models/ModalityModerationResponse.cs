@@ -12,6 +12,16 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
     public partial class ModalityModerationResponse : IParsable
     #pragma warning restore CS1591
     {
+        /// <summary>Every pair of reported levels, Bonferroni-adjusted.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModalityContrastResponse>? Contrasts { get; set; }
+#nullable restore
+#else
+        public List<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModalityContrastResponse> Contrasts { get; set; }
+#endif
+        /// <summary>Whether that fit&apos;s optimizer converged.</summary>
+        public bool? Converged { get; set; }
         /// <summary>The reference level first; each level&apos;s within-patient lagged effect of alliance on next-session symptoms.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -20,6 +30,16 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 #else
         public List<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModalityEffectResponse> Effects { get; set; }
 #endif
+        /// <summary>The fit the effects and contrasts are read from (REML).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Method { get; set; }
+#nullable restore
+#else
+        public string Method { get; set; }
+#endif
+        /// <summary>Levels with fewer complete lag pairs are in `Suppressed` and in no fit.</summary>
+        public int? MinPairsPerModality { get; set; }
         /// <summary>The model property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -30,6 +50,14 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 #endif
         /// <summary>The observations property</summary>
         public int? Observations { get; set; }
+        /// <summary>The overallTest property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.LikelihoodRatioTestResponse? OverallTest { get; set; }
+#nullable restore
+#else
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.LikelihoodRatioTestResponse OverallTest { get; set; }
+#endif
         /// <summary>The patients property</summary>
         public int? Patients { get; set; }
         /// <summary>The reference property</summary>
@@ -39,6 +67,16 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 #nullable restore
 #else
         public string Reference { get; set; }
+#endif
+        /// <summary>Whether that fit is on the boundary (a variance at zero or a correlation at +-1).</summary>
+        public bool? Singular { get; set; }
+        /// <summary>The suppressed property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SuppressedModalityResponse>? Suppressed { get; set; }
+#nullable restore
+#else
+        public List<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SuppressedModalityResponse> Suppressed { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -58,11 +96,18 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "contrasts", n => { Contrasts = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModalityContrastResponse>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModalityContrastResponse.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "converged", n => { Converged = n.GetBoolValue(); } },
                 { "effects", n => { Effects = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModalityEffectResponse>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModalityEffectResponse.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "method", n => { Method = n.GetStringValue(); } },
+                { "minPairsPerModality", n => { MinPairsPerModality = n.GetIntValue(); } },
                 { "model", n => { Model = n.GetStringValue(); } },
                 { "observations", n => { Observations = n.GetIntValue(); } },
+                { "overallTest", n => { OverallTest = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.LikelihoodRatioTestResponse>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.LikelihoodRatioTestResponse.CreateFromDiscriminatorValue); } },
                 { "patients", n => { Patients = n.GetIntValue(); } },
                 { "reference", n => { Reference = n.GetStringValue(); } },
+                { "singular", n => { Singular = n.GetBoolValue(); } },
+                { "suppressed", n => { Suppressed = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SuppressedModalityResponse>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SuppressedModalityResponse.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
         /// <summary>
@@ -72,11 +117,18 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModalityContrastResponse>("contrasts", Contrasts);
+            writer.WriteBoolValue("converged", Converged);
             writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModalityEffectResponse>("effects", Effects);
+            writer.WriteStringValue("method", Method);
+            writer.WriteIntValue("minPairsPerModality", MinPairsPerModality);
             writer.WriteStringValue("model", Model);
             writer.WriteIntValue("observations", Observations);
+            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.LikelihoodRatioTestResponse>("overallTest", OverallTest);
             writer.WriteIntValue("patients", Patients);
             writer.WriteStringValue("reference", Reference);
+            writer.WriteBoolValue("singular", Singular);
+            writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SuppressedModalityResponse>("suppressed", Suppressed);
         }
     }
 }

@@ -7,11 +7,18 @@ using System.IO;
 using System;
 namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 {
+    /// <summary>
+    /// An ML fit of the formula; both intervals are 95% profile-likelihood intervals.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class TherapistShareResponse : IParsable
-    #pragma warning restore CS1591
     {
+        /// <summary>The ciHigh property</summary>
+        public double? CiHigh { get; set; }
+        /// <summary>Lower limit of the share&apos;s interval.</summary>
+        public double? CiLow { get; set; }
+        /// <summary>The converged property</summary>
+        public bool? Converged { get; set; }
         /// <summary>The formula property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -19,6 +26,16 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 #nullable restore
 #else
         public string Formula { get; set; }
+#endif
+        /// <summary>How a reported interval was computed (every interval in the effects report names its kind).</summary>
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.IntervalKind? Interval { get; set; }
+        /// <summary>The method property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Method { get; set; }
+#nullable restore
+#else
+        public string Method { get; set; }
 #endif
         /// <summary>The patients property</summary>
         public int? Patients { get; set; }
@@ -30,7 +47,11 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         public bool? Singular { get; set; }
         /// <summary>The therapists property</summary>
         public int? Therapists { get; set; }
-        /// <summary>The therapistShare property</summary>
+        /// <summary>The therapistSdCiHigh property</summary>
+        public double? TherapistSdCiHigh { get; set; }
+        /// <summary>Lower limit of the therapist SD&apos;s interval (as lme4&apos;s confint(method = &quot;profile&quot;)).</summary>
+        public double? TherapistSdCiLow { get; set; }
+        /// <summary>Therapist variance / (therapist + patient + within).</summary>
         public double? TherapistShare { get; set; }
         /// <summary>The therapistVariance property</summary>
         public double? TherapistVariance { get; set; }
@@ -54,11 +75,18 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "ciHigh", n => { CiHigh = n.GetDoubleValue(); } },
+                { "ciLow", n => { CiLow = n.GetDoubleValue(); } },
+                { "converged", n => { Converged = n.GetBoolValue(); } },
                 { "formula", n => { Formula = n.GetStringValue(); } },
+                { "interval", n => { Interval = n.GetEnumValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.IntervalKind>(); } },
+                { "method", n => { Method = n.GetStringValue(); } },
                 { "patientVariance", n => { PatientVariance = n.GetDoubleValue(); } },
                 { "patients", n => { Patients = n.GetIntValue(); } },
                 { "ratings", n => { Ratings = n.GetIntValue(); } },
                 { "singular", n => { Singular = n.GetBoolValue(); } },
+                { "therapistSdCiHigh", n => { TherapistSdCiHigh = n.GetDoubleValue(); } },
+                { "therapistSdCiLow", n => { TherapistSdCiLow = n.GetDoubleValue(); } },
                 { "therapistShare", n => { TherapistShare = n.GetDoubleValue(); } },
                 { "therapistVariance", n => { TherapistVariance = n.GetDoubleValue(); } },
                 { "therapists", n => { Therapists = n.GetIntValue(); } },
@@ -72,12 +100,19 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteDoubleValue("ciHigh", CiHigh);
+            writer.WriteDoubleValue("ciLow", CiLow);
+            writer.WriteBoolValue("converged", Converged);
             writer.WriteStringValue("formula", Formula);
+            writer.WriteEnumValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.IntervalKind>("interval", Interval);
+            writer.WriteStringValue("method", Method);
             writer.WriteIntValue("patients", Patients);
             writer.WriteDoubleValue("patientVariance", PatientVariance);
             writer.WriteIntValue("ratings", Ratings);
             writer.WriteBoolValue("singular", Singular);
             writer.WriteIntValue("therapists", Therapists);
+            writer.WriteDoubleValue("therapistSdCiHigh", TherapistSdCiHigh);
+            writer.WriteDoubleValue("therapistSdCiLow", TherapistSdCiLow);
             writer.WriteDoubleValue("therapistShare", TherapistShare);
             writer.WriteDoubleValue("therapistVariance", TherapistVariance);
             writer.WriteDoubleValue("withinVariance", WithinVariance);

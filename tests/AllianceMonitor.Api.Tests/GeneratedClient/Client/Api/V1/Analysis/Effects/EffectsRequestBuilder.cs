@@ -34,7 +34,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Analysis.Effects
         {
         }
         /// <summary>
-        /// Each part is fitted on its own and is null, with the reason, when the data do not allow it (e.g. one modality&apos;sslope needs pairs in that modality; the therapist level needs at least 3 therapists).
+        /// Each part is fitted on its own and is null, with the reason, when the data do not allow it (a modality needs`Analysis:MinPairsPerModality` complete lag pairs, 50 by default; a therapist share `Analysis:MinTherapists`therapists, 10 by default). Effects and contrasts carry Wald intervals (contrasts Bonferroni-adjusted), the overalltest is a likelihood-ratio test of ML refits, and the therapist shares carry profile-likelihood intervals.
         /// </summary>
         /// <returns>A <see cref="global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Analysis.Effects
             return await RequestAdapter.SendAsync<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsResponse>(requestInfo, global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Each part is fitted on its own and is null, with the reason, when the data do not allow it (e.g. one modality&apos;sslope needs pairs in that modality; the therapist level needs at least 3 therapists).
+        /// Each part is fitted on its own and is null, with the reason, when the data do not allow it (a modality needs`Analysis:MinPairsPerModality` complete lag pairs, 50 by default; a therapist share `Analysis:MinTherapists`therapists, 10 by default). Effects and contrasts carry Wald intervals (contrasts Bonferroni-adjusted), the overalltest is a likelihood-ratio test of ML refits, and the therapist shares carry profile-likelihood intervals.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -93,7 +93,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Analysis.Effects
             return new global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Analysis.Effects.EffectsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Each part is fitted on its own and is null, with the reason, when the data do not allow it (e.g. one modality&apos;sslope needs pairs in that modality; the therapist level needs at least 3 therapists).
+        /// Each part is fitted on its own and is null, with the reason, when the data do not allow it (a modality needs`Analysis:MinPairsPerModality` complete lag pairs, 50 by default; a therapist share `Analysis:MinTherapists`therapists, 10 by default). Effects and contrasts carry Wald intervals (contrasts Bonferroni-adjusted), the overalltest is a likelihood-ratio test of ML refits, and the therapist shares carry profile-likelihood intervals.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class EffectsRequestBuilderGetQueryParameters 
