@@ -8,16 +8,19 @@ using OpenQA.Selenium.Support.UI;
 // 10,000-patient demo clinic). "Render" is navigation start to the load event, or to the chart's drawn mark on a
 // patient page, whichever is later. The reference is the sign-in page in the same browser and run: the same layout,
 // stylesheet and server, no clinic data. Pages are visited in rounds (each page once per round) after a warm-up.
-// Usage: DashboardBench <base-url> <clinician-key> [repeats]
+// The form page (/f/{token}, a PHQ-9 step of a link run.sh makes) is timed by the signed-out browser, like the reference:
+// it needs no session, and viewing it does not use the link up.
+// Usage: DashboardBench <base-url> <clinician-key> [repeats] [form-url]
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: DashboardBench <base-url> <clinician-key> [repeats]");
+    Console.Error.WriteLine("usage: DashboardBench <base-url> <clinician-key> [repeats] [form-url]");
     return 2;
 }
 
 var baseUrl = new Uri(args[0]);
 var key = args[1];
 var repeats = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
+Uri? formUrl = args.Length > 3 ? new Uri(args[3]) : null;
 List<string> profiles = [Directory.CreateTempSubdirectory("am-bench-signed-out-").FullName, Directory.CreateTempSubdirectory("am-bench-signed-in-").FullName];
 // The reference page is loaded by a second browser that never signs in (a signed-in browser is sent on from /login).
 using var signedOut = Chromium.Start(profiles[0]);
@@ -45,6 +48,10 @@ var pages = new List<Page>
     new("patient list", driver, _ => new Uri(baseUrl, "/patients"), Chart: false),
     new("clinic overview, later views", driver, _ => new Uri(baseUrl, "/overview"), Chart: false),
 };
+if (formUrl is not null)
+{
+    pages.Insert(1, new("form page (client, first step)", signedOut, _ => formUrl, Chart: false));
+}
 
 // Warm-up loads (JIT, connection pools, browser caches) are not counted. Then every round visits every page once, so
 // a slow spell of the machine falls on the reference and the pages alike instead of on whichever ran during it.
@@ -70,13 +77,13 @@ var reference = Median(results[0].Runs.Select(r => r.RenderMs));
 Console.WriteLine($"Clinic: {counts}");
 Console.WriteLine($"Runs per page: {repeats}. Times in ms, from navigation start.");
 Console.WriteLine();
-Console.WriteLine("| page | runs | server (median) | render median | render p95 | render max | HTML kB | median / reference |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+Console.WriteLine("| page | runs | server (median) | render median | render p95 | render max | HTML kB | page kB (HTML, CSS, JS) | median / reference |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var (page, runs) in results)
 {
     var render = runs.Select(r => r.RenderMs).Order().ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {page} | {runs.Count} | {Median(runs.Select(r => r.ServerMs)):0} | {Median(render):0} | {Percentile(render, 0.95):0} | {render[^1]:0} | {Median(runs.Select(r => r.HtmlBytes)) / 1024:0} | {Median(render) / reference:0.0} |"));
+        $"| {page} | {runs.Count} | {Median(runs.Select(r => r.ServerMs)):0} | {Median(render):0} | {Percentile(render, 0.95):0} | {render[^1]:0} | {Median(runs.Select(r => r.HtmlBytes)) / 1024:0.0} | {Median(runs.Select(r => r.PageBytes)) / 1024:0.0} | {Median(render) / reference:0.0} |"));
 }
 
 signedOut.Quit();
@@ -100,13 +107,28 @@ static Timing Visit(ChromeDriver driver, Uri url, bool chart)
         return { server: n.responseStart - n.requestStart, load: n.loadEventEnd, drawn: drawn.length ? drawn[0].startTime : 0, bytes: n.decodedBodySize };
         """)!;
     double D(string name) => Convert.ToDouble(t[name], CultureInfo.InvariantCulture);
-    return new Timing(D("server"), Math.Max(D("load"), D("drawn")), D("bytes"));
+    return new Timing(D("server"), Math.Max(D("load"), D("drawn")), D("bytes"), D("bytes") + AssetBytes(driver));
+}
+
+// The page's stylesheets and scripts, fetched once each: the browser's timing entries report 0 bytes for the ones it
+// revalidated from its cache, which is every load after the first.
+static double AssetBytes(ChromeDriver driver)
+{
+    var urls = (IReadOnlyCollection<object>)driver.ExecuteScript(
+        "return Array.prototype.map.call(document.querySelectorAll('link[rel=stylesheet], script[src]'), function (e) { return e.href || e.src; });")!;
+    return urls.Select(u => (string)u).Sum(u => Program.AssetSizes.GetOrAdd(u, url => Program.AssetClient.GetByteArrayAsync(url).GetAwaiter().GetResult().Length));
 }
 
 static double Median(IEnumerable<double> values) => Percentile(values.Order().ToList(), 0.5);
 
 static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
 
-internal sealed record Timing(double ServerMs, double RenderMs, double HtmlBytes);
+internal static partial class Program
+{
+    internal static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> AssetSizes = new();
+    internal static readonly HttpClient AssetClient = new();
+}
+
+internal sealed record Timing(double ServerMs, double RenderMs, double HtmlBytes, double PageBytes);
 
 internal sealed record Page(string Name, ChromeDriver Browser, Func<int, Uri> Url, bool Chart);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Render times of the dashboard's pages in headless Chromium for a clinic of 10,000 simulated patients, against the
+# Render times of the dashboard's pages and a client's form page in headless Chromium for a clinic of 10,000 simulated patients, against the
 # sign-in page in the same browser and run. The demo clinic is written through the same session path as a platform's
 # PUTs (detection included), four patients at a time: about 5 minutes on 2 cores.
 # Usage: bench/dashboard/run.sh [patients] [repeats]   (needs chromium and chromium-driver, as the browser tests do)
@@ -38,4 +38,9 @@ PGPASSWORD=$(cat "$data/postgres/superuser.password") "$pgbin/psql" -q -h 127.0.
 PGPASSWORD=$(cat "$data/postgres/superuser.password") "$pgbin/psql" -At -h 127.0.0.1 -p "$pgport" -U alliance -d alliancemonitor -c \
   "SELECT format('database: %s patients, %s sessions, %s alerts (%s open)', (SELECT count(*) FROM patients), (SELECT count(*) FROM sessions),
           (SELECT count(*) FROM alerts), (SELECT count(*) FROM alerts WHERE status = 'open'))"
-dotnet "$root/bench/DashboardBench/bin/Release/net10.0/DashboardBench.dll" "http://127.0.0.1:$port" "$key" "$repeats"
+# A form link of the demo clinic (PHQ-9, then the WAI-SR with the demo's placeholder wording) for the form page.
+ingest=$(grep -o 'ingest  *amk_[A-Za-z0-9_-]*' "$data/service.log" | head -1 | grep -o 'amk_[A-Za-z0-9_-]*')
+form=$(curl -fs -X POST -H "Authorization: Bearer $ingest" -H 'Content-Type: application/json' \
+  -d '{"instruments":[{"instrument":"phq-9","timing":"pre"},{"instrument":"wai-sr","timing":"post"}],"rater":"client"}' \
+  "http://127.0.0.1:$port/api/v1/patients/bench-form/sessions/1/forms" | grep -o '"url":"[^"]*"' | cut -d'"' -f4)
+dotnet "$root/bench/DashboardBench/bin/Release/net10.0/DashboardBench.dll" "http://127.0.0.1:$port" "$key" "$repeats" "$form"

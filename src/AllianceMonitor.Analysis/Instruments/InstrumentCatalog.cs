@@ -31,6 +31,23 @@ public static class InstrumentCatalog
             // and a within-patient SD of .30 (dependability about .77, Crits-Christoph et al. 2011, puts
             // within-patient variance near a quarter of the total).
             DefaultCalibration: new(GrandMean: 4.2, BetweenVariance: 0.45 * 0.45, WithinSd: 0.30, LowAllianceThreshold: 3.4)),
+        // The therapist's form of the WAI-SR: the same twelve items, worded from the therapist's side, on the client form's
+        // 1 (Seldom) to 5 (Always) scale, reported as the item mean with the same Task, Goal and Bond items, so a client's
+        // and a therapist's rating of one session are numbers on one scale (docs/api.md, "The therapist's form").
+        new("wai-sr-t", "Working Alliance Inventory, short revised (therapist)", Construct.Alliance, ScoreDirection.HigherIsBetter,
+            ItemCount: 12, ItemMin: 1, ItemMax: 5, ItemStep: 1, Aggregation.Mean, TotalMin: 1, TotalMax: 5, DefaultTiming: Timing.Post,
+            Subscales:
+            [
+                new("task", [1, 2, 10, 12]),
+                new("goal", [4, 6, 8, 11]),
+                new("bond", [3, 5, 7, 9]),
+            ],
+            NoBands,
+            Reference: "Hatcher, Lindqvist & Falkenström (2020), Psychotherapy Research 30(6)",
+            AlertLabel: "Alliance (WAI-SR-T, therapist)",
+            // Stand-ins in the WAI-SR defaults' shape, a few tenths lower: therapists rate the alliance lower than their
+            // clients (Hatcher et al. 2020; Tryon, Blackwell & Hammel 2007). A clinic's own calibration replaces them.
+            DefaultCalibration: new(GrandMean: 3.9, BetweenVariance: 0.45 * 0.45, WithinSd: 0.30, LowAllianceThreshold: 3.1)),
         new("srs", "Session Rating Scale", Construct.Alliance, ScoreDirection.HigherIsBetter,
             ItemCount: 4, ItemMin: 0, ItemMax: 10, ItemStep: 0.1, Aggregation.Sum, TotalMin: 0, TotalMax: 40, DefaultTiming: Timing.Post,
             None, NoBands, ClinicalCutoff: SrsConcernThreshold,

@@ -115,7 +115,10 @@ public static class DashboardAuthentication
     {
         var method = context.Request.Method;
         var safe = HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method);
-        var needsToken = !safe && string.IsNullOrEmpty(context.Request.Headers.Authorization)
+        // An endpoint that opts out (the public form pages, whose unguessable link is their credential and which must
+        // work framed on another site, where a SameSite=Strict cookie is never sent) is left to its own checks.
+        var optedOut = context.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>() is { RequiresValidation: false };
+        var needsToken = !safe && !optedOut && string.IsNullOrEmpty(context.Request.Headers.Authorization)
             && (!IsApi(context.Request) || IsCookieAuthenticated(context));
         if (needsToken)
         {

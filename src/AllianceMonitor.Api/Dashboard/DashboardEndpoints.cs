@@ -31,6 +31,7 @@ public static class DashboardEndpoints
         clinician.MapPost("/alerts/{alertId:guid}/act", AlertActionEndpoint.ActOnAlert).Audited(AlertActionEndpoint.UnchosenAction);
         clinician.MapGet("/patients", PatientList).Audited("dashboard.patients.list");
         clinician.MapGet("/patients/{patientId}", Patient).Audited("dashboard.patient.read");
+        clinician.MapPost("/patients/{patientId}/rate", RateSessionEndpoint.RateSession).Audited("dashboard.session.rate");
         clinician.MapGet("/overview", Overview).Audited("dashboard.overview.read");
     }
 

@@ -20,6 +20,9 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
     public DbSet<ExportRecord> ExportLog => Set<ExportRecord>();
     public DbSet<ResearchKey> ResearchKeys => Set<ResearchKey>();
     public DbSet<DataProtectionKeyEntity> DataProtectionKeys => Set<DataProtectionKeyEntity>();
+    public DbSet<FormLink> FormLinks => Set<FormLink>();
+    public DbSet<FormTextPack> FormTextPacks => Set<FormTextPack>();
+    public DbSet<FormSettings> FormSettings => Set<FormSettings>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         VocabularyColumns.Configure(configurationBuilder);

@@ -3,6 +3,7 @@ using AllianceMonitor.Analysis.Simulation;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Forms;
 using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Sessions;
 using Microsoft.EntityFrameworkCore;
@@ -47,6 +48,9 @@ public static class DemoSeeder
             }
 
             clinicId = clinic.Id;
+
+            // So the quick start shows working WAI-SR, WAI-SR-T and SRS forms (marked as placeholder wording on every page).
+            await PlaceholderPacks.AddMissingAsync(db, clinicId, DateTimeOffset.UtcNow, cancellationToken);
         }
 
         await using (var scope = services.CreateAsyncScope())

@@ -5,6 +5,7 @@ using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Clinics;
 using AllianceMonitor.Api.Dashboard;
 using AllianceMonitor.Api.Export;
+using AllianceMonitor.Api.Forms;
 using AllianceMonitor.Api.Health;
 using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.OpenApi;
@@ -26,6 +27,7 @@ public static class AllianceMonitorApp
         builder.Services.AddWebhooks(builder.Configuration);
         builder.Services.AddSingleton<ResearchKeys>();
         builder.AddDashboard();
+        builder.Services.AddForms(builder.Configuration);
         builder.AddOpenApiDocument();
         builder.AddTelemetry();
         return builder;
@@ -62,6 +64,8 @@ public static class AllianceMonitorApp
         api.MapWebhooks();
         api.MapExport();
         api.MapResearchKey();
+        api.MapFormLinks();
+        api.MapFormAdmin();
 
         // One /analysis group: the calibrations and the clinic-level reports share its prefix and its pipeline.
         var analysis = api.MapGroup("/analysis").WithTags("Analysis")
@@ -72,6 +76,7 @@ public static class AllianceMonitorApp
         analysis.MapSummary();
 
         app.MapDashboard();
+        app.MapFormPages();
         return app;
     }
 }

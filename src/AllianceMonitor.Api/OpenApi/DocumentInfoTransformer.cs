@@ -14,6 +14,7 @@ internal sealed class DocumentInfoTransformer : IOpenApiDocumentTransformer
         ["Sessions"] = "Session ratings as a platform sends them (PUT is idempotent; a changed form adds a revision).",
         ["Alerts"] = "Alliance rupture and low-alliance alerts for clinicians, and their acknowledge and resolve workflow.",
         ["Webhooks"] = "Signed webhook subscriptions that push alert events to a platform, with their delivery log.",
+        ["Forms"] = "Form links a client or therapist opens to fill in measures for a session, the clinic's licensed wording (text packs), and the origins allowed to embed forms and receive the browser back.",
         ["Export"] = "Pseudonymised research export of every patient-session (CSV or JSON lines) and its codebook.",
         ["Analysis"] = "The clinic's calibration of the rupture detector and the lagged multilevel models on its data.",
         ["Health"] = "Liveness and readiness probes for the operator's orchestrator.",

@@ -8,10 +8,11 @@ public static class WebhookEvents
 {
     public const string AlertCreated = "alert.created";
     public const string AlertUpdated = "alert.updated";
+    public const string FormCompleted = "form.completed";
     public const string Ping = "webhook.ping";
 
     /// <summary>The events a subscription may ask for. A ping is sent on request only, so it is not among them.</summary>
-    public static IReadOnlyList<string> Subscribable { get; } = [AlertCreated, AlertUpdated];
+    public static IReadOnlyList<string> Subscribable { get; } = [AlertCreated, AlertUpdated, FormCompleted];
 }
 
 /// <summary>

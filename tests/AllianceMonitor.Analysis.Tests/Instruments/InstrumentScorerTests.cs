@@ -15,17 +15,33 @@ public class InstrumentScorerTests
     }
 
     [Fact]
-    public void Catalog_holds_the_eight_instruments_with_their_directions()
+    public void Catalog_holds_the_nine_instruments_with_their_directions()
     {
         Assert.Equal(
-            ["core-10", "gad-7", "oq-45", "ors", "phq-9", "srs", "wai-sr", "who-5"],
+            ["core-10", "gad-7", "oq-45", "ors", "phq-9", "srs", "wai-sr", "wai-sr-t", "who-5"],
             InstrumentCatalog.Codes.Order(StringComparer.Ordinal));
         Assert.Equal(ScoreDirection.HigherIsBetter, Get("wai-sr").Direction);
+        Assert.Equal(ScoreDirection.HigherIsBetter, Get("wai-sr-t").Direction);
         Assert.Equal(ScoreDirection.HigherIsWorse, Get("phq-9").Direction);
         Assert.Equal(ScoreDirection.HigherIsWorse, Get("oq-45").Direction);
         Assert.Equal(ScoreDirection.HigherIsBetter, Get("who-5").Direction);
         Assert.Null(InstrumentCatalog.Find("WAI-SR"));
         Assert.Null(InstrumentCatalog.Find(null));
+    }
+
+    [Fact]
+    public void The_therapist_form_is_scored_on_the_client_forms_scale_with_the_same_subscales()
+    {
+        double[] items = [1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2];
+        var client = ScoreValid("wai-sr", items);
+        var therapist = ScoreValid("wai-sr-t", items);
+
+        Assert.Equal(client.Total, therapist.Total, 12);
+        Assert.Equal(client.Subscales, therapist.Subscales);
+        Assert.Equal((Get("wai-sr").TotalMin, Get("wai-sr").TotalMax), (Get("wai-sr-t").TotalMin, Get("wai-sr-t").TotalMax));
+        Assert.True(Get("wai-sr-t").MeasuresAlliance);
+        Assert.NotEmpty(InstrumentScorer.Validate(Get("wai-sr-t"), [.. items.Take(10)], null));
+        Assert.NotEmpty(InstrumentScorer.Validate(Get("wai-sr-t"), [.. items[..11], 6], null));
     }
 
     [Fact]

@@ -71,6 +71,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // limit's own tests set a small one.
         builder.UseSetting("Dashboard:SignInLimit:PermitLimit", "100000");
         builder.UseSetting("Auth:FailedLimit:PermitLimit", "100000");
+        builder.UseSetting("Forms:SubmitLimit:PerAddress", "100000");
     }
 
     /// <summary>

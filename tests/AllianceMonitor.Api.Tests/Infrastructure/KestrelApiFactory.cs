@@ -26,5 +26,11 @@ public sealed class KestrelApiFactory : WebApplicationFactory<Program>, IAsyncLi
 
     Task IAsyncLifetime.DisposeAsync() => base.DisposeAsync().AsTask();
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) => ApiFactory.Configure(builder, ConnectionString);
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ApiFactory.Configure(builder, ConnectionString);
+
+        // The form browser test's webhook receiver listens on loopback.
+        builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
+    }
 }

@@ -4,6 +4,7 @@ using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Alerts;
 using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Analysis;
 using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Clinics;
 using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Export;
+using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.FormLinks;
 using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Patients;
 using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Webhooks;
 using Microsoft.Kiota.Abstractions.Extensions;
@@ -39,6 +40,11 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Api.V1
         public global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Export.ExportRequestBuilder Export
         {
             get => new global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Export.ExportRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The formLinks property</summary>
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.FormLinks.FormLinksRequestBuilder FormLinks
+        {
+            get => new global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.FormLinks.FormLinksRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The patients property</summary>
         public global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Patients.PatientsRequestBuilder Patients
