@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AllianceMonitor.Api.Data.Migrations
 {
     [DbContext(typeof(AllianceDbContext))]
-    [Migration("20261202034321_DeteriorationAlerts")]
+    [Migration("20261202052717_DeteriorationAlerts")]
     partial class DeteriorationAlerts
     {
         /// <inheritdoc />
@@ -582,6 +582,143 @@ namespace AllianceMonitor.Api.Data.Migrations
                     b.ToTable("export_log", (string)null);
                 });
 
+            modelBuilder.Entity("AllianceMonitor.Api.Data.FormLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ClinicId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("clinic_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedByKeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_key_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("language");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Rater")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("rater");
+
+                    b.Property<string>("ReturnUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("return_url");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<int>("SessionNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("session_number");
+
+                    b.Property<DateTimeOffset?>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_form_links");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_form_links_patient_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_form_links_token_hash");
+
+                    b.HasIndex("ClinicId", "CreatedAt")
+                        .HasDatabaseName("ix_form_links_clinic_id_created_at");
+
+                    b.ToTable("form_links", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_form_links_rater", "rater IN ('client', 'therapist', 'observer')");
+                        });
+                });
+
+            modelBuilder.Entity("AllianceMonitor.Api.Data.FormSettings", b =>
+                {
+                    b.Property<Guid>("ClinicId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("clinic_id");
+
+                    b.PrimitiveCollection<string[]>("FrameAncestors")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("frame_ancestors");
+
+                    b.PrimitiveCollection<string[]>("ReturnOrigins")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("return_origins");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ClinicId")
+                        .HasName("pk_form_settings");
+
+                    b.ToTable("form_settings", (string)null);
+                });
+
+            modelBuilder.Entity("AllianceMonitor.Api.Data.FormTextPack", b =>
+                {
+                    b.Property<Guid>("ClinicId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("clinic_id");
+
+                    b.Property<string>("Instrument")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("instrument");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("language");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Wording")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("wording");
+
+                    b.HasKey("ClinicId", "Instrument", "Language")
+                        .HasName("pk_form_text_packs");
+
+                    b.ToTable("form_text_packs", (string)null);
+                });
+
             modelBuilder.Entity("AllianceMonitor.Api.Data.Measurement", b =>
                 {
                     b.Property<long>("Id")
@@ -1020,6 +1157,82 @@ namespace AllianceMonitor.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_clinic_settings_clinics_clinic_id");
+                });
+
+            modelBuilder.Entity("AllianceMonitor.Api.Data.FormLink", b =>
+                {
+                    b.HasOne("AllianceMonitor.Api.Data.Clinic", null)
+                        .WithMany()
+                        .HasForeignKey("ClinicId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_form_links_clinics_clinic_id");
+
+                    b.HasOne("AllianceMonitor.Api.Data.Patient", "Patient")
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_form_links_patients_patient_id");
+
+                    b.OwnsMany("AllianceMonitor.Api.Data.FormLinkInstrument", "Instruments", b1 =>
+                        {
+                            b1.Property<Guid>("FormLinkId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("form_link_id");
+
+                            b1.Property<int>("Position")
+                                .HasColumnType("integer")
+                                .HasColumnName("position");
+
+                            b1.Property<string>("Instrument")
+                                .IsRequired()
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)")
+                                .HasColumnName("instrument");
+
+                            b1.Property<string>("Timing")
+                                .IsRequired()
+                                .HasMaxLength(8)
+                                .HasColumnType("character varying(8)")
+                                .HasColumnName("timing");
+
+                            b1.HasKey("FormLinkId", "Position")
+                                .HasName("pk_form_link_instruments");
+
+                            b1.ToTable("form_link_instruments", null, t =>
+                                {
+                                    t.HasCheckConstraint("ck_form_link_instruments_timing", "timing IN ('pre', 'post')");
+                                });
+
+                            b1.WithOwner()
+                                .HasForeignKey("FormLinkId")
+                                .HasConstraintName("fk_form_link_instruments_form_links_form_link_id");
+                        });
+
+                    b.Navigation("Instruments");
+
+                    b.Navigation("Patient");
+                });
+
+            modelBuilder.Entity("AllianceMonitor.Api.Data.FormSettings", b =>
+                {
+                    b.HasOne("AllianceMonitor.Api.Data.Clinic", null)
+                        .WithOne()
+                        .HasForeignKey("AllianceMonitor.Api.Data.FormSettings", "ClinicId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_form_settings_clinics_clinic_id");
+                });
+
+            modelBuilder.Entity("AllianceMonitor.Api.Data.FormTextPack", b =>
+                {
+                    b.HasOne("AllianceMonitor.Api.Data.Clinic", null)
+                        .WithMany()
+                        .HasForeignKey("ClinicId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_form_text_packs_clinics_clinic_id");
                 });
 
             modelBuilder.Entity("AllianceMonitor.Api.Data.Measurement", b =>
