@@ -52,6 +52,17 @@ public sealed record ConcernThreshold(double Below, string Label, string Source)
 /// <param name="AlertLabel">How alert explanations name the instrument; its <see cref="Name"/> when not set.</param>
 /// <param name="DefaultCalibration">For an alliance instrument, the detector's stand-in calibration (see <see cref="CalibrationDefaults"/>).</param>
 /// <param name="Concern">For an instrument whose practice sets a concern threshold on a single rating (SRS).</param>
+/// <param name="ReliableChange">
+/// The smallest change of the total, in the total's points, that counts as reliable (Jacobson &amp; Truax 1991): a
+/// change of at least this much, as the published values are stated ("6 points or more"). Null where no value can be cited.
+/// </param>
+/// <param name="ReliableChangeSource">Where <paramref name="ReliableChange"/> comes from, quoted in evidence and docs.</param>
+/// <param name="ClinicalCutoff">
+/// Where the clinical range starts, on the total: for a higher-is-worse scale a total at or above it is clinical
+/// (PHQ-9 10 or more); for a higher-is-better scale a total below it is (WHO-5 raw below 13).
+/// </param>
+/// <param name="ClinicalCutoffSource">Where <paramref name="ClinicalCutoff"/> comes from.</param>
+/// <param name="PercentFactor">Set where practice reads the total as a percentage (WHO-5: raw x 4); explanations show it so.</param>
 public sealed record InstrumentDefinition(
     string Code,
     string Name,
@@ -73,7 +84,10 @@ public sealed record InstrumentDefinition(
     string Reference = "",
     string? AlertLabel = null,
     CalibrationDefaults? DefaultCalibration = null,
-    ConcernThreshold? Concern = null)
+    ConcernThreshold? Concern = null,
+    string? ReliableChangeSource = null,
+    string? ClinicalCutoffSource = null,
+    double? PercentFactor = null)
 {
     /// <summary>Alliance instruments feed the detector and the alliance side of the models.</summary>
     public bool MeasuresAlliance => Construct == Construct.Alliance;
@@ -87,4 +101,7 @@ public sealed record InstrumentDefinition(
     public bool TotalOnly => ItemCount == 0;
 
     public bool IntegerItems => ItemStep >= 1;
+
+    /// <summary>Symptom and well-being measures: the ones reliable change and recovery are judged on.</summary>
+    public bool MeasuresOutcome => Construct != Construct.Alliance;
 }

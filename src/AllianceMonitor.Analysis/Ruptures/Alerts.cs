@@ -5,12 +5,15 @@ namespace AllianceMonitor.Analysis.Ruptures;
 /// <summary>One rated session of one patient on one instrument and rater.</summary>
 public sealed record RatedSession(int Session, double Value);
 
-/// <summary>What an alert is about. Stored and served as <c>rupture</c>, <c>low_alliance</c>.</summary>
+/// <summary>What an alert is about. Stored and served as <c>rupture</c>, <c>low_alliance</c>, <c>deterioration</c>.</summary>
 [JsonConverter(typeof(SnakeCaseEnumConverter<AlertKind>))]
 public enum AlertKind
 {
     Rupture,
     LowAlliance,
+
+    /// <summary>Reliable deterioration on a symptom or well-being measure since the first rated session (Jacobson &amp; Truax 1991).</summary>
+    Deterioration,
 }
 
 /// <summary>
@@ -33,15 +36,18 @@ public enum RuptureStatus
 /// <param name="Observed">The rating at that session.</param>
 /// <param name="Baseline">
 /// For a rupture (rule version 3), the rating this patient's own earlier sessions predicted (shown at most at the scale
-/// maximum); for a low level, the patient's usual level (shrunken mean).
+/// maximum); for a low level, the patient's usual level (shrunken mean); for a deterioration, the score at the
+/// patient's first rated session of that measure.
 /// </param>
 /// <param name="DropInSds">
 /// For a rupture, the drop below the prediction in this clinic's prediction SDs (for two sessions in a row, of their
-/// combined drop); for a low level, the distance below the clinic's mean in within-patient SDs.
+/// combined drop); for a low level, the distance below the clinic's mean in within-patient SDs; 0 for a
+/// deterioration, which is judged in scale points against a published value, not in SDs.
 /// </param>
 /// <param name="Threshold">
 /// What the rule needed, on the instrument's scale. For a rupture, the drop (in scale points) below the prediction an
-/// alert needed at this session.
+/// alert needed at this session. For a deterioration, the reliable-change value: a worsening of at least this many
+/// points raised it.
 /// </param>
 /// <param name="PredictionSd">
 /// For a rupture: the prediction SD in scale points, as calibrated on the clinic's own errors (for two sessions, of their
@@ -54,6 +60,9 @@ public enum RuptureStatus
 /// <param name="ExpectedSymptomChange">
 /// From the clinic's alliance_to_symptoms model, when fitted: the change in next-session symptom points that goes with a drop this size.
 /// </param>
+/// <param name="FirstSession">For a deterioration: the first rated session of the measure, the one the change is measured from.</param>
+/// <param name="Change">For a deterioration: the score minus the first score, signed as the scale runs (a PHQ-9 rise is positive).</param>
+/// <param name="ThresholdSource">For a deterioration: where the reliable-change value comes from.</param>
 public sealed record AlertEvidence(
     double Observed,
     double Baseline,
@@ -67,11 +76,16 @@ public sealed record AlertEvidence(
     string Explanation,
     double? PredictionSd = null,
     double? ThresholdSds = null,
-    string? Method = null);
+    string? Method = null,
+    int? FirstSession = null,
+    double? Change = null,
+    string? ThresholdSource = null);
 
 /// <summary>An alert as it stands after the latest session: its evidence, and for a rupture its repair status.</summary>
 /// <param name="Session">The session that raised the alert.</param>
-/// <param name="Severity">1 (note) to 3 (act): an unrepaired rupture is 3, an open one 2, a repaired one or a low level 1.</param>
+/// <param name="Severity">
+/// 1 (note) to 3 (act): an unrepaired rupture or a reliable deterioration is 3, an open rupture 2, a repaired one or a low level 1.
+/// </param>
 /// <param name="StatusSession">The session at which the rupture was found repaired or unrepaired.</param>
 public sealed record DetectedAlert(AlertKind Kind, int Session, AlertEvidence Evidence, RuptureStatus? Status, int Severity, int? StatusSession);
 

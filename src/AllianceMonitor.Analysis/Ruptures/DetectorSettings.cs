@@ -26,6 +26,14 @@ namespace AllianceMonitor.Analysis.Ruptures;
 /// <param name="SrsConcernThreshold">SRS totals below this are an alliance concern in PCOMS practice (Duncan et al. 2003).</param>
 /// <param name="Reliability">Reliability used for the reliable change and the measurement error (about .90 for WAI-SR).</param>
 /// <param name="RefitEvery">The clinic's calibration is refitted after this many new sessions.</param>
+/// <param name="DeteriorationAlerts">
+/// Whether a reliable deterioration on a symptom or well-being measure raises a <c>deterioration</c> alert. On by
+/// default: it is the core signal of measurement-based care (Jacobson and Truax 1991; OQ-Analyst's alarms).
+/// </param>
+/// <param name="DeteriorationInstruments">
+/// The measures a deterioration alert is raised for. Null (the default): every symptom and well-being measure of the
+/// catalog with a citable reliable-change value: phq-9, gad-7, who-5, ors, core-10, oq-45.
+/// </param>
 public sealed record DetectorSettings(
     double? K = null,
     int MinBaselineSessions = 2,
@@ -36,7 +44,14 @@ public sealed record DetectorSettings(
     double Reliability = 0.90,
     int RefitEvery = 50,
     double? SustainedK = null,
-    double FalseAlertBudget = 0.5)
+    double FalseAlertBudget = 0.5,
+    bool DeteriorationAlerts = true,
+    IReadOnlyList<string>? DeteriorationInstruments = null)
 {
     public static DetectorSettings Default { get; } = new();
+
+    /// <summary>Whether a deterioration on this measure raises an alert at this clinic.</summary>
+    public bool AlertsOnDeterioration(InstrumentDefinition instrument) =>
+        DeteriorationAlerts && instrument.MeasuresOutcome && instrument.ReliableChange is not null
+        && (DeteriorationInstruments ?? InstrumentCatalog.WithReliableChange.Select(i => i.Code).ToArray()).Contains(instrument.Code);
 }

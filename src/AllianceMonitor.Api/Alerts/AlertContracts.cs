@@ -23,7 +23,7 @@ public sealed record AlertActionResponse(DateTimeOffset At, Guid? By, string? No
 /// <param name="RuptureStatus">For a rupture: open, repaired (back near baseline within the repair window) or unrepaired.</param>
 /// <param name="StatusSession">The session at which the rupture was found repaired or unrepaired.</param>
 /// <param name="Evidence">What the detector saw; it depends only on sessions up to the one that raised the alert.</param>
-/// <param name="Severity">3 act (unrepaired rupture), 2 look (open rupture), 1 note (repaired rupture or a chronically low level).</param>
+/// <param name="Severity">3 act (unrepaired rupture, reliable deterioration), 2 look (open rupture), 1 note (repaired rupture or a chronically low level).</param>
 public sealed record AlertResponse(
     Guid Id,
     string PatientId,

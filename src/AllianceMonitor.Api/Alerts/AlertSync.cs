@@ -1,4 +1,5 @@
 using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Change;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Calibrations;
@@ -11,8 +12,9 @@ using Microsoft.EntityFrameworkCore;
 namespace AllianceMonitor.Api.Alerts;
 
 /// <summary>
-/// The live path: after a session write, replays the patient's alliance series through the detector and brings the
-/// stored alerts in line, inside the request's unit of work. Alerts are keyed by (series, kind, session), so a
+/// The live path: after a session write, replays the patient's alliance series through the rupture detector and the
+/// patient's own symptom and well-being series through the deterioration rule, and brings the stored alerts in line,
+/// inside the request's unit of work. Alerts are keyed by (series, kind, session), so a
 /// corrected session updates or withdraws its alert and never adds a second one. Alerts raised before the changed
 /// session keep the evidence they were raised with; only their repair tracking moves on.
 /// </summary>
@@ -23,7 +25,7 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
     {
         using var span = Telemetry.Source.StartActivity(Telemetry.AlertReplay);
         var patientId = patient.Id;
-        var rows = await AllianceSeries.LoadAsync(db, clinicId, patientId, AllianceSeries.Instruments, cancellationToken);
+        var rows = await AllianceSeries.LoadAsync(db, clinicId, patientId, AlertedInstruments, cancellationToken);
         var series = AllianceSeries.Group(rows);
         var stored = await db.Alerts.Where(a => a.PatientId == patientId).ToListAsync(cancellationToken);
         var keys = series.Keys.Select(k => (k.Instrument, k.Rater))
@@ -42,7 +44,7 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
         {
             var instrument = InstrumentCatalog.Find(instrumentCode)!;
             var history = series.GetValueOrDefault((patientId, instrumentCode, rater)) ?? [];
-            var detected = RuptureDetector.Replay(history, instrument, clinic.Current(instrumentCode, rater), clinic.Settings)
+            var detected = Detect(instrument, rater, history, clinic)
                 .ToDictionary(a => (a.Kind, a.Session));
             var existing = stored.Where(a => a.Instrument == instrumentCode && a.Rater == rater)
                 .ToDictionary(a => (a.Kind, a.Session));
@@ -81,6 +83,21 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
 
         // Saved by the unit of work at commit, with the session and the audit entry.
         return changes.Count;
+    }
+
+    /// <summary>Alliance measures and the outcome measures a deterioration can be judged on, read in one query.</summary>
+    private static readonly string[] AlertedInstruments =
+        [.. AllianceSeries.Instruments, .. InstrumentCatalog.WithReliableChange.Select(i => i.Code)];
+
+    private static IReadOnlyList<DetectedAlert> Detect(InstrumentDefinition instrument, Rater rater, List<RatedSession> history, ClinicCalibrations clinic)
+    {
+        if (instrument.MeasuresAlliance)
+        {
+            return RuptureDetector.Replay(history, instrument, clinic.Current(instrument.Code, rater), clinic.Settings);
+        }
+
+        // Reliable change is a patient-reported standard: the published values are for the patient's own form.
+        return rater == Rater.Client ? DeteriorationRule.Replay(history, instrument, clinic.Settings) : [];
     }
 
     private static Alert Create(Guid clinicId, Guid patientId, string instrument, Rater rater, DetectedAlert detected, DateTimeOffset now)

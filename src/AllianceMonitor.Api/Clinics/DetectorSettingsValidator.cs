@@ -1,3 +1,4 @@
+using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Ruptures;
 using FluentValidation;
 
@@ -6,6 +7,8 @@ namespace AllianceMonitor.Api.Clinics;
 /// <summary>Ranges wide enough for any defensible policy and narrow enough that no value silences or floods the detector.</summary>
 public sealed class DetectorSettingsValidator : AbstractValidator<DetectorSettings>
 {
+    private static readonly string[] DeteriorationCodes = InstrumentCatalog.WithReliableChange.Select(i => i.Code).ToArray();
+
     public DetectorSettingsValidator()
     {
         RuleFor(s => s.K).InclusiveBetween(1.0, 5.0).OverridePropertyName("k")
@@ -20,6 +23,11 @@ public sealed class DetectorSettingsValidator : AbstractValidator<DetectorSettin
         RuleFor(s => s.LowAllianceQuantile).InclusiveBetween(0.01, 0.5).OverridePropertyName("lowAllianceQuantile").WithMessage("must be from 0.01 to 0.5");
         RuleFor(s => s.SrsConcernThreshold).InclusiveBetween(0.0, 40.0).OverridePropertyName("srsConcernThreshold").WithMessage("must be from 0 to 40 (the SRS range)");
         RuleFor(s => s.Reliability).InclusiveBetween(0.5, 0.99).OverridePropertyName("reliability").WithMessage("must be from 0.5 to 0.99");
+        RuleForEach(s => s.DeteriorationInstruments).Must(code => DeteriorationCodes.Contains(code)).OverridePropertyName("deteriorationInstruments")
+            .WithMessage($"must each be a symptom or well-being measure with a published reliable-change value: {string.Join(", ", DeteriorationCodes)}");
+        RuleFor(s => s.DeteriorationInstruments).Must(codes => codes!.Distinct(StringComparer.Ordinal).Count() == codes!.Count)
+            .When(s => s.DeteriorationInstruments is not null).OverridePropertyName("deteriorationInstruments")
+            .WithMessage("must not name a measure twice");
         RuleFor(s => s.RefitEvery).InclusiveBetween(10, 100_000).OverridePropertyName("refitEvery").WithMessage("must be from 10 to 100000 sessions");
     }
 }

@@ -15,12 +15,13 @@ public sealed record MonthRow(string Month, int Ruptures, int Repaired, int Unre
 public sealed record LoadRow(int Sessions, int AlertedSessions);
 
 /// <param name="Months">Every month from the first to the last with a rupture, quiet months as zero.</param>
-public sealed record OverviewModel(OverviewFit Fit, TimeSpan MaxAge, IReadOnlyList<MonthRow> Months, LoadRow Load);
+/// <param name="Change">Per measure with patients rated at least twice, how many recovered, improved, did not change or deteriorated.</param>
+public sealed record OverviewModel(OverviewFit Fit, TimeSpan MaxAge, IReadOnlyList<MonthRow> Months, LoadRow Load, IReadOnlyList<ChangeShareRow> Change);
 
 /// <summary>
 /// The clinic at a glance. The models (null model of alliance, alliance_to_symptoms) are fitted on the same rows as
 /// <c>GET /analysis/summary</c> with its default filter (client WAI-SR and PHQ-9) and cached per clinic
-/// (<see cref="OverviewCache"/>); rupture counts and the alert load are counted live.
+/// (<see cref="OverviewCache"/>); rupture counts, the alert load and the change shares are counted live.
 /// </summary>
 public static class OverviewQuery
 {
@@ -48,7 +49,8 @@ public static class OverviewQuery
                    (SELECT count(*) FROM (SELECT DISTINCT patient_id, session FROM alerts
                                           WHERE clinic_id = {clinicId} AND status <> {AlertStatus.Withdrawn.StoredName()}) alerted)::int AS alerted_sessions
             """).SingleAsync(cancellationToken);
-        return new OverviewModel(fit, cache.MaxAge, WithEmptyMonths(months).ToList(), load);
+        var change = await ChangeSharesQuery.LoadAsync(db, clinicId, cancellationToken);
+        return new OverviewModel(fit, cache.MaxAge, WithEmptyMonths(months).ToList(), load, change);
     }
 
     /// <summary>Every month from the first to the last with a rupture, a quiet month shown as zero rather than left out.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Change;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Calibrations;
@@ -17,8 +18,10 @@ public sealed record SessionRow(
 /// <param name="Alliance">The series shown: client WAI-SR if there is one, else the first; null without alliance ratings.</param>
 /// <param name="SymptomInstrument">The symptom instrument on the chart's right axis, if any.</param>
 /// <param name="ChartJson">The chart's data, read by patient-chart.js from the canvas's data-chart attribute.</param>
+/// <param name="Change">Per symptom or well-being measure with a reliable-change value, the status against the first rating.</param>
 public sealed record PatientModel(
-    string PatientId, string? TherapistId, AllianceTrajectory? Alliance, string? SymptomInstrument, string Summary, string ChartJson, IReadOnlyList<SessionRow> Sessions);
+    string PatientId, string? TherapistId, AllianceTrajectory? Alliance, string? SymptomInstrument, string Summary, string ChartJson, IReadOnlyList<SessionRow> Sessions,
+    IReadOnlyList<ChangeStatusRow> Change);
 
 /// <summary>A patient's course for the patient view: the trajectory the API serves, joined with the session dates and modalities.</summary>
 public static class PatientQuery
@@ -78,6 +81,19 @@ public static class PatientQuery
             scores.TryGetValue(n, out var score) ? score.Value : null,
             string.Join("; ", alertsBySession[n].Select(a => $"{a.Kind.Label().ToLowerInvariant()} ({a.Status.StoredName()}{(a.RuptureStatus is { } r ? ", " + r.StoredName() : "")})"))))
             .ToList();
-        return new PatientModel(trajectory.PatientId, trajectory.TherapistId, alliance, symptoms?.Instrument, summary, JsonSerializer.Serialize(chart, ChartJson), rows);
+        return new PatientModel(trajectory.PatientId, trajectory.TherapistId, alliance, symptoms?.Instrument, summary, JsonSerializer.Serialize(chart, ChartJson), rows,
+            Change(trajectory.Symptoms));
     }
+
+    /// <summary>The client's own ratings only: the published reliable-change values are for the patient's form.</summary>
+    private static List<ChangeStatusRow> Change(IReadOnlyList<ScoreTrajectory> outcomes) =>
+        outcomes.Where(s => s.Rater == Rater.Client && s.Points.Count > 0)
+            .Select(s => (Instrument: InstrumentCatalog.Find(s.Instrument)!, s.Points))
+            .Where(s => s.Instrument.MeasuresOutcome && s.Instrument.ReliableChange is not null)
+            .OrderBy(s => InstrumentCatalog.WithReliableChange.ToList().IndexOf(s.Instrument))
+            .Select(s => ChangeStatusText.Describe(
+                s.Instrument,
+                ReliableChangeClassifier.Latest(s.Instrument, s.Points.Select(p => new RatedSession(p.Session, p.Value)).ToList()),
+                s.Points[0].Session, s.Points[0].Value))
+            .ToList();
 }

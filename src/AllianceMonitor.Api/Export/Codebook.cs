@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Change;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Models;
 using AllianceMonitor.Analysis.Ruptures;
@@ -68,9 +69,18 @@ public static class Codebook
             ]);
         }
 
-        columns.Add(new("alert_kinds", "string", string.Join(", ", StoredNames.All<AlertKind>()) + ", or both separated by ';'" + Empty,
+        // Only the alliance kinds: the column is about the chosen alliance measure, where deterioration alerts never are.
+        columns.Add(new("alert_kinds", "string", string.Join(", ", new[] { AlertKind.Rupture, AlertKind.LowAlliance }.Select(k => k.StoredName())) + ", or both separated by ';'" + Empty,
             "Alerts raised at this session on the client's rating of the chosen alliance measure, not withdrawn (their workflow status is not exported)."));
         columns.Add(new("alert_rule_version", "integer", "1 or more" + Empty, "The highest detector rule version among those alerts."));
+        foreach (var i in ExportSql.ChangeStatusInstruments)
+        {
+            var clinical = i.Direction == ScoreDirection.HigherIsWorse ? $"{Number(i.ClinicalCutoff!.Value)} or more" : $"below {Number(i.ClinicalCutoff!.Value)}";
+            columns.Add(new(ExportSql.ChangeStatusColumn(i), "string", string.Join(", ", StoredNames.All<ChangeStatus>()) + "; empty at the patient's first rated session and where not rated",
+                $"{i.Name}: reliable change (Jacobson & Truax 1991) from the patient's first rated session (over all sessions, before filters) to this one. "
+                + $"Reliable: a change of at least {Number(i.ReliableChange!.Value)} points ({i.ReliableChangeSource}); clinical range: {clinical} ({i.ClinicalCutoffSource}); "
+                + "recovered: reliably improved from the clinical range to outside it. The patient's status on the measure is the one at their last rated row."));
+        }
         return columns;
     }
 

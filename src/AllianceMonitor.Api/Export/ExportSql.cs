@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Change;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Api.Data;
 using Npgsql;
@@ -27,6 +29,11 @@ public static class ExportSql
     public const int PatientOrdinal = 0, TherapistOrdinal = 1, SessionOrdinal = 2, DayOrdinal = 3, ModalityOrdinal = 4, ScoresOrdinal = 5;
 
     public static int AllianceOrdinal => ScoresOrdinal + ScoreColumns.Count;
+
+    /// <summary>The measures with a change-status column, in column order (after the alert columns).</summary>
+    public static IReadOnlyList<InstrumentDefinition> ChangeStatusInstruments => InstrumentCatalog.WithReliableChange;
+
+    public static string ChangeStatusColumn(InstrumentDefinition instrument) => ColumnName(instrument.Code) + "_change_status";
 
     private static string ColumnName(string code) => code.Replace('-', '_');
 
@@ -113,6 +120,10 @@ public static class ExportSql
             grand AS (
                 SELECT avg(a_pm) AS a_gm, avg(s_pm) AS s_gm FROM (SELECT DISTINCT ON (pid) a_pm, s_pm FROM kept ORDER BY pid) x
             ),
+            firsts AS (
+                SELECT pid{Firsts()}
+                FROM base GROUP BY pid
+            ),
             flagged AS (
                 SELECT a.patient_id, a.session, string_agg(DISTINCT a.kind, ';') AS kinds, max(a.rule_version) AS rule_version
                 FROM alerts a
@@ -126,9 +137,10 @@ public static class ExportSql
                 k.symptoms, k.s_pm, k.symptoms - k.s_pm, k.s_pm - g.s_gm,
                 CASE WHEN lag(k.number) OVER w = k.number - 1 THEN lag(k.symptoms) OVER w END,
                 CASE WHEN lag(k.number) OVER w = k.number - 1 THEN lag(k.symptoms) OVER w - k.s_pm END,
-                f.kinds, f.rule_version
+                f.kinds, f.rule_version{Statuses()}
             FROM kept k
             CROSS JOIN grand g
+            JOIN firsts fi ON fi.pid = k.pid
             LEFT JOIN flagged f ON f.patient_id = k.pid AND f.session = k.number
             WINDOW w AS (PARTITION BY k.pid ORDER BY k.number)
             ORDER BY k.pid, k.number
@@ -136,4 +148,55 @@ public static class ExportSql
 
         return sql;
     }
+
+    /// <summary>Each measure's first rated score and session per patient, over all the patient's sessions (before filters).</summary>
+    private static string Firsts()
+    {
+        var text = new StringBuilder();
+        foreach (var i in ChangeStatusInstruments)
+        {
+            var c = ColumnName(i.Code);
+            text.Append(CultureInfo.InvariantCulture,
+                $",\n        (array_agg({c} ORDER BY number) FILTER (WHERE {c} IS NOT NULL))[1] AS first_{c}, min(number) FILTER (WHERE {c} IS NOT NULL) AS first_{c}_session");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// <c>ReliableChangeClassifier</c>'s rule, written out per measure from the catalog's values: a change of at least
+    /// the reliable change (with the same slack for one-decimal totals), the cut-off inclusive on the clinical side of a
+    /// higher-is-worse scale and exclusive on a higher-is-better one. Empty at the first rated session and where not rated.
+    /// </summary>
+    private static string Statuses()
+    {
+        var text = new StringBuilder();
+        foreach (var i in ChangeStatusInstruments)
+        {
+            var c = ColumnName(i.Code);
+            var (current, first) = ($"k.{c}", $"fi.first_{c}");
+            var improvement = i.Direction == ScoreDirection.HigherIsBetter ? $"({current} - {first})" : $"({first} - {current})";
+            var reliable = Number(i.ReliableChange!.Value - Slack);
+            text.Append(CultureInfo.InvariantCulture, $"""
+                ,
+                        CASE WHEN {current} IS NULL OR k.number = fi.first_{c}_session THEN NULL
+                            WHEN {improvement} >= {reliable} THEN CASE WHEN {Clinical(i, first)} AND NOT {Clinical(i, current)} THEN '{ChangeStatus.Recovered.StoredName()}' ELSE '{ChangeStatus.ReliablyImproved.StoredName()}' END
+                            WHEN -{improvement} >= {reliable} THEN '{ChangeStatus.ReliablyDeteriorated.StoredName()}'
+                            ELSE '{ChangeStatus.NoReliableChange.StoredName()}' END
+                """);
+        }
+
+        return text.ToString();
+    }
+
+    private const double Slack = 1e-9;
+
+    private static string Clinical(InstrumentDefinition i, string value) => i.ClinicalCutoff switch
+    {
+        null => "FALSE",
+        { } cutoff when i.Direction == ScoreDirection.HigherIsWorse => $"({value} >= {Number(cutoff - Slack)})",
+        { } cutoff => $"({value} < {Number(cutoff - Slack)})",
+    };
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -148,7 +148,13 @@ public sealed partial class ExportStream(
 
             var kindsOrdinal = ExportSql.ScoresOrdinal + numbers;
             AppendText(c++, reader.IsDBNull(kindsOrdinal) ? null : reader.GetString(kindsOrdinal));
-            AppendLong(c, reader.IsDBNull(kindsOrdinal + 1) ? null : reader.GetInt32(kindsOrdinal + 1));
+            AppendLong(c++, reader.IsDBNull(kindsOrdinal + 1) ? null : reader.GetInt32(kindsOrdinal + 1));
+            for (var i = 0; i < ExportSql.ChangeStatusInstruments.Count; i++, c++)
+            {
+                var ordinal = kindsOrdinal + 2 + i;
+                AppendText(c, reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal));
+            }
+
             _text.Append(format == "jsonl" ? "}\n" : "\n");
             return _text;
         }
@@ -173,7 +179,7 @@ public sealed partial class ExportStream(
             }
         }
 
-        // Pseudonyms are hex, modalities and alert kinds come from closed lists: none needs quoting in CSV or escaping in JSON.
+        // Pseudonyms are hex, modalities, alert kinds and change statuses come from closed lists: none needs quoting in CSV or escaping in JSON.
         private void AppendText(int column, string? value)
         {
             Separator(column);

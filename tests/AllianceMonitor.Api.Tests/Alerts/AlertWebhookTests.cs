@@ -66,6 +66,30 @@ public sealed class AlertWebhookTests(PrivateNetworkApiFactory factory) : IClass
         Assert.Equal(WebhookEvents.AlertCreated, (string?)JsonNode.Parse(Assert.Single(receiver.At("/created")).Body)!["type"]);
     }
 
+    [Fact]
+    public async Task A_deterioration_is_pushed_as_an_alert_event_of_its_kind_and_its_withdrawal_as_an_update()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        var tenant = await Tenant.CreateAsync(factory);
+        var admin = factory.Client(tenant.ClinicAdmin);
+        var webhook = await CreateAsync(admin, receiver.Url("/alerts"), WebhookEvents.AlertCreated, WebhookEvents.AlertUpdated);
+        var ingest = factory.Client(tenant.Ingest);
+
+        (await ingest.PutAsJsonAsync("/api/v1/patients/p-1/sessions/1", Ratings.Phq9Session(4))).EnsureSuccessStatusCode();
+        (await ingest.PutAsJsonAsync("/api/v1/patients/p-1/sessions/2", Ratings.Phq9Session(12))).EnsureSuccessStatusCode();
+        await WaitUntilAsync(() => receiver.At("/alerts").Any(), "the deterioration is pushed");
+        var created = JsonNode.Parse(Assert.Single(receiver.At("/alerts")).Body)!;
+        Assert.True(SignatureIsValid(webhook.Secret, receiver.At("/alerts").Single()));
+        Assert.Equal((WebhookEvents.AlertCreated, "deterioration", "phq-9", 2, "open"),
+            ((string?)created["type"], (string?)created["data"]!["kind"], (string?)created["data"]!["instrument"], (int)created["data"]!["session"]!, (string?)created["data"]!["status"]));
+        Assert.Null(created["data"]!["observed"]);                    // no scores in a push, as for ruptures
+
+        (await ingest.PutAsJsonAsync("/api/v1/patients/p-1/sessions/2", Ratings.Phq9Session(6))).EnsureSuccessStatusCode();
+        await WaitUntilAsync(() => receiver.At("/alerts").Select(r => r.Id).Distinct().Count() == 2, "the withdrawal is pushed");
+        var update = JsonNode.Parse(receiver.At("/alerts").Last().Body)!;
+        Assert.Equal((WebhookEvents.AlertUpdated, "deterioration", "withdrawn"), ((string?)update["type"], (string?)update["data"]!["kind"], (string?)update["data"]!["status"]));
+    }
+
     private async Task PutAsync(Tenant tenant, int session, int total) =>
         (await factory.Client(tenant.Ingest).PutAsJsonAsync($"/api/v1/patients/p-1/sessions/{session}", Ratings.Session(total))).EnsureSuccessStatusCode();
 }

@@ -23,6 +23,10 @@ public static class Ratings
         return new { occurredOn = "2026-11-02", modality = "video", therapistId, measurements };
     }
 
+    /// <summary>A session with only a client PHQ-9 of the given total (0-27).</summary>
+    public static object Phq9Session(int total) =>
+        new { measurements = new[] { new { instrument = "phq-9", items = Phq9(total) } } };
+
     /// <summary>PUTs sessions 1, 2, ... of one patient with these WAI-SR totals, each of which must succeed.</summary>
     public static async Task PutSeriesAsync(HttpClient ingest, string patient, params int[] totals)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Change;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Data;
@@ -17,7 +18,9 @@ public sealed class VocabularyTests
     [Fact]
     public void Stored_names_are_the_strings_already_stored_and_served()
     {
-        Assert.Equal(["rupture", "low_alliance"], StoredNames.All<AlertKind>());
+        // Issue 18 added deterioration after the two kinds clients already knew; their spellings are unchanged.
+        Assert.Equal(["rupture", "low_alliance", "deterioration"], StoredNames.All<AlertKind>());
+        Assert.Equal(["recovered", "reliably_improved", "no_reliable_change", "reliably_deteriorated"], StoredNames.All<ChangeStatus>());
         Assert.Equal(["open", "repaired", "unrepaired"], StoredNames.All<RuptureStatus>());
         Assert.Equal(["open", "acknowledged", "resolved", "withdrawn"], StoredNames.All<AlertStatus>());
         Assert.Equal(["client", "therapist", "observer"], StoredNames.All<Rater>());
@@ -32,6 +35,7 @@ public sealed class VocabularyTests
         AssertRoundTrip<AlertStatus>();
         AssertRoundTrip<Rater>();
         AssertRoundTrip<Timing>();
+        AssertRoundTrip<ChangeStatus>();
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<AlertKind>("1"));
         Assert.Equal("\"low_alliance\"", JsonSerializer.Serialize<AlertKind?>(AlertKind.LowAlliance));
     }

@@ -37,6 +37,9 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
             evidence.Property(e => e.PredictionSd).HasColumnName("prediction_sd");
             evidence.Property(e => e.ThresholdSds).HasColumnName("threshold_sds");
             evidence.Property(e => e.Method).HasColumnName("method").HasMaxLength(32);
+            evidence.Property(e => e.FirstSession).HasColumnName("first_session");
+            evidence.Property(e => e.Change).HasColumnName("change");
+            evidence.Property(e => e.ThresholdSource).HasColumnName("threshold_source").HasMaxLength(300);
         });
         builder.Property(a => a.AcknowledgeNote).HasMaxLength(32);
         builder.Property(a => a.ResolveNote).HasMaxLength(32);

@@ -125,6 +125,10 @@ namespace AllianceMonitor.Api.Data.Migrations
                                 .HasColumnType("integer")
                                 .HasColumnName("calibration_version");
 
+                            b1.Property<double?>("Change")
+                                .HasColumnType("double precision")
+                                .HasColumnName("change");
+
                             b1.Property<bool>("DefaultCalibration")
                                 .HasColumnType("boolean")
                                 .HasColumnName("default_calibration");
@@ -142,6 +146,10 @@ namespace AllianceMonitor.Api.Data.Migrations
                                 .HasMaxLength(1000)
                                 .HasColumnType("character varying(1000)")
                                 .HasColumnName("explanation");
+
+                            b1.Property<int?>("FirstSession")
+                                .HasColumnType("integer")
+                                .HasColumnName("first_session");
 
                             b1.Property<string>("Method")
                                 .HasMaxLength(32)
@@ -173,6 +181,11 @@ namespace AllianceMonitor.Api.Data.Migrations
                             b1.Property<double?>("ThresholdSds")
                                 .HasColumnType("double precision")
                                 .HasColumnName("threshold_sds");
+
+                            b1.Property<string>("ThresholdSource")
+                                .HasMaxLength(300)
+                                .HasColumnType("character varying(300)")
+                                .HasColumnName("threshold_source");
                         });
 
                     b.HasKey("Id")
@@ -187,7 +200,7 @@ namespace AllianceMonitor.Api.Data.Migrations
 
                     b.ToTable("alerts", null, t =>
                         {
-                            t.HasCheckConstraint("ck_alerts_kind", "kind IN ('rupture', 'low_alliance')");
+                            t.HasCheckConstraint("ck_alerts_kind", "kind IN ('rupture', 'low_alliance', 'deterioration')");
 
                             t.HasCheckConstraint("ck_alerts_rater", "rater IN ('client', 'therapist', 'observer')");
 

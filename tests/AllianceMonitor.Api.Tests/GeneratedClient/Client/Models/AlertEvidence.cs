@@ -13,13 +13,15 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class AlertEvidence : IParsable
     {
-        /// <summary>For a rupture (rule version 3), the rating this patient&apos;s own earlier sessions predicted (shown at most at the scalemaximum); for a low level, the patient&apos;s usual level (shrunken mean).</summary>
+        /// <summary>For a rupture (rule version 3), the rating this patient&apos;s own earlier sessions predicted (shown at most at the scalemaximum); for a low level, the patient&apos;s usual level (shrunken mean); for a deterioration, the score at thepatient&apos;s first rated session of that measure.</summary>
         public double? Baseline { get; set; }
         /// <summary>The calibrationVersion property</summary>
         public int? CalibrationVersion { get; set; }
+        /// <summary>For a deterioration: the score minus the first score, signed as the scale runs (a PHQ-9 rise is positive).</summary>
+        public double? Change { get; set; }
         /// <summary>The defaultCalibration property</summary>
         public bool? DefaultCalibration { get; set; }
-        /// <summary>For a rupture, the drop below the prediction in this clinic&apos;s prediction SDs (for two sessions in a row, of theircombined drop); for a low level, the distance below the clinic&apos;s mean in within-patient SDs.</summary>
+        /// <summary>For a rupture, the drop below the prediction in this clinic&apos;s prediction SDs (for two sessions in a row, of theircombined drop); for a low level, the distance below the clinic&apos;s mean in within-patient SDs; 0 for adeterioration, which is judged in scale points against a published value, not in SDs.</summary>
         public double? DropInSds { get; set; }
         /// <summary>From the clinic&apos;s alliance_to_symptoms model, when fitted: the change in next-session symptom points that goes with a drop this size.</summary>
         public double? ExpectedSymptomChange { get; set; }
@@ -31,6 +33,8 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 #else
         public string Explanation { get; set; }
 #endif
+        /// <summary>For a deterioration: the first rated session of the measure, the one the change is measured from.</summary>
+        public int? FirstSession { get; set; }
         /// <summary>For a rupture: how the clinic&apos;s prediction model was calibrated (string PredictionModel.Method).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -53,10 +57,18 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 #endif
         /// <summary>The ruleVersion property</summary>
         public int? RuleVersion { get; set; }
-        /// <summary>What the rule needed, on the instrument&apos;s scale. For a rupture, the drop (in scale points) below the prediction analert needed at this session.</summary>
+        /// <summary>What the rule needed, on the instrument&apos;s scale. For a rupture, the drop (in scale points) below the prediction analert needed at this session. For a deterioration, the reliable-change value: a worsening of at least this manypoints raised it.</summary>
         public double? Threshold { get; set; }
         /// <summary>For a rupture: the threshold in prediction SDs, from the clinic&apos;s false-alert budget unless the clinic set it by hand.</summary>
         public double? ThresholdSds { get; set; }
+        /// <summary>For a deterioration: where the reliable-change value comes from.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ThresholdSource { get; set; }
+#nullable restore
+#else
+        public string ThresholdSource { get; set; }
+#endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -77,10 +89,12 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             {
                 { "baseline", n => { Baseline = n.GetDoubleValue(); } },
                 { "calibrationVersion", n => { CalibrationVersion = n.GetIntValue(); } },
+                { "change", n => { Change = n.GetDoubleValue(); } },
                 { "defaultCalibration", n => { DefaultCalibration = n.GetBoolValue(); } },
                 { "dropInSds", n => { DropInSds = n.GetDoubleValue(); } },
                 { "expectedSymptomChange", n => { ExpectedSymptomChange = n.GetDoubleValue(); } },
                 { "explanation", n => { Explanation = n.GetStringValue(); } },
+                { "firstSession", n => { FirstSession = n.GetIntValue(); } },
                 { "method", n => { Method = n.GetStringValue(); } },
                 { "observed", n => { Observed = n.GetDoubleValue(); } },
                 { "predictionSd", n => { PredictionSd = n.GetDoubleValue(); } },
@@ -88,6 +102,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
                 { "ruleVersion", n => { RuleVersion = n.GetIntValue(); } },
                 { "threshold", n => { Threshold = n.GetDoubleValue(); } },
                 { "thresholdSds", n => { ThresholdSds = n.GetDoubleValue(); } },
+                { "thresholdSource", n => { ThresholdSource = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -99,10 +114,12 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDoubleValue("baseline", Baseline);
             writer.WriteIntValue("calibrationVersion", CalibrationVersion);
+            writer.WriteDoubleValue("change", Change);
             writer.WriteBoolValue("defaultCalibration", DefaultCalibration);
             writer.WriteDoubleValue("dropInSds", DropInSds);
             writer.WriteDoubleValue("expectedSymptomChange", ExpectedSymptomChange);
             writer.WriteStringValue("explanation", Explanation);
+            writer.WriteIntValue("firstSession", FirstSession);
             writer.WriteStringValue("method", Method);
             writer.WriteDoubleValue("observed", Observed);
             writer.WriteDoubleValue("predictionSd", PredictionSd);
@@ -110,6 +127,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             writer.WriteIntValue("ruleVersion", RuleVersion);
             writer.WriteDoubleValue("threshold", Threshold);
             writer.WriteDoubleValue("thresholdSds", ThresholdSds);
+            writer.WriteStringValue("thresholdSource", ThresholdSource);
         }
     }
 }

@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 {
-    /// <summary>What an alert is about. Stored and served as `rupture`, `low_alliance`.</summary>
+    /// <summary>What an alert is about. Stored and served as `rupture`, `low_alliance`, `deterioration`.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum AlertKind
     {
@@ -14,6 +14,10 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         [EnumMember(Value = "low_alliance")]
         #pragma warning disable CS1591
         Low_alliance,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "deterioration")]
+        #pragma warning disable CS1591
+        Deterioration,
         #pragma warning restore CS1591
     }
 }

@@ -40,7 +40,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 #else
         public string Instrument { get; set; }
 #endif
-        /// <summary>What an alert is about. Stored and served as `rupture`, `low_alliance`.</summary>
+        /// <summary>What an alert is about. Stored and served as `rupture`, `low_alliance`, `deterioration`.</summary>
         public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AlertKind? Kind { get; set; }
         /// <summary>The patientId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -64,7 +64,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.RuptureStatus? RuptureStatus { get; set; }
         /// <summary>The session property</summary>
         public int? Session { get; set; }
-        /// <summary>3 act (unrepaired rupture), 2 look (open rupture), 1 note (repaired rupture or a chronically low level).</summary>
+        /// <summary>3 act (unrepaired rupture, reliable deterioration), 2 look (open rupture), 1 note (repaired rupture or a chronically low level).</summary>
         public int? Severity { get; set; }
         /// <summary>open, acknowledged, resolved, or withdrawn (a corrected session no longer supports it).</summary>
         public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AlertStatus? Status { get; set; }

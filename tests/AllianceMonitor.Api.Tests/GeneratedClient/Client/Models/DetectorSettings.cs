@@ -13,6 +13,16 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class DetectorSettings : IParsable
     {
+        /// <summary>Whether a reliable deterioration on a symptom or well-being measure raises a `deterioration` alert. On bydefault: it is the core signal of measurement-based care (Jacobson and Truax 1991; OQ-Analyst&apos;s alarms).</summary>
+        public bool? DeteriorationAlerts { get; set; }
+        /// <summary>The measures a deterioration alert is raised for. Null (the default): every symptom and well-being measure of thecatalog with a citable reliable-change value: phq-9, gad-7, who-5, ors, core-10, oq-45.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<string>? DeteriorationInstruments { get; set; }
+#nullable restore
+#else
+        public List<string> DeteriorationInstruments { get; set; }
+#endif
         /// <summary>How many rupture alerts per 100 rated sessions the clinic accepts on ratings without any rupture. 0.5 by default:issue 11&apos;s target is at most 1, and a budget of half that leaves room for a null that is heavier-tailed than normal.</summary>
         public double? FalseAlertBudget { get; set; }
         /// <summary>Set by hand: a rupture is a drop of at least K of this clinic&apos;s prediction SDs below what the patient&apos;s own historypredicts. Null (the default): K follows from FalseAlertBudget and the clinic&apos;s calibrated nulldistribution of prediction errors (Thresholds).</summary>
@@ -38,6 +48,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         /// </summary>
         public DetectorSettings()
         {
+            DeteriorationAlerts = true;
             FalseAlertBudget = 0.5;
             LowAllianceCooldown = 5;
             LowAllianceQuantile = 0.1;
@@ -65,6 +76,8 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "deteriorationAlerts", n => { DeteriorationAlerts = n.GetBoolValue(); } },
+                { "deteriorationInstruments", n => { DeteriorationInstruments = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "falseAlertBudget", n => { FalseAlertBudget = n.GetDoubleValue(); } },
                 { "k", n => { K = n.GetDoubleValue(); } },
                 { "lowAllianceCooldown", n => { LowAllianceCooldown = n.GetIntValue(); } },
@@ -84,6 +97,8 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteBoolValue("deteriorationAlerts", DeteriorationAlerts);
+            writer.WriteCollectionOfPrimitiveValues<string>("deteriorationInstruments", DeteriorationInstruments);
             writer.WriteDoubleValue("falseAlertBudget", FalseAlertBudget);
             writer.WriteDoubleValue("k", K);
             writer.WriteIntValue("lowAllianceCooldown", LowAllianceCooldown);
