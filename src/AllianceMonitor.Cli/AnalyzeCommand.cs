@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AllianceMonitor.Analysis.Data;
 using AllianceMonitor.Analysis.Mixed;
 using AllianceMonitor.Analysis.Models;
 using AllianceMonitor.CommandLine;
@@ -48,18 +49,26 @@ public static class AnalyzeCommand
             HelpName = "count",
             DefaultValueFactory = _ => TherapistShare.DefaultMinTherapists,
         };
+        var therapistLevel = new Option<bool>("--therapist-level")
+        {
+            Description = "Fit the lagged models with patients nested in therapists, (1 | therapist_id) + (1 + x_within | therapist_id:patient_id), "
+                + "instead of the one-level ones. Only the person-mean-centred estimator has a nested form: with 'both' (the default) the "
+                + "person-mean-centred nested fits are reported and nothing is compared; initial-conditions is rejected. Needs therapist_id "
+                + $"filled in for at least {TherapistLevelModels.MinTherapists} therapists; pairs without a therapist are left out.",
+        };
         var command = new Command(
             "analyze",
             "Fit the lagged multilevel models (within- and between-patient effects of alliance on next-session symptoms and "
             + "back) and the null model of alliance; print one JSON report on stdout.")
         {
-            input, method, model, estimator, effects, minPairs, minTherapists,
+            input, method, model, estimator, effects, minPairs, minTherapists, therapistLevel,
         };
         command.WithExamples(
             "alliance-monitor analyze --input clinic.csv",
             "alliance-monitor analyze --input clinic.csv --method ml --model alliance_to_symptoms > report.json",
             "alliance-monitor analyze --input clinic.csv --estimator initial-conditions",
-            "alliance-monitor analyze --input clinic.csv --effects --min-therapists 20");
+            "alliance-monitor analyze --input clinic.csv --effects --min-therapists 20",
+            "alliance-monitor analyze --input clinic.csv --therapist-level");
         command.SetAction(parsed =>
         {
             using var progress = context.StartProgress(parsed);
@@ -69,7 +78,7 @@ public static class AnalyzeCommand
                 : null;
             return Run(
                 parsed.GetRequiredValue(input), parsed.GetRequiredValue(method), parsed.GetRequiredValue(model), parsed.GetRequiredValue(estimator),
-                settings, parsed.InvocationConfiguration.Output, progress);
+                settings, parsed.GetValue(therapistLevel), parsed.InvocationConfiguration.Output, progress);
         });
         return command;
     }
@@ -77,7 +86,7 @@ public static class AnalyzeCommand
     private static int NonNegative(int value, string option) =>
         value >= 0 ? value : throw new InputException($"Option {option}: {value} is below 0.");
 
-    private static int Run(string path, string methodName, string modelName, string estimatorName, EffectsSettings? effects, TextWriter stdout, ConsoleProgress progress)
+    private static int Run(string path, string methodName, string modelName, string estimatorName, EffectsSettings? effects, bool therapistLevel, TextWriter stdout, ConsoleProgress progress)
     {
         var method = methodName switch
         {
@@ -99,6 +108,11 @@ public static class AnalyzeCommand
             var other => throw new InputException($"Option --estimator: '{other}' is not person-mean-centred, initial-conditions or both."),
         };
 
+        if (therapistLevel && estimatorName == "initial-conditions")
+        {
+            throw new InputException("Option --therapist-level: the initial-conditions estimator has no nested form; use person-mean-centred.");
+        }
+
         var file = CsvObservationReader.ReadFileWithModality(path, progress);
         var observations = file.Observations;
         var request = effects is null ? null : new EffectsRequest(file.Modality is { } modality ? o => modality[o] : null, effects);
@@ -106,7 +120,9 @@ public static class AnalyzeCommand
         AnalysisReport report;
         try
         {
-            report = AnalysisReportBuilder.Build(observations, method, models, estimators, stage => progress.Begin(stage), request);
+            report = therapistLevel
+                ? FitNested(observations, method, models, request, progress, path)
+                : AnalysisReportBuilder.Build(observations, method, models, estimators, stage => progress.Begin(stage), request);
         }
         catch (InsufficientDataException e)
         {
@@ -120,5 +136,20 @@ public static class AnalyzeCommand
         stdout.Write(AnalysisReportBuilder.ToJson(report));
         stdout.Write('\n');
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The nested fits in place of the one-level ones; the null model and the effects as without the option.</summary>
+    private static AnalysisReport FitNested(
+        IReadOnlyList<SessionObservation> observations, FitMethod method, IReadOnlyList<LaggedModelDefinition> models, EffectsRequest? request,
+        ConsoleProgress progress, string path)
+    {
+        TherapistLevelModels.RequireTherapists(observations, path);
+        var nested = models.Select(m =>
+        {
+            progress.Begin($"fitting {m.Name}{TherapistLevelModels.NameSuffix}");
+            return TherapistLevelModels.Fit(observations, m, method);
+        }).ToArray();
+        var rest = AnalysisReportBuilder.Build(observations, method, [], [Estimator.PersonMeanCentred], stage => progress.Begin(stage), request);
+        return rest with { Models = nested };
     }
 }
