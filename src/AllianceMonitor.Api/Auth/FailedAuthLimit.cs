@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using System.Net;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -85,11 +84,6 @@ public sealed partial class FailedAuthLimit(IOptions<FailedAuthLimitOptions> opt
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
-    internal static string ClientAddress(HttpContext http) =>
-        http.Connection.RemoteIpAddress is { } address
-            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
-            : IPAddress.None.ToString();
-
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Client {Address} presented {Limit} invalid API keys within {Window}; further requests with a key are refused until the window ends")]
     private static partial void LogLimitReached(ILogger logger, string address, int limit, TimeSpan window);
@@ -116,7 +110,7 @@ public static class FailedAuthLimitRegistration
     {
         var limit = context.RequestServices.GetRequiredService<FailedAuthLimit>();
         var presentsKey = context.Request.Headers.Authorization.Count > 0;
-        var address = FailedAuthLimit.ClientAddress(context);
+        var address = ClientAddress.Of(context);
         if (presentsKey && limit.RetryAfter(address) is { } wait)
         {
             FailedAuthLimit.Refusals.Add(1);

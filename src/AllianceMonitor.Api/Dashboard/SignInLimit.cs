@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Threading.RateLimiting;
+using AllianceMonitor.Api.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -35,7 +35,7 @@ public static class SignInLimit
             o.AddPolicy(PolicyName, http =>
             {
                 var limit = http.RequestServices.GetRequiredService<IOptions<SignInLimitOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(ClientAddress(http), _ => new FixedWindowRateLimiterOptions
+                return RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(http), _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = limit.PermitLimit,
                     Window = limit.Window,
@@ -44,11 +44,6 @@ public static class SignInLimit
             });
         });
     }
-
-    private static string ClientAddress(HttpContext http) =>
-        http.Connection.RemoteIpAddress is { } address
-            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
-            : IPAddress.None.ToString();
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {

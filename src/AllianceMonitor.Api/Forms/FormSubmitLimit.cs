@@ -1,5 +1,5 @@
-using System.Net;
 using System.Threading.RateLimiting;
+using AllianceMonitor.Api.Infrastructure;
 
 namespace AllianceMonitor.Api.Forms;
 
@@ -33,7 +33,7 @@ public sealed class FormSubmitLimit : IDisposable
     /// <returns>Null when the post may go ahead, else how long to wait.</returns>
     public TimeSpan? TryAcquire(HttpContext http, string linkKey)
     {
-        using var address = byAddress.AttemptAcquire(AddressOf(http));
+        using var address = byAddress.AttemptAcquire(ClientAddress.Of(http));
         if (!address.IsAcquired)
         {
             return RetryAfter(address);
@@ -59,9 +59,4 @@ public sealed class FormSubmitLimit : IDisposable
             Window = window,
             QueueLimit = 0,
         }));
-
-    private static string AddressOf(HttpContext http) =>
-        http.Connection.RemoteIpAddress is { } address
-            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
-            : IPAddress.None.ToString();
 }
