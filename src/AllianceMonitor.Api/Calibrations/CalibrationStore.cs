@@ -72,6 +72,7 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
         // reads the version the previous one committed instead of both writing the same next version. The automatic
         // refit already holds this lock; PostgreSQL's advisory locks are re-entrant within a session.
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({clinicId.ToString()}))", cancellationToken);
+        await ClinicChanges.MarkRefitAsync(db, clinicId, cancellationToken);
         var settings = await SettingsAsync(clinicId, cancellationToken);
         var symptomCodes = InstrumentCatalog.Symptoms.Select(i => i.Code).ToArray();
         var rows = await AllianceSeries.LoadAsync(db, clinicId, null, [.. AllianceSeries.Instruments, .. symptomCodes], cancellationToken);
