@@ -7,13 +7,13 @@ namespace AllianceMonitor.Api.Data;
 /// it instead of counting the clinic's sessions.
 /// </summary>
 /// <remarks>
-/// Striped by patient (<see cref="Slots"/> rows per clinic at most) so that concurrent writes to different patients
-/// seldom wait for each other's row lock; writes to one patient already queue behind the patient lock.
+/// Striped by database connection (<see cref="Slots"/> rows per clinic at most), so that concurrent transactions seldom
+/// wait for each other's row lock; writes to one patient already queue behind the patient lock.
 /// </remarks>
 public sealed class ClinicChangeCounter
 {
-    /// <summary>Stripes per clinic; the trigger picks one from the patient id's hash.</summary>
-    public const int Slots = 16;
+    /// <summary>Stripes per clinic; the trigger picks one from the connection's backend pid.</summary>
+    public const int Slots = 64;
 
     public Guid ClinicId { get; init; }
     public int Slot { get; init; }

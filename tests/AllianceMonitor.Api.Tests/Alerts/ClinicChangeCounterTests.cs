@@ -56,6 +56,26 @@ public sealed class ClinicChangeCounterTests(PrivateNetworkApiFactory factory) :
     }
 
     [Fact]
+    public async Task A_statement_that_writes_many_sessions_counts_each_of_them()
+    {
+        var tenant = await Tenant.CreateAsync(factory);
+        await Ratings.PutSeriesAsync(factory.Client(tenant.Ingest), "p-bulk", 50);
+        await using (var db = factory.NewDbContext())
+        {
+            // As a bulk import would: set-based SQL, one statement for many sessions.
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO sessions (id, patient_id, number, created_at, updated_at)
+                SELECT gen_random_uuid(), p.id, n, now(), now()
+                FROM patients p CROSS JOIN generate_series(2, 301) n
+                WHERE p.clinic_id = {tenant.ClinicId} AND p.external_id = 'p-bulk'
+                """);
+        }
+
+        Assert.Equal(301, await CountAsync(tenant));
+    }
+
+    [Fact]
     public async Task The_due_check_refits_a_clinic_with_enough_changes_and_not_one_without()
     {
         var changed = await Tenant.CreateAsync(factory);

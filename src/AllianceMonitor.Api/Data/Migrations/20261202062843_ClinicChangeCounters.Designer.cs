@@ -495,7 +495,7 @@ namespace AllianceMonitor.Api.Data.Migrations
 
                     b.ToTable("clinic_change_counters", null, t =>
                         {
-                            t.HasCheckConstraint("ck_clinic_change_counters_slot", "slot >= 0 AND slot < 16");
+                            t.HasCheckConstraint("ck_clinic_change_counters_slot", "slot >= 0 AND slot < 64");
                         });
                 });
 

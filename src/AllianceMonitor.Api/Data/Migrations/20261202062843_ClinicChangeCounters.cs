@@ -11,9 +11,9 @@ namespace AllianceMonitor.Api.Data.Migrations;
 /// session row (a session PUT or form submission sets its <c>updated_at</c> whenever a form is added, corrected or
 /// withdrawn, and a bulk import must store sessions the same way) or deletes a patient (erasure, whose cascade takes
 /// the sessions with it), and a trigger counts them whichever code path, present or future, does the write.
-/// The triggers are deferred to commit, so a transaction holds the counter's row lock only while it commits, not
-/// while it runs detection; and the counter is striped by patient, so PUTs for different patients seldom meet on
-/// one row. A rolled-back write never counts.
+/// The counter is striped by connection (the backend's pid), so concurrent transactions, which run on different
+/// connections, almost never wait for one another's counter row although each holds its row lock until commit; writes
+/// to one patient queue behind the patient lock anyway. A rolled-back write never counts.
 /// </remarks>
 public sealed partial class ClinicChangeCounters : Migration
 {
@@ -31,7 +31,7 @@ public sealed partial class ClinicChangeCounters : Migration
             constraints: table =>
             {
                 table.PrimaryKey("pk_clinic_change_counters", x => new { x.clinic_id, x.slot });
-                table.CheckConstraint("ck_clinic_change_counters_slot", "slot >= 0 AND slot < 16");
+                table.CheckConstraint("ck_clinic_change_counters_slot", "slot >= 0 AND slot < 64");
                 table.ForeignKey(
                     name: "fk_clinic_change_counters_clinics_clinic_id",
                     column: x => x.clinic_id,
@@ -58,38 +58,38 @@ public sealed partial class ClinicChangeCounters : Migration
                     onDelete: ReferentialAction.Cascade);
             });
 
-        var lastSlot = ClinicChangeCounter.Slots - 1;
+        // One aggregated upsert per statement (transition tables), not one per row: a statement that writes a million
+        // sessions (a bulk import, a seed) moves each counter row once, where per-row updates of one row inside one
+        // transaction would each walk the row's growing version chain.
         migrationBuilder.Sql($$"""
-            CREATE FUNCTION count_clinic_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
-            DECLARE
-                patient uuid;
-                clinic uuid;
+            CREATE FUNCTION count_clinic_changes() RETURNS trigger LANGUAGE plpgsql AS $fn$
             BEGIN
                 IF TG_TABLE_NAME = 'patients' THEN
-                    patient := OLD.id;
-                    clinic := OLD.clinic_id;
-                ELSE
-                    patient := CASE WHEN TG_OP = 'DELETE' THEN OLD.patient_id ELSE NEW.patient_id END;
-                    -- A session deleted with its patient finds no patient: the patient's own trigger counts the erasure.
-                    SELECT p.clinic_id INTO clinic FROM patients p WHERE p.id = patient;
-                END IF;
-                -- A clinic deleted in the same transaction has nothing left to count.
-                IF clinic IS NOT NULL AND EXISTS (SELECT 1 FROM clinics c WHERE c.id = clinic) THEN
                     INSERT INTO clinic_change_counters (clinic_id, slot, changes)
-                    VALUES (clinic, hashtext(patient::text) & {{lastSlot}}, 1)
-                    ON CONFLICT (clinic_id, slot) DO UPDATE SET changes = clinic_change_counters.changes + 1;
+                    SELECT o.clinic_id, pg_backend_pid() % {{ClinicChangeCounter.Slots}}, count(*)
+                    FROM old_rows o JOIN clinics c ON c.id = o.clinic_id
+                    GROUP BY o.clinic_id
+                    ON CONFLICT (clinic_id, slot) DO UPDATE SET changes = clinic_change_counters.changes + excluded.changes;
+                ELSE
+                    -- Sessions deleted with their patient find no patient: the patients trigger counts the erasure once.
+                    INSERT INTO clinic_change_counters (clinic_id, slot, changes)
+                    SELECT p.clinic_id, pg_backend_pid() % {{ClinicChangeCounter.Slots}}, count(*)
+                    FROM changed_rows s JOIN patients p ON p.id = s.patient_id
+                    GROUP BY p.clinic_id
+                    ON CONFLICT (clinic_id, slot) DO UPDATE SET changes = clinic_change_counters.changes + excluded.changes;
                 END IF;
                 RETURN NULL;
             END
             $fn$;
 
-            CREATE CONSTRAINT TRIGGER sessions_count_clinic_change
-                AFTER INSERT OR UPDATE OR DELETE ON sessions
-                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION count_clinic_change();
-
-            CREATE CONSTRAINT TRIGGER patients_count_clinic_change
-                AFTER DELETE ON patients
-                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION count_clinic_change();
+            CREATE TRIGGER sessions_inserted_count_clinic_changes AFTER INSERT ON sessions
+                REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION count_clinic_changes();
+            CREATE TRIGGER sessions_updated_count_clinic_changes AFTER UPDATE ON sessions
+                REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION count_clinic_changes();
+            CREATE TRIGGER sessions_deleted_count_clinic_changes AFTER DELETE ON sessions
+                REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION count_clinic_changes();
+            CREATE TRIGGER patients_deleted_count_clinic_changes AFTER DELETE ON patients
+                REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION count_clinic_changes();
             """);
 
         // Existing data: each clinic starts at its session count, and its mark leaves exactly the sessions changed
@@ -111,9 +111,11 @@ public sealed partial class ClinicChangeCounters : Migration
     protected override void Down(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.Sql("""
-            DROP TRIGGER patients_count_clinic_change ON patients;
-            DROP TRIGGER sessions_count_clinic_change ON sessions;
-            DROP FUNCTION count_clinic_change();
+            DROP TRIGGER patients_deleted_count_clinic_changes ON patients;
+            DROP TRIGGER sessions_deleted_count_clinic_changes ON sessions;
+            DROP TRIGGER sessions_updated_count_clinic_changes ON sessions;
+            DROP TRIGGER sessions_inserted_count_clinic_changes ON sessions;
+            DROP FUNCTION count_clinic_changes();
             """);
 
         migrationBuilder.DropTable(
