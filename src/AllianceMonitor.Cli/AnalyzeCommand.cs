@@ -45,7 +45,8 @@ public static class AnalyzeCommand
         };
         var minTherapists = new Option<int>("--min-therapists")
         {
-            Description = "With --effects: no therapist share is reported from fewer therapists (at least 3 are always needed).",
+            Description = "With --effects: no therapist share is reported from fewer therapists; with --therapist-level: the therapist_level "
+                + "block (nested fits and the alliance split three ways) is left empty, with the reason, below it. At least 3 are always needed.",
             HelpName = "count",
             DefaultValueFactory = _ => TherapistShare.DefaultMinTherapists,
         };
@@ -54,7 +55,9 @@ public static class AnalyzeCommand
             Description = "Fit the lagged models with patients nested in therapists, (1 | therapist_id) + (1 + x_within | therapist_id:patient_id), "
                 + "instead of the one-level ones. Only the person-mean-centred estimator has a nested form: with 'both' (the default) the "
                 + "person-mean-centred nested fits are reported and nothing is compared; initial-conditions is rejected. Needs therapist_id "
-                + $"filled in for at least {TherapistLevelModels.MinTherapists} therapists; pairs without a therapist are left out.",
+                + $"filled in for at least {TherapistLevelModels.MinTherapists} therapists; pairs without a therapist are left out. Also prints "
+                + "therapist_level: the same nested fits and next-session symptoms on the alliance split three ways (therapist's mean, "
+                + "patient's mean within the therapist, session within the patient), as GET /analysis/summary does.",
         };
         var command = new Command(
             "analyze",
@@ -78,7 +81,8 @@ public static class AnalyzeCommand
                 : null;
             return Run(
                 parsed.GetRequiredValue(input), parsed.GetRequiredValue(method), parsed.GetRequiredValue(model), parsed.GetRequiredValue(estimator),
-                settings, parsed.GetValue(therapistLevel), parsed.InvocationConfiguration.Output, progress);
+                settings, parsed.GetValue(therapistLevel), NonNegative(parsed.GetRequiredValue(minTherapists), "--min-therapists"),
+                parsed.InvocationConfiguration.Output, progress);
         });
         return command;
     }
@@ -86,7 +90,7 @@ public static class AnalyzeCommand
     private static int NonNegative(int value, string option) =>
         value >= 0 ? value : throw new InputException($"Option {option}: {value} is below 0.");
 
-    private static int Run(string path, string methodName, string modelName, string estimatorName, EffectsSettings? effects, bool therapistLevel, TextWriter stdout, ConsoleProgress progress)
+    private static int Run(string path, string methodName, string modelName, string estimatorName, EffectsSettings? effects, bool therapistLevel, int minTherapists, TextWriter stdout, ConsoleProgress progress)
     {
         var method = methodName switch
         {
@@ -121,7 +125,7 @@ public static class AnalyzeCommand
         try
         {
             report = therapistLevel
-                ? FitNested(observations, method, models, request, progress, path)
+                ? FitNested(observations, method, models, request, minTherapists, progress, path)
                 : AnalysisReportBuilder.Build(observations, method, models, estimators, stage => progress.Begin(stage), request);
         }
         catch (InsufficientDataException e)
@@ -138,18 +142,23 @@ public static class AnalyzeCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>The nested fits in place of the one-level ones; the null model and the effects as without the option.</summary>
+    /// <summary>
+    /// The nested fits in place of the one-level ones, and the therapist-level block (nested fits and the alliance split)
+    /// as the summary prints it, under <c>--min-therapists</c>; the null model and the effects as without the option.
+    /// </summary>
     private static AnalysisReport FitNested(
         IReadOnlyList<SessionObservation> observations, FitMethod method, IReadOnlyList<LaggedModelDefinition> models, EffectsRequest? request,
-        ConsoleProgress progress, string path)
+        int minTherapists, ConsoleProgress progress, string path)
     {
         TherapistLevelModels.RequireTherapists(observations, path);
-        var nested = models.Select(m =>
+        var block = TherapistLevelReportBuilder.Build(observations, method, models, minTherapists, stage => progress.Begin(stage));
+        // Below --min-therapists the block has no nested fits, but --therapist-level asked for them and 3 therapists suffice to fit.
+        var nested = block.Models ?? models.Select(m =>
         {
-            progress.Begin($"fitting {m.Name}{TherapistLevelModels.NameSuffix}");
-            return TherapistLevelModels.Fit(observations, m, method);
+            progress.Begin($"fitting {m.Name}{NestedLaggedModels.NameSuffix}");
+            return NestedLaggedModels.Fit(observations, m, method);
         }).ToArray();
         var rest = AnalysisReportBuilder.Build(observations, method, [], [Estimator.PersonMeanCentred], stage => progress.Begin(stage), request);
-        return rest with { Models = nested };
+        return rest with { Models = nested, TherapistLevel = block };
     }
 }

@@ -10,7 +10,12 @@ public sealed record AnalysisReport(
     [property: JsonPropertyName("models")] IReadOnlyList<ModelReport> Models,
     [property: JsonPropertyName("comparisons")] IReadOnlyList<ComparisonReport> Comparisons,
     [property: JsonPropertyName("null_model")] NullModelReport NullModel,
-    [property: JsonPropertyName("effects"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EffectsReport? Effects = null);
+    [property: JsonPropertyName("effects"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EffectsReport? Effects = null)
+{
+    /// <summary>The nested lagged models and the alliance split: in the summary always, in <c>analyze</c> with <c>--therapist-level</c>.</summary>
+    [JsonPropertyName("therapist_level"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TherapistLevelReport? TherapistLevel { get; init; }
+}
 
 /// <param name="Estimator">Which estimator produced every number of this model.</param>
 public sealed record ModelReport(
