@@ -27,7 +27,10 @@ public static class SessionSimulator
         var random = new Xoshiro256StarStar(seed);
         // A separate stream, so adding therapists leaves every patient's own draws unchanged.
         var therapistRandom = new Xoshiro256StarStar(seed ^ 0x5448455241504953UL);
+        // A third stream for the therapists' alliance offsets, so a clinic without them (the default) draws exactly as before.
+        var therapistAllianceRandom = new Xoshiro256StarStar(seed ^ 0x414C4C49414E4345UL);
         var therapistEffect = 0.0;
+        var therapistAlliance = 0.0;
         var observations = new List<SessionObservation>();
         var ruptures = new List<RuptureSession>();
         var expected = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -39,9 +42,10 @@ public static class SessionSimulator
             if (i % p.PatientsPerTherapist == 0)
             {
                 therapistEffect = p.TherapistSymptomsSd * therapistRandom.NextNormal();
+                therapistAlliance = p.TherapistAllianceSd * therapistAllianceRandom.NextNormal();
             }
 
-            var trueMean = SimulatePatient(random, p, patientId, therapistId, therapistEffect, observations, ruptures);
+            var trueMean = SimulatePatient(random, p, patientId, therapistId, therapistEffect, therapistAlliance, observations, ruptures);
             expected[patientId] = ClampedNormalMean(trueMean, p.AllianceWithinSd, 1, 5);
         }
 
@@ -73,6 +77,7 @@ public static class SessionSimulator
         string patientId,
         string therapistId,
         double therapistEffect,
+        double therapistAlliance,
         List<SessionObservation> observations,
         List<RuptureSession> ruptures)
     {
@@ -82,6 +87,12 @@ public static class SessionSimulator
         var improvement = p.ImprovementPerSession + (p.ImprovementSd * random.NextNormal());
         var withinEffect = p.WithinEffect + (p.WithinEffectSd * random.NextNormal());
         var level = startSymptoms + therapistEffect + (p.BetweenEffect * (trueMeanAlliance - p.AllianceMean));
+        if (therapistAlliance != 0)
+        {
+            // Only when set: the arithmetic of a clinic without therapist alliance offsets stays exactly as it was.
+            trueMeanAlliance += therapistAlliance;
+            level += (p.TherapistAllianceEffect ?? p.BetweenEffect) * therapistAlliance;
+        }
 
         var dip = new double[sessions + 1];
         if (sessions >= 5 && random.Chance(p.RuptureRate))

@@ -30,6 +30,15 @@ namespace AllianceMonitor.Analysis.Simulation;
 /// Carry-over of symptoms: the share of the observed PHQ-9's deviation from the patient's expected course at t that
 /// persists at t + 1 (0: none, the default). A known autoregression for checking the lagged models' carry-over.
 /// </param>
+/// <param name="TherapistAllianceSd">
+/// SD of the therapists' effect on their patients' true mean alliance (0: none, the default): some therapists form better
+/// alliances across their caseload. Drawn from its own random stream, so every other draw stays as without it.
+/// </param>
+/// <param name="TherapistAllianceEffect">
+/// Effect on PHQ-9 level of the therapist's alliance offset, per alliance point; null (the default): the same as
+/// <paramref name="BetweenEffect"/>. <paramref name="BetweenEffect"/> then applies to the patient's own deviation only, so the
+/// alliance split three ways has known therapist and patient parts.
+/// </param>
 public sealed record SimulationParameters(
     double AllianceMean = 4.2,
     double AllianceBetweenSd = 0.45,
@@ -53,4 +62,6 @@ public sealed record SimulationParameters(
     double RuptureDepthMaxSds = 3.5,
     int PatientsPerTherapist = 25,
     double TherapistSymptomsSd = 1.0,
-    double SymptomsCarryOver = 0);
+    double SymptomsCarryOver = 0,
+    double TherapistAllianceSd = 0,
+    double? TherapistAllianceEffect = null);
