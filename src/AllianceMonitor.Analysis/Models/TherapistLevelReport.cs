@@ -23,9 +23,9 @@ public sealed record TherapistLevelReport(
 /// </summary>
 public sealed record AllianceSplitReport(
     [property: JsonPropertyName("model")] ModelReport Model,
-    [property: JsonPropertyName("therapist")] SplitComponentReport Therapist,
-    [property: JsonPropertyName("patient")] SplitComponentReport Patient,
-    [property: JsonPropertyName("session")] SplitComponentReport Session,
+    [property: JsonPropertyName("therapist_mean")] SplitComponentReport Therapist,
+    [property: JsonPropertyName("patient_within_therapist")] SplitComponentReport Patient,
+    [property: JsonPropertyName("session_within_patient")] SplitComponentReport Session,
     [property: JsonPropertyName("therapist_minus_patient")] SplitComponentReport TherapistMinusPatient,
     [property: JsonPropertyName("sentence")] string Sentence);
 

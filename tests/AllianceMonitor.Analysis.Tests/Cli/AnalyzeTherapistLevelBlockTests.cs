@@ -31,9 +31,9 @@ public sealed class AnalyzeTherapistLevelBlockTests
             Assert.Equal(engine.Fit.Fixed(f.GetProperty("term").GetString()!).Estimate, f.GetProperty("estimate").GetDouble(), 12);
         }
 
-        Assert.Equal(engine.Therapist.Estimate, split.GetProperty("therapist").GetProperty("estimate").GetDouble(), 12);
-        Assert.Equal(engine.Patient.CiHigh, split.GetProperty("patient").GetProperty("ci_high").GetDouble(), 12);
-        Assert.Equal(engine.Session.StdError, split.GetProperty("session").GetProperty("std_error").GetDouble(), 12);
+        Assert.Equal(engine.Therapist.Estimate, split.GetProperty("therapist_mean").GetProperty("estimate").GetDouble(), 12);
+        Assert.Equal(engine.Patient.CiHigh, split.GetProperty("patient_within_therapist").GetProperty("ci_high").GetDouble(), 12);
+        Assert.Equal(engine.Session.StdError, split.GetProperty("session_within_patient").GetProperty("std_error").GetDouble(), 12);
         Assert.Equal(engine.TherapistMinusPatient.CiLow, split.GetProperty("therapist_minus_patient").GetProperty("ci_low").GetDouble(), 12);
         // On this file the difference's interval includes zero, and the fit is singular: the sentence says both.
         var sentence = split.GetProperty("sentence").GetString()!;

@@ -39,7 +39,7 @@ public sealed class SummaryTherapistLevelTests(LowAnalysisMinimumsApiFactory fac
         var split = block.GetProperty("alliance_split");
         var expected = AllianceSplit.Fit(rows, FitMethod.Reml);
         Assert.Equal(AllianceSplit.Formula, split.GetProperty("model").GetProperty("formula").GetString());
-        foreach (var (name, part) in new[] { ("therapist", expected.Therapist), ("patient", expected.Patient), ("session", expected.Session), ("therapist_minus_patient", expected.TherapistMinusPatient) })
+        foreach (var (name, part) in new[] { ("therapist_mean", expected.Therapist), ("patient_within_therapist", expected.Patient), ("session_within_patient", expected.Session), ("therapist_minus_patient", expected.TherapistMinusPatient) })
         {
             var actual = split.GetProperty(name);
             Assert.Equal(part.Estimate, actual.GetProperty("estimate").GetDouble(), 1e-6);

@@ -24,10 +24,10 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         /// <summary>A coefficient (PHQ-9 points per alliance point) with its 95% Wald interval.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport? Patient { get; set; }
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport? PatientWithinTherapist { get; set; }
 #nullable restore
 #else
-        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport Patient { get; set; }
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport PatientWithinTherapist { get; set; }
 #endif
         /// <summary>The sentence property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -40,18 +40,18 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         /// <summary>A coefficient (PHQ-9 points per alliance point) with its 95% Wald interval.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport? Session { get; set; }
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport? SessionWithinPatient { get; set; }
 #nullable restore
 #else
-        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport Session { get; set; }
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport SessionWithinPatient { get; set; }
 #endif
         /// <summary>A coefficient (PHQ-9 points per alliance point) with its 95% Wald interval.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport? Therapist { get; set; }
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport? TherapistMean { get; set; }
 #nullable restore
 #else
-        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport Therapist { get; set; }
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport TherapistMean { get; set; }
 #endif
         /// <summary>A coefficient (PHQ-9 points per alliance point) with its 95% Wald interval.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -80,10 +80,10 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "model", n => { Model = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport.CreateFromDiscriminatorValue); } },
-                { "patient", n => { Patient = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport.CreateFromDiscriminatorValue); } },
+                { "patient_within_therapist", n => { PatientWithinTherapist = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport.CreateFromDiscriminatorValue); } },
                 { "sentence", n => { Sentence = n.GetStringValue(); } },
-                { "session", n => { Session = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport.CreateFromDiscriminatorValue); } },
-                { "therapist", n => { Therapist = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport.CreateFromDiscriminatorValue); } },
+                { "session_within_patient", n => { SessionWithinPatient = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport.CreateFromDiscriminatorValue); } },
+                { "therapist_mean", n => { TherapistMean = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport.CreateFromDiscriminatorValue); } },
                 { "therapist_minus_patient", n => { TherapistMinusPatient = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport.CreateFromDiscriminatorValue); } },
             };
         }
@@ -95,10 +95,10 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport>("model", Model);
-            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport>("patient", Patient);
+            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport>("patient_within_therapist", PatientWithinTherapist);
             writer.WriteStringValue("sentence", Sentence);
-            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport>("session", Session);
-            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport>("therapist", Therapist);
+            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport>("session_within_patient", SessionWithinPatient);
+            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport>("therapist_mean", TherapistMean);
             writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SplitComponentReport>("therapist_minus_patient", TherapistMinusPatient);
         }
     }
