@@ -36,8 +36,8 @@ public static class AgreementDesign
         if (rows.Count < needed || patients < 3)
         {
             throw new InsufficientDataException(
-                $"Model {AgreementModel.Name} has {rows.Count} complete lag pairs with both a client and a therapist rating, from {patients} patients; "
-                + $"it needs at least {needed} such pairs from at least 3 patients.");
+                $"{rows.Count} complete lag pairs have both a client and a therapist rating at session t, from {patients} patients; "
+                + $"the {AgreementModel.Name} model needs at least {needed} such pairs from at least 3 patients.");
         }
 
         var ones = Enumerable.Repeat(1.0, rows.Count).ToArray();

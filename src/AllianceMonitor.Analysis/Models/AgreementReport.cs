@@ -50,7 +50,7 @@ public static class AgreementReportBuilder
         {
             var reason = both == 0
                 ? "No session has both a client and a therapist rating of the alliance, so agreement cannot be analysed."
-                : $"{both} sessions have both a client and a therapist rating of the alliance: too few for the agreement model. {e.Message}";
+                : $"{both} sessions have both a client and a therapist rating of the alliance: {e.Message}";
             return new AgreementReport(minPairs, both, null, null, reason);
         }
 
