@@ -25,8 +25,8 @@ public sealed record AgreementReport(
 /// <param name="Definition">The combination of the polynomial's coefficients (b1 X, b2 Y, b3 X^2, b4 XY, b5 Y^2).</param>
 public sealed record SurfaceParameterReport(
     [property: JsonPropertyName("parameter")] string Parameter,
-    [property: JsonPropertyName("line")] string Line,
-    [property: JsonPropertyName("quantity")] string Quantity,
+    [property: JsonPropertyName("line")] SurfaceLine Line,
+    [property: JsonPropertyName("quantity")] SurfaceQuantity Quantity,
     [property: JsonPropertyName("definition")] string Definition,
     [property: JsonPropertyName("estimate")] double Estimate,
     [property: JsonPropertyName("std_error")] double StdError,
@@ -58,7 +58,7 @@ public static class AgreementReportBuilder
         var fit = MixedModelFitter.Fit(spec, method);
         clock.Stop();
         var surface = ResponseSurface.Of(fit).Select(a => new SurfaceParameterReport(
-            a.Name, a.Line == SurfaceLine.Agreement ? "agreement" : "disagreement", a.Quantity, a.Definition,
+            a.Name, a.Line, a.Quantity, a.Definition,
             a.Estimate, a.StdError, a.CiLow, a.CiHigh, IntervalKind.Wald)).ToArray();
         var model = AnalysisReportBuilder.ToReport(AgreementModel.Name, Estimator.PersonMeanCentred, AgreementModel.Formula, fit, clock.Elapsed.TotalSeconds);
         return new AgreementReport(minPairs, both, model, surface, null);

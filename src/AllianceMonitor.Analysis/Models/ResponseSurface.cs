@@ -1,12 +1,22 @@
+using System.Text.Json.Serialization;
 using AllianceMonitor.Analysis.Mixed;
 
 namespace AllianceMonitor.Analysis.Models;
 
-/// <summary>Where on the surface a parameter is read: along X = Y or along X = -Y.</summary>
+/// <summary>Where on the surface a parameter is read: along X = Y or along X = -Y. Served as <c>agreement</c>, <c>disagreement</c>.</summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<SurfaceLine>))]
 public enum SurfaceLine
 {
     Agreement,
     Disagreement,
+}
+
+/// <summary>What a surface parameter measures along its line, at the common centre. Served as <c>slope</c>, <c>curvature</c>.</summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<SurfaceQuantity>))]
+public enum SurfaceQuantity
+{
+    Slope,
+    Curvature,
 }
 
 /// <summary>One response-surface parameter: a linear combination of the polynomial's coefficients.</summary>
@@ -16,7 +26,7 @@ public enum SurfaceLine
 /// <param name="CiLow">Lower limit of the 95% Wald interval.</param>
 /// <param name="CiHigh">Upper limit of the 95% Wald interval.</param>
 public sealed record SurfaceParameter(
-    string Name, SurfaceLine Line, string Quantity, string Definition, double Estimate, double StdError, double CiLow, double CiHigh);
+    string Name, SurfaceLine Line, SurfaceQuantity Quantity, string Definition, double Estimate, double StdError, double CiLow, double CiHigh);
 
 public static class ResponseSurface
 {
@@ -26,12 +36,12 @@ public static class ResponseSurface
     private static readonly string[] PolynomialTerms =
         [AgreementModel.Client, AgreementModel.Therapist, AgreementModel.ClientSquared, AgreementModel.Product, AgreementModel.TherapistSquared];
 
-    private static readonly (string Name, SurfaceLine Line, string Quantity, string Definition, double[] Weights)[] Definitions =
+    private static readonly (string Name, SurfaceLine Line, SurfaceQuantity Quantity, string Definition, double[] Weights)[] Definitions =
     [
-        ("a1", SurfaceLine.Agreement, "slope", "b1 + b2", [1, 1, 0, 0, 0]),
-        ("a2", SurfaceLine.Agreement, "curvature", "b3 + b4 + b5", [0, 0, 1, 1, 1]),
-        ("a3", SurfaceLine.Disagreement, "slope", "b1 - b2", [1, -1, 0, 0, 0]),
-        ("a4", SurfaceLine.Disagreement, "curvature", "b3 - b4 + b5", [0, 0, 1, -1, 1]),
+        ("a1", SurfaceLine.Agreement, SurfaceQuantity.Slope, "b1 + b2", [1, 1, 0, 0, 0]),
+        ("a2", SurfaceLine.Agreement, SurfaceQuantity.Curvature, "b3 + b4 + b5", [0, 0, 1, 1, 1]),
+        ("a3", SurfaceLine.Disagreement, SurfaceQuantity.Slope, "b1 - b2", [1, -1, 0, 0, 0]),
+        ("a4", SurfaceLine.Disagreement, SurfaceQuantity.Curvature, "b3 - b4 + b5", [0, 0, 1, -1, 1]),
     ];
 
     /// <summary>a1 ... a4 of a fitted <see cref="AgreementModel"/>, with standard errors from its fixed-effects covariance.</summary>

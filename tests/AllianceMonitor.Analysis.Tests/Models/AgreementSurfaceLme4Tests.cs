@@ -33,7 +33,7 @@ public sealed class AgreementSurfaceLme4Tests
     {
         var surface = ResponseSurface.Of(Specs.Fit("agreement", AgreementModel.Name, "REML"));
         Assert.Equal(
-            ["a1 Agreement slope b1 + b2", "a2 Agreement curvature b3 + b4 + b5", "a3 Disagreement slope b1 - b2", "a4 Disagreement curvature b3 - b4 + b5"],
+            ["a1 Agreement Slope b1 + b2", "a2 Agreement Curvature b3 + b4 + b5", "a3 Disagreement Slope b1 - b2", "a4 Disagreement Curvature b3 - b4 + b5"],
             surface.Select(a => $"{a.Name} {a.Line} {a.Quantity} {a.Definition}"));
     }
 }

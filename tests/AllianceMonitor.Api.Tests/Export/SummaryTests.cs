@@ -26,8 +26,10 @@ public sealed class SummaryTests(ApiFactory factory) : IClassFixture<ApiFactory>
         // The summary carries both estimators, and the effects as `analyze --effects` with the default minimums prints them.
         var file = CsvObservationReader.ReadWithModality(new StringReader(csv), "export.csv");
         var effects = new EffectsRequest(o => file.Modality![o], new EffectsSettings());
+        // The export has client ratings only, so the agreement block is the library's answer to data without therapist ratings.
         var analyze = AnalysisReportBuilder.ToJson(AnalysisReportBuilder.Build(
-            file.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: effects));
+            file.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: effects)
+            with { Agreement = AgreementReportBuilder.Build(file.Observations, FitMethod.Reml) });
         using var expected = JsonDocument.Parse(analyze);
         using var actual = JsonDocument.Parse(summary);
         AssertSame(expected.RootElement, actual.RootElement, "$");
