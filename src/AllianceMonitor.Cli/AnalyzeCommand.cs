@@ -19,7 +19,8 @@ public static class AnalyzeCommand
         };
         var model = new Option<string>("--model")
         {
-            Description = "Which lagged model to fit: alliance_to_symptoms, symptoms_to_alliance or all.",
+            Description = "Which model to fit: the lagged alliance_to_symptoms, symptoms_to_alliance or all of them, or agreement (client and "
+                + "therapist ratings as a polynomial response surface; needs a therapist_alliance column, ignores --estimator).",
             HelpName = "name",
             DefaultValueFactory = _ => "all",
         };
@@ -71,7 +72,8 @@ public static class AnalyzeCommand
             "alliance-monitor analyze --input clinic.csv --method ml --model alliance_to_symptoms > report.json",
             "alliance-monitor analyze --input clinic.csv --estimator initial-conditions",
             "alliance-monitor analyze --input clinic.csv --effects --min-therapists 20",
-            "alliance-monitor analyze --input clinic.csv --therapist-level");
+            "alliance-monitor analyze --input clinic.csv --therapist-level",
+            "alliance-monitor analyze --input rated.csv --model agreement");
         command.SetAction(parsed =>
         {
             using var progress = context.StartProgress(parsed);
@@ -98,11 +100,12 @@ public static class AnalyzeCommand
             "ml" => FitMethod.Ml,
             var other => throw new InputException($"Option --method: '{other}' is not reml or ml."),
         };
-        var models = modelName == "all"
+        var agreement = modelName == AgreementModel.Name;
+        var models = modelName == "all" || agreement
             ? ModelCatalog.All
             : ModelCatalog.Find(modelName) is { } found
                 ? [found]
-                : throw new InputException($"Option --model: '{modelName}' is not alliance_to_symptoms, symptoms_to_alliance or all.");
+                : throw new InputException($"Option --model: '{modelName}' is not alliance_to_symptoms, symptoms_to_alliance, agreement or all.");
 
         IReadOnlyList<Estimator> estimators = estimatorName switch
         {
@@ -111,6 +114,11 @@ public static class AnalyzeCommand
             "initial-conditions" => [Estimator.InitialConditions],
             var other => throw new InputException($"Option --estimator: '{other}' is not person-mean-centred, initial-conditions or both."),
         };
+
+        if (therapistLevel && agreement)
+        {
+            throw new InputException("Option --therapist-level: the agreement model has no nested form; leave out one of the two.");
+        }
 
         if (therapistLevel && estimatorName == "initial-conditions")
         {
@@ -124,9 +132,11 @@ public static class AnalyzeCommand
         AnalysisReport report;
         try
         {
-            report = therapistLevel
-                ? FitNested(observations, method, models, request, minTherapists, progress, path)
-                : AnalysisReportBuilder.Build(observations, method, models, estimators, stage => progress.Begin(stage), request);
+            report = agreement
+                ? AgreementAnalysis.Build(observations, method, request, progress, path)
+                : therapistLevel
+                    ? FitNested(observations, method, models, request, minTherapists, progress, path)
+                    : AnalysisReportBuilder.Build(observations, method, models, estimators, stage => progress.Begin(stage), request);
         }
         catch (InsufficientDataException e)
         {

@@ -101,9 +101,10 @@ public static class SummaryEndpoints
             var json = await cache.GetOrFitAsync($"{clinicId}|{filter.Describe()}|{version}", async () =>
             {
                 var request = await EffectsRequestAsync(dataSource, clinicId, filter, options.Value, http.RequestAborted);
+                var agreement = await AgreementSummary.BuildAsync(dataSource, clinicId, filter, request.Observations, http.RequestAborted);
                 // Both estimators side by side: a short-series clinic needs the initial-conditions fit beside the centred one.
                 var report = AnalysisReportBuilder.Build(
-                    request.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: request.Effects);
+                    request.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: request.Effects) with { Agreement = agreement };
                 return AnalysisReportBuilder.ToJson(SummaryTherapistLevel.With(report, request.Observations, options.Value));
             });
             return TypedResults.Text(json, "application/json");

@@ -27,10 +27,12 @@ public sealed class SummaryTests(ApiFactory factory) : IClassFixture<ApiFactory>
         // and the therapist level as `analyze --therapist-level` prints it (here below the minimum of therapists: a reason).
         var file = CsvObservationReader.ReadWithModality(new StringReader(csv), "export.csv");
         var effects = new EffectsRequest(o => file.Modality![o], new EffectsSettings());
+        // The export has client ratings only, so the agreement block is the library's answer to data without therapist ratings.
         var analyze = AnalysisReportBuilder.ToJson(AnalysisReportBuilder.Build(
             file.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: effects) with
             {
                 TherapistLevel = TherapistLevelReportBuilder.Build(file.Observations, FitMethod.Reml, ModelCatalog.All, new EffectsSettings().MinTherapists),
+                Agreement = AgreementReportBuilder.Build(file.Observations, FitMethod.Reml),
             });
         using var expected = JsonDocument.Parse(analyze);
         using var actual = JsonDocument.Parse(summary);
