@@ -34,28 +34,68 @@ public static class NullModel
                 $"The null model needs repeated alliance ratings from at least 3 patients; found {rated.Length} ratings from {patientCount}.");
         }
 
-        var ones = Enumerable.Repeat(1.0, rated.Length).ToArray();
+        return BuildSpec(rated.Select(o => o.Alliance!.Value).ToArray(), rated.Select(o => o.PatientId).ToArray());
+    }
+
+    /// <summary>The same frame from one rating and its patient per row (the arrays become the spec's own).</summary>
+    internal static MixedModelSpec BuildSpec(double[] ratings, string[] patients)
+    {
+        var ones = Enumerable.Repeat(1.0, ratings.Length).ToArray();
         return MixedModelSpec.Adopt(
             "alliance",
-            rated.Select(o => o.Alliance!.Value).ToArray(),
+            ratings,
             [(LaggedModelDefinition.Intercept, ones)],
-            [new RandomEffectTermData(LaggedModelDefinition.GroupName, rated.Select(o => o.PatientId).ToArray(), [(LaggedModelDefinition.Intercept, ones)])],
+            [new RandomEffectTermData(LaggedModelDefinition.GroupName, patients, [(LaggedModelDefinition.Intercept, ones)])],
             copy: false);
     }
 
     /// <exception cref="InsufficientDataException">Fewer than 3 patients or too few ratings.</exception>
     public static NullModelResult Fit(IReadOnlyCollection<SessionObservation> observations, FitMethod method = FitMethod.Reml)
     {
-        var spec = BuildSpec(observations);
-        var fit = MixedModelFitter.Fit(spec, method);
+        var fit = MixedModelFitter.Fit(BuildSpec(observations), method);
+        var observed = observations.Where(o => o.Alliance.HasValue).GroupBy(o => o.PatientId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (Mean: g.Average(o => o.Alliance!.Value), Count: g.Count()), StringComparer.Ordinal);
+        return Result(fit, observed);
+    }
 
+    /// <summary>
+    /// As <see cref="Fit(IReadOnlyCollection{SessionObservation}, FitMethod)"/> from one rating and its patient per row,
+    /// each patient's rows together: the same frame in the same order, without an object per rating.
+    /// </summary>
+    /// <exception cref="InsufficientDataException">Fewer than 3 patients or too few ratings.</exception>
+    public static NullModelResult Fit(double[] ratings, string[] patients, FitMethod method = FitMethod.Reml)
+    {
+        var patientCount = patients.Distinct(StringComparer.Ordinal).Count();
+        if (patientCount < 3 || ratings.Length <= patientCount)
+        {
+            throw new InsufficientDataException(
+                $"The null model needs repeated alliance ratings from at least 3 patients; found {ratings.Length} ratings from {patientCount}.");
+        }
+
+        var observed = new Dictionary<string, (double Mean, int Count)>(StringComparer.Ordinal);
+        for (var start = 0; start < ratings.Length;)
+        {
+            var end = start;
+            double sum = 0;
+            while (end < ratings.Length && string.Equals(patients[end], patients[start], StringComparison.Ordinal))
+            {
+                sum += ratings[end++];
+            }
+
+            observed[patients[start]] = (sum / (end - start), end - start);
+            start = end;
+        }
+
+        return Result(MixedModelFitter.Fit(BuildSpec(ratings, patients), method), observed);
+    }
+
+    private static NullModelResult Result(MixedModelFit fit, Dictionary<string, (double Mean, int Count)> observed)
+    {
         var between = fit.VarianceComponents[0].Variance;
         var within = fit.ResidualVariance;
         var summary = new NullModelSummary(between / (between + within), between, within, Math.Sqrt(within));
 
         var intercept = fit.FixedEffects[0].Estimate;
-        var observed = observations.Where(o => o.Alliance.HasValue).GroupBy(o => o.PatientId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (Mean: g.Average(o => o.Alliance!.Value), Count: g.Count()), StringComparer.Ordinal);
         var personMeans = fit.RandomEffects
             .Select(r => new ShrunkenPersonMean(r.Group, observed[r.Group].Count, observed[r.Group].Mean, intercept + r.Effects[0]))
             .ToArray();

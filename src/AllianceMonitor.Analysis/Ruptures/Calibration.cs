@@ -72,11 +72,21 @@ public record Calibration(
             return Default(instrument) with { Version = version, Patients = eligible, Ratings = rated, SymptomEffectPerPoint = symptomEffectPerPoint };
         }
 
-        var result = NullModel.Fit(ratings);
         var series = ratings.Where(r => r.Alliance.HasValue)
             .GroupBy(r => r.PatientId, StringComparer.Ordinal)
             .Select(g => (IReadOnlyList<RatedSession>)g.OrderBy(r => r.Session).Select(r => new RatedSession(r.Session, r.Alliance!.Value)).ToList())
             .ToList();
+        return Fitted(instrument, version, settings, symptomEffectPerPoint, NullModel.Fit(ratings), series, eligible, rated);
+    }
+
+    /// <summary>
+    /// The fitted calibration from the null model and each patient's ratings in session order: what both
+    /// <see cref="FromRatings"/> and the streamed <see cref="ClinicSeries"/> end with, so the two cannot drift apart.
+    /// </summary>
+    internal static Calibration Fitted(
+        InstrumentDefinition instrument, int version, DetectorSettings settings, double? symptomEffectPerPoint,
+        NullModelResult result, IReadOnlyList<IReadOnlyList<RatedSession>> series, int eligible, int rated)
+    {
         var shrunken = result.PersonMeans.Select(p => p.ShrunkenMean).Order().ToArray();
         return new Calibration(
             instrument.Code,

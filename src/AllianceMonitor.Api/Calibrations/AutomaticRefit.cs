@@ -97,24 +97,24 @@ public sealed partial class AutomaticRefit(
     [LoggerMessage(Level = LogLevel.Error, Message = "Automatic refit of clinic {ClinicId} failed; the other clinics went on and it is tried again next round")]
     private static partial void LogClinicFailed(ILogger logger, Guid clinicId, Exception exception);
 
-    /// <summary>Clinics whose sessions changed since their last fit at least as often as their refitEvery setting asks.</summary>
+    /// <summary>
+    /// Clinics with at least as many changes since their last refit as their refitEvery setting asks: the change
+    /// counter the write path keeps (<see cref="ClinicChanges"/>), a few rows per clinic, not a count of its sessions.
+    /// </summary>
     private async Task<List<Guid>> DueClinicsAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
-        // Result columns in snake_case, as the naming convention maps ClinicCount's properties.
-        var counts = await db.Database.SqlQuery<ClinicCount>(
-            $"""
-            SELECT p.clinic_id, count(*)::int AS sessions
-            FROM sessions s
-            JOIN patients p ON p.id = s.patient_id
-            WHERE s.updated_at > coalesce((SELECT max(c.fitted_at) FROM calibrations c WHERE c.clinic_id = p.clinic_id), '-infinity')
-            GROUP BY p.clinic_id
-            """).ToListAsync(cancellationToken);
-        var settings = await db.ClinicSettings.AsNoTracking().ToDictionaryAsync(s => s.ClinicId, s => s.Detector.RefitEvery, cancellationToken);
-        return counts.Where(c => c.Sessions >= settings.GetValueOrDefault(c.ClinicId, DetectorSettings.Default.RefitEvery))
+        var changed = await ClinicChanges.SinceRefitAsync(db, cancellationToken);
+        if (changed.Count == 0)
+        {
+            return [];
+        }
+
+        var clinics = changed.Select(c => c.ClinicId).ToList();
+        var settings = await db.ClinicSettings.AsNoTracking().Where(s => clinics.Contains(s.ClinicId))
+            .ToDictionaryAsync(s => s.ClinicId, s => s.Detector.RefitEvery, cancellationToken);
+        return changed.Where(c => c.Changes >= settings.GetValueOrDefault(c.ClinicId, DetectorSettings.Default.RefitEvery))
             .Select(c => c.ClinicId).ToList();
     }
-
-    private sealed record ClinicCount(Guid ClinicId, int Sessions);
 }

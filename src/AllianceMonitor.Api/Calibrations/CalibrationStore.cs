@@ -1,4 +1,3 @@
-using AllianceMonitor.Analysis.Data;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Mixed;
 using AllianceMonitor.Analysis.Models;
@@ -72,29 +71,25 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
         // reads the version the previous one committed instead of both writing the same next version. The automatic
         // refit already holds this lock; PostgreSQL's advisory locks are re-entrant within a session.
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({clinicId.ToString()}))", cancellationToken);
+        await ClinicChanges.MarkRefitAsync(db, clinicId, cancellationToken);
         var settings = await SettingsAsync(clinicId, cancellationToken);
-        var symptomCodes = InstrumentCatalog.Symptoms.Select(i => i.Code).ToArray();
-        var rows = await AllianceSeries.LoadAsync(db, clinicId, null, [.. AllianceSeries.Instruments, .. symptomCodes], cancellationToken);
-        var symptoms = SymptomSeries(rows, symptomCodes);
+        var clinic = await ClinicSeriesReader.ReadAsync(db, clinicId, cancellationToken);
         var previous = await LatestAsync(clinicId, cancellationToken);
         var now = Timestamps.Now(clock);
 
         var records = new List<CalibrationRecord>();
-        foreach (var series in rows.Where(r => AllianceSeries.Instruments.Contains(r.Instrument)).GroupBy(r => (r.Instrument, r.Rater)))
+        foreach (var series in clinic.Series)
         {
-            var instrument = InstrumentCatalog.Find(series.Key.Instrument)!;
-            var observations = AllianceSeries.Group(series).SelectMany(p => p.Value.Select(s => new SessionObservation(
-                p.Key.Patient.ToString(), null, s.Session, s.Value,
-                symptoms?.Values.GetValueOrDefault((p.Key.Patient, s.Session))))).ToList();
-            var version = 1 + (previous.FirstOrDefault(c => c.Instrument == instrument.Code && c.Rater == series.Key.Rater)?.Version ?? 0);
-            var effect = SymptomEffect(observations);
-            var (calibration, defaultReason) = SafeCalibration.Fit(instrument, observations, version, settings, effect);
+            var instrument = InstrumentCatalog.Find(series.Instrument)!;
+            var version = 1 + (previous.FirstOrDefault(c => c.Instrument == instrument.Code && c.Rater == series.Rater)?.Version ?? 0);
+            var effect = SymptomEffect(series.Ratings, clinic.SymptomInstrument);
+            var (calibration, defaultReason) = SafeCalibration.Fit(instrument, series.Ratings, version, settings, effect);
             records.Add(new CalibrationRecord(calibration)
             {
                 ClinicId = clinicId,
-                Rater = series.Key.Rater,
+                Rater = series.Rater,
                 DefaultReason = defaultReason,
-                SymptomInstrument = effect is null ? null : symptoms?.Instrument,
+                SymptomInstrument = effect is null ? null : clinic.SymptomInstrument,
                 Trigger = trigger,
                 FittedAt = now,
             });
@@ -105,24 +100,10 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
         return records;
     }
 
-    /// <summary>The clinic's most used client-rated symptom measure, as a lookup by (patient, session).</summary>
-    private static (string Instrument, Dictionary<(Guid, int), double> Values)? SymptomSeries(List<RatingRow> rows, string[] symptomCodes)
-    {
-        var chosen = rows.Where(r => symptomCodes.Contains(r.Instrument) && r.Rater == Rater.Client)
-            .GroupBy(r => r.Instrument).MaxBy(g => g.Count());
-        if (chosen is null)
-        {
-            return null;
-        }
-
-        var values = chosen.GroupBy(r => (r.PatientId, r.Session)).ToDictionary(g => g.Key, g => g.First().Total);
-        return (chosen.Key, values);
-    }
-
     /// <summary>The alliance_to_symptoms within-patient slope, when the data support a fit; otherwise null (alerts then omit it).</summary>
-    private static double? SymptomEffect(List<SessionObservation> observations)
+    private static double? SymptomEffect(ClinicSeries series, string? symptomInstrument)
     {
-        if (observations.All(o => o.Symptoms is null))
+        if (!series.HasSymptoms(symptomInstrument))
         {
             return null;
         }
@@ -130,7 +111,7 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
         try
         {
             var model = ModelCatalog.AllianceToSymptoms;
-            var fit = MixedModelFitter.Fit(LaggedDesign.Build(observations, model), FitMethod.Reml);
+            var fit = MixedModelFitter.Fit(LaggedDesign.Build(series.Observations(symptomInstrument), model), FitMethod.Reml);
             return fit.Converged ? fit.Fixed(model.PredictorWithin).Estimate : null;
         }
         catch (Exception e) when (e is InsufficientDataException or InvalidOperationException or ArithmeticException)

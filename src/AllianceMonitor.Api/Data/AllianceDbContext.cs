@@ -23,6 +23,8 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
     public DbSet<FormLink> FormLinks => Set<FormLink>();
     public DbSet<FormTextPack> FormTextPacks => Set<FormTextPack>();
     public DbSet<FormSettings> FormSettings => Set<FormSettings>();
+    public DbSet<ClinicChangeCounter> ClinicChangeCounters => Set<ClinicChangeCounter>();
+    public DbSet<ClinicRefitMark> ClinicRefitMarks => Set<ClinicRefitMark>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         VocabularyColumns.Configure(configurationBuilder);

@@ -473,6 +473,45 @@ namespace AllianceMonitor.Api.Data.Migrations
                     b.ToTable("clinics", (string)null);
                 });
 
+            modelBuilder.Entity("AllianceMonitor.Api.Data.ClinicChangeCounter", b =>
+                {
+                    b.Property<Guid>("ClinicId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("clinic_id");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("integer")
+                        .HasColumnName("slot");
+
+                    b.Property<long>("Changes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("changes");
+
+                    b.HasKey("ClinicId", "Slot")
+                        .HasName("pk_clinic_change_counters");
+
+                    b.ToTable("clinic_change_counters", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_clinic_change_counters_slot", "slot >= 0 AND slot < 64");
+                        });
+                });
+
+            modelBuilder.Entity("AllianceMonitor.Api.Data.ClinicRefitMark", b =>
+                {
+                    b.Property<Guid>("ClinicId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("clinic_id");
+
+                    b.Property<long>("ChangesAtRefit")
+                        .HasColumnType("bigint")
+                        .HasColumnName("changes_at_refit");
+
+                    b.HasKey("ClinicId")
+                        .HasName("pk_clinic_refit_marks");
+
+                    b.ToTable("clinic_refit_marks", (string)null);
+                });
+
             modelBuilder.Entity("AllianceMonitor.Api.Data.ClinicSettings", b =>
                 {
                     b.Property<Guid>("ClinicId")
@@ -1144,6 +1183,26 @@ namespace AllianceMonitor.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_calibrations_clinics_clinic_id");
+                });
+
+            modelBuilder.Entity("AllianceMonitor.Api.Data.ClinicChangeCounter", b =>
+                {
+                    b.HasOne("AllianceMonitor.Api.Data.Clinic", null)
+                        .WithMany()
+                        .HasForeignKey("ClinicId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_clinic_change_counters_clinics_clinic_id");
+                });
+
+            modelBuilder.Entity("AllianceMonitor.Api.Data.ClinicRefitMark", b =>
+                {
+                    b.HasOne("AllianceMonitor.Api.Data.Clinic", null)
+                        .WithOne()
+                        .HasForeignKey("AllianceMonitor.Api.Data.ClinicRefitMark", "ClinicId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_clinic_refit_marks_clinics_clinic_id");
                 });
 
             modelBuilder.Entity("AllianceMonitor.Api.Data.ClinicSettings", b =>

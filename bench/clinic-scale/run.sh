@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Clinic-size work at 1,000,000 sessions (issue 15): POST /analysis/refit (wall time and the service's peak RSS), the
+# automatic refit's due-check, and GET /analysis/summary when cached, each beside the query it replaced, timed on the
+# same database in the same run. Optionally (REFERENCE=<git ref>) the same refit and cached summary by the service built
+# from that ref, on the same database, as a same-run reference for the code before the change.
+# Usage: [REFERENCE=<git ref>] bench/clinic-scale/run.sh [patients] [sessions-per-patient]   (defaults 100000 x 10)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+patients=${1:-100000}
+sessions=${2:-10}
+port=5097
+ref_port=5096
+repeats=5
+data=$(mktemp -d /tmp/alliance-clinic-bench.XXXXXX)
+admin_key="bench-admin-key-$(date +%s)-0123456789"
+chmod 755 "$data"
+
+dotnet build -c Release src/AllianceMonitor.Api -v q -nologo >/dev/null
+dll=src/AllianceMonitor.Api/bin/Release/net10.0/AllianceMonitor.Api.dll
+# The automatic refit is off (a 12-hour check interval): the bench times the refit itself, through the API.
+ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production \
+  Database__EmbeddedDataPath="$data/postgres" Bootstrap__AdminKey="$admin_key" Logging__LogLevel__Default=Warning \
+  Calibration__CheckInterval=12:00:00 \
+  dotnet $dll >"$data/service.log" 2>&1 &
+service=$!
+reference=""
+trap 'kill $service $reference 2>/dev/null; wait $service $reference 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 120); do curl -fs http://127.0.0.1:$port/health/ready >/dev/null && break; sleep 0.5; done
+
+api=http://127.0.0.1:$port/api/v1
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+clinic=$(curl -fs -X POST $api/clinics -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' -d '{"name":"Bench"}' | json id)
+key=$(curl -fs -X POST $api/clinics/$clinic/api-keys -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' \
+  -d '{"name":"bench","roles":["admin","researcher"]}' | json key)
+
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+pgport=$(sed -n 4p "$data/postgres/pgdata/postmaster.pid")
+export PGPASSWORD; PGPASSWORD=$(cat "$data/postgres/superuser.password")
+psql_() { "$pgbin/psql" -X -q -h 127.0.0.1 -p "$pgport" -U alliance -d alliancemonitor "$@"; }
+
+# The export bench's seed: one clinic, a WAI-SR and a PHQ-9 per session, written straight into the tables with
+# generate_series (the change counter's triggers fire as for any write, so the clinic has 1,000,000 changes).
+echo "seeding $patients patients x $sessions sessions (bench/export/seed.sql) ..."
+start=$(date +%s)
+psql_ -v clinic="$clinic" -v patients="$patients" -v sessions="$sessions" -f bench/export/seed.sql
+echo "seeded in $(( $(date +%s) - start )) s: $(psql_ -At -c "SELECT count(*) FROM sessions") sessions, $(psql_ -At -c "SELECT count(*) FROM measurements") ratings, change counter $(psql_ -At -c "SELECT sum(changes) FROM clinic_change_counters WHERE clinic_id = '$clinic'")"
+
+cpu() { awk -v tck="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / tck}' /proc/$1/stat; }
+hwm() { awk '/VmHWM/{printf "%.0f", $2/1024}' /proc/$1/status; }
+rss() { awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$1/status; }
+refit() { # $1 port, $2 pid
+  local before t cpu0
+  before=$(hwm "$2")
+  cpu0=$(cpu "$2")
+  t=$(curl -fsS -o "$data/refit.json" -w '%{time_total}' -X POST "http://127.0.0.1:$1/api/v1/analysis/refit" -H "Authorization: Bearer $key")
+  echo "refit: ${t} s wall, $(echo "$(cpu "$2") - $cpu0" | bc) s service CPU; service peak RSS (VmHWM) before ${before} MB, after $(hwm "$2") MB (target: refit < 3 s, peak < 400 MB)"
+  python3 -c "import json; [print('  ', c['instrument'], c['rater'], 'version', c['version'], 'ratings', c['ratings'], 'default' if c['isDefault'] else 'fitted') for c in json.load(open('$data/refit.json'))]"
+}
+sql_ms() { # worst of $repeats runs of one query, in ms, from psql's \timing
+  for _ in $(seq 1 $repeats); do psql_ -c '\timing on' -c "$1" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p'; done | sort -g | tail -1
+}
+cached_summary() { # $1 port: the first call fits (not a target), then the worst of $repeats cached calls
+  local first worst
+  first=$(curl -fsS -o /dev/null -w '%{time_total}' "http://127.0.0.1:$1/api/v1/analysis/summary" -H "Authorization: Bearer $key")
+  worst=$(for _ in $(seq 1 $repeats); do curl -fsS -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$1/api/v1/analysis/summary" -H "Authorization: Bearer $key"; done | sort -g | tail -1)
+  echo "summary: first call (fits) ${first} s; cached, worst of $repeats: ${worst} s (target < 0.020 s)"
+}
+
+echo
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== this build =="
+refit $port $service
+echo "due-check query, worst of $repeats (psql \\timing, the SQL the service runs):"
+echo "  change counter:                 $(sql_ms "SELECT c.clinic_id, c.changes - coalesce(m.changes_at_refit, 0) AS changes FROM (SELECT clinic_id, sum(changes)::bigint AS changes FROM clinic_change_counters GROUP BY clinic_id) c LEFT JOIN clinic_refit_marks m ON m.clinic_id = c.clinic_id WHERE c.changes > coalesce(m.changes_at_refit, 0)") ms (target < 10 ms)"
+echo "  reference, the count it replaced: $(sql_ms "SELECT p.clinic_id, count(*)::int AS sessions FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE s.updated_at > coalesce((SELECT max(c.fitted_at) FROM calibrations c WHERE c.clinic_id = p.clinic_id), '-infinity') GROUP BY p.clinic_id") ms"
+echo "summary data version, worst of $repeats:"
+echo "  change counter:                 $(sql_ms "SELECT coalesce(sum(changes), 0)::bigint FROM clinic_change_counters WHERE clinic_id = '$clinic'") ms"
+echo "  reference, the count it replaced: $(sql_ms "SELECT count(*), max(s.updated_at) FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE p.clinic_id = '$clinic'") ms"
+cached_summary $port
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg); service RSS now $(rss $service) MB, peak $(hwm $service) MB"
+
+if [ -n "${REFERENCE:-}" ]; then
+  echo
+  echo "== reference: the service built from $REFERENCE, on the same database =="
+  # The service above keeps running: it owns the embedded cluster both services use.
+  mkdir -p "$data/ref"
+  git archive "$REFERENCE" | tar -x -C "$data/ref"
+  dotnet build -c Release "$data/ref/src/AllianceMonitor.Api" -v q -nologo >/dev/null
+  ASPNETCORE_URLS=http://127.0.0.1:$ref_port ASPNETCORE_ENVIRONMENT=Production \
+    ConnectionStrings__AllianceDb="Host=127.0.0.1;Port=$pgport;Username=alliance;Password=$PGPASSWORD;Database=alliancemonitor" \
+    Bootstrap__AdminKey="$admin_key" Logging__LogLevel__Default=Warning Calibration__CheckInterval=12:00:00 \
+    dotnet "$data/ref/src/AllianceMonitor.Api/bin/Release/net10.0/AllianceMonitor.Api.dll" >"$data/reference.log" 2>&1 &
+  reference=$!
+  for _ in $(seq 1 120); do curl -fs http://127.0.0.1:$ref_port/health/ready >/dev/null && break; sleep 0.5; done
+  refit $ref_port $reference
+  cached_summary $ref_port
+fi
