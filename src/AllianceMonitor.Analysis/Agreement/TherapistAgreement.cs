@@ -1,0 +1,81 @@
+namespace AllianceMonitor.Analysis.Agreement;
+
+/// <summary>One therapist's agreement with their patients, shrunk towards the clinic.</summary>
+/// <param name="Therapist">The therapist's id as the caller gave it (the service passes a pseudonym).</param>
+/// <param name="Patients">Patients with at least one session rated by both.</param>
+/// <param name="Pairs">Sessions rated by both, over those patients.</param>
+/// <param name="MeanDiscrepancy">The mean of the patients' mean discrepancies (therapist minus client), shrunk; null when the clinic's components cannot be estimated.</param>
+/// <param name="MeanDiscrepancySds">The same in the clinic's within-patient SDs.</param>
+/// <param name="DiscrepancyWeight">The share of the therapist's own deviation from the clinic that is kept (0 to 1).</param>
+/// <param name="CorrelatedPatients">Patients with a within-patient correlation (enough pairs, both series varying).</param>
+/// <param name="WithinCorrelation">The patients' correlations averaged on Fisher's z, shrunk, and transformed back.</param>
+/// <param name="CorrelationWeight">The share of the therapist's own deviation kept for the correlation.</param>
+public sealed record TherapistAgreementEstimate(
+    string Therapist, int Patients, int Pairs,
+    double? MeanDiscrepancy, double? MeanDiscrepancySds, double? DiscrepancyWeight,
+    int CorrelatedPatients, double? WithinCorrelation, double? CorrelationWeight);
+
+/// <summary>The clinic's agreement and each therapist's, shrunk towards it.</summary>
+/// <param name="Method">How the therapists' figures were shrunk, in words.</param>
+/// <param name="MeanDiscrepancy">The clinic's mean of patients' mean discrepancies; null without any.</param>
+/// <param name="WithinCorrelation">The clinic's mean of patients' correlations on Fisher's z, transformed back; null without any.</param>
+/// <param name="DiscrepancyNote">Why the therapists' discrepancies are not shrunk (and so not given); null when they are.</param>
+/// <param name="CorrelationNote">The same for the correlations.</param>
+public sealed record ClinicAgreement(
+    string Method, int Therapists, int Patients, int Pairs,
+    double? MeanDiscrepancy, double? MeanDiscrepancySds, double? DiscrepancyBetweenVariance, double? DiscrepancyWithinVariance,
+    double? WithinCorrelation, double? CorrelationBetweenVariance, double? CorrelationWithinVariance,
+    string? DiscrepancyNote, string? CorrelationNote,
+    IReadOnlyList<TherapistAgreementEstimate> TherapistEstimates);
+
+public static class TherapistAgreement
+{
+    public const string Method =
+        "empirical Bayes shrinkage under a random-intercept model with patients as units (one-way ANOVA method-of-moments "
+        + "variance components): discrepancies on each patient's mean, correlations on Fisher's z of each patient's correlation";
+
+    private const string TooFew = "needs at least two therapists and one of them with two or more patients";
+
+    /// <summary>Therapists in id order, never ranked. Patients without a pair are left out.</summary>
+    public static ClinicAgreement Estimate(IEnumerable<(string Therapist, PatientAgreement Patient)> patients, double withinSd)
+    {
+        var byTherapist = patients.Where(p => p.Patient.Pairs > 0)
+            .GroupBy(p => p.Therapist, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Therapist: g.Key, Patients: g.Select(p => p.Patient).ToList()))
+            .ToList();
+        var discrepancies = RandomInterceptShrinkage.Estimate(byTherapist
+            .Select(t => (t.Therapist, (IReadOnlyList<double>)t.Patients.Select(p => p.MeanDiscrepancy!.Value).ToList())).ToList());
+        var correlations = RandomInterceptShrinkage.Estimate(byTherapist
+            .Select(t => (t.Therapist, (IReadOnlyList<double>)t.Patients.Where(p => p.WithinCorrelation is not null)
+                .Select(p => FisherZ(p.WithinCorrelation!.Value)).ToList())).ToList());
+
+        var estimates = byTherapist.Select(t =>
+        {
+            var d = discrepancies?.Groups.Single(g => g.Group == t.Therapist);
+            var r = correlations?.Groups.SingleOrDefault(g => g.Group == t.Therapist);
+            return new TherapistAgreementEstimate(
+                t.Therapist, t.Patients.Count, t.Patients.Sum(p => p.Pairs),
+                d?.Shrunk, d is null ? null : Discrepancy.InSds(d.Shrunk, withinSd), d?.Weight,
+                t.Patients.Count(p => p.WithinCorrelation is not null), r is null ? null : Math.Tanh(r.Shrunk), r?.Weight);
+        }).ToList();
+
+        var all = byTherapist.SelectMany(t => t.Patients).ToList();
+        var correlated = all.Where(p => p.WithinCorrelation is not null).ToList();
+        double? clinicMean = all.Count == 0 ? null : all.Average(p => p.MeanDiscrepancy!.Value);
+        return new ClinicAgreement(
+            Method, byTherapist.Count, all.Count, all.Sum(p => p.Pairs),
+            clinicMean, clinicMean is { } m ? Discrepancy.InSds(m, withinSd) : null,
+            discrepancies?.BetweenVariance, discrepancies?.WithinVariance,
+            correlated.Count == 0 ? null : Math.Tanh(correlated.Average(p => FisherZ(p.WithinCorrelation!.Value))),
+            correlations?.BetweenVariance, correlations?.WithinVariance,
+            discrepancies is null ? TooFew : null,
+            correlations is null ? TooFew + $" with a correlation (at least {PatientAgreementCalculator.MinPairsForCorrelation} paired sessions)" : null,
+            estimates);
+    }
+
+    /// <summary>atanh, with |r| = 1 (two series moving in lockstep over few sessions) kept finite.</summary>
+    public static double FisherZ(double r) => Math.Atanh(Math.Clamp(r, -MaxAbsCorrelation, MaxAbsCorrelation));
+
+    private const double MaxAbsCorrelation = 0.999;
+}
