@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AllianceMonitor.Analysis.Agreement;
 
 /// <summary>One therapist's agreement with their patients, shrunk towards the clinic.</summary>
@@ -11,9 +13,15 @@ namespace AllianceMonitor.Analysis.Agreement;
 /// <param name="WithinCorrelation">The patients' correlations averaged on Fisher's z, shrunk, and transformed back.</param>
 /// <param name="CorrelationWeight">The share of the therapist's own deviation kept for the correlation.</param>
 public sealed record TherapistAgreementEstimate(
-    string Therapist, int Patients, int Pairs,
-    double? MeanDiscrepancy, double? MeanDiscrepancySds, double? DiscrepancyWeight,
-    int CorrelatedPatients, double? WithinCorrelation, double? CorrelationWeight);
+    [property: JsonPropertyName("therapist")] string Therapist,
+    [property: JsonPropertyName("n_patients")] int Patients,
+    [property: JsonPropertyName("n_pairs")] int Pairs,
+    [property: JsonPropertyName("mean_discrepancy")] double? MeanDiscrepancy,
+    [property: JsonPropertyName("mean_discrepancy_sds")] double? MeanDiscrepancySds,
+    [property: JsonPropertyName("discrepancy_weight")] double? DiscrepancyWeight,
+    [property: JsonPropertyName("n_correlated_patients")] int CorrelatedPatients,
+    [property: JsonPropertyName("within_correlation")] double? WithinCorrelation,
+    [property: JsonPropertyName("correlation_weight")] double? CorrelationWeight);
 
 /// <summary>The clinic's agreement and each therapist's, shrunk towards it.</summary>
 /// <param name="Method">How the therapists' figures were shrunk, in words.</param>
@@ -22,11 +30,20 @@ public sealed record TherapistAgreementEstimate(
 /// <param name="DiscrepancyNote">Why the therapists' discrepancies are not shrunk (and so not given); null when they are.</param>
 /// <param name="CorrelationNote">The same for the correlations.</param>
 public sealed record ClinicAgreement(
-    string Method, int Therapists, int Patients, int Pairs,
-    double? MeanDiscrepancy, double? MeanDiscrepancySds, double? DiscrepancyBetweenVariance, double? DiscrepancyWithinVariance,
-    double? WithinCorrelation, double? CorrelationBetweenVariance, double? CorrelationWithinVariance,
-    string? DiscrepancyNote, string? CorrelationNote,
-    IReadOnlyList<TherapistAgreementEstimate> TherapistEstimates);
+    [property: JsonPropertyName("method")] string Method,
+    [property: JsonPropertyName("n_therapists")] int Therapists,
+    [property: JsonPropertyName("n_patients")] int Patients,
+    [property: JsonPropertyName("n_pairs")] int Pairs,
+    [property: JsonPropertyName("mean_discrepancy")] double? MeanDiscrepancy,
+    [property: JsonPropertyName("mean_discrepancy_sds")] double? MeanDiscrepancySds,
+    [property: JsonPropertyName("discrepancy_between_variance")] double? DiscrepancyBetweenVariance,
+    [property: JsonPropertyName("discrepancy_within_variance")] double? DiscrepancyWithinVariance,
+    [property: JsonPropertyName("within_correlation")] double? WithinCorrelation,
+    [property: JsonPropertyName("correlation_between_variance")] double? CorrelationBetweenVariance,
+    [property: JsonPropertyName("correlation_within_variance")] double? CorrelationWithinVariance,
+    [property: JsonPropertyName("discrepancy_note")] string? DiscrepancyNote,
+    [property: JsonPropertyName("correlation_note")] string? CorrelationNote,
+    [property: JsonPropertyName("therapists")] IReadOnlyList<TherapistAgreementEstimate> TherapistEstimates);
 
 public static class TherapistAgreement
 {
@@ -79,3 +96,13 @@ public static class TherapistAgreement
 
     private const double MaxAbsCorrelation = 0.999;
 }
+
+/// <summary>The summary's <c>agreement</c> block: client-therapist agreement on one client alliance measure.</summary>
+/// <param name="Instrument">The client's alliance measure (the summary's <c>alliance</c> filter).</param>
+/// <param name="WithinSd">The clinic's within-patient SD of the client's ratings: the unit of every figure in SDs.</param>
+/// <param name="MinPairsForCorrelation">A patient's correlation needs at least this many sessions rated by both.</param>
+public sealed record AgreementReport(
+    [property: JsonPropertyName("instrument")] string Instrument,
+    [property: JsonPropertyName("within_sd")] double WithinSd,
+    [property: JsonPropertyName("min_pairs_for_correlation")] int MinPairsForCorrelation,
+    [property: JsonPropertyName("clinic")] ClinicAgreement Clinic);

@@ -46,6 +46,19 @@ public static class ExportSql
     /// <summary>The numeric columns after the therapist ratings: the chosen measure's therapist rating and the discrepancy in points and in SDs.</summary>
     public const int AgreementNumbers = 3;
 
+    /// <summary>The ordinal of <c>alliance_therapist</c>: after the alert columns, the change statuses and the therapist-rating columns.</summary>
+    public static int AllianceTherapistOrdinal => AllianceOrdinal + 12 + 2 + ChangeStatusInstruments.Count + TherapistRatedForms.Count;
+
+    /// <summary>
+    /// The clinic's within-patient SD of the client's ratings of <c>@alliance</c>: its latest detector calibration, else
+    /// the instrument's documented default, as the live detector takes it. The unit of <c>alliance_discrepancy_sds</c>.
+    /// </summary>
+    public static string WithinSdExpression { get; } = $"""
+        coalesce(
+                    (SELECT c.within_sd FROM calibrations c WHERE c.clinic_id = @clinic AND c.instrument = @alliance AND c.rater = '{Rater.Client.StoredName()}' ORDER BY c.version DESC LIMIT 1),
+                    CASE @alliance {string.Join(" ", InstrumentCatalog.Alliance.Select(i => $"WHEN '{i.Code}' THEN {Number(i.DefaultCalibration!.WithinSd)}"))} END)
+        """;
+
     /// <summary>
     /// Therapist rows keep their own instrument key inside the query (<c>wai-sr-t/therapist</c>), so the client score
     /// columns' filters stay as they were and one scan of the measurements serves both raters.
@@ -107,7 +120,6 @@ public static class ExportSql
 
         var allianceTherapist = string.Join(" ", TherapistRatedForms.Select(f => $"WHEN '{f.Code}' THEN k.{TherapistColumn(f)}"));
         var therapistList = string.Join("", TherapistRatedForms.Select(f => $", k.{TherapistColumn(f)}"));
-        var defaultWithin = string.Join(" ", InstrumentCatalog.Alliance.Select(i => $"WHEN '{i.Code}' THEN {Number(i.DefaultCalibration!.WithinSd)}"));
         var sql = $"""
             WITH scored AS (
                 SELECT DISTINCT ON (m.session_id, m.instrument, m.rater) m.session_id,
@@ -127,9 +139,7 @@ public static class ExportSql
                 FROM scored GROUP BY session_id
             ),
             within AS (
-                SELECT coalesce(
-                    (SELECT c.within_sd FROM calibrations c WHERE c.clinic_id = @clinic AND c.instrument = @alliance AND c.rater = '{Rater.Client.StoredName()}' ORDER BY c.version DESC LIMIT 1),
-                    CASE @alliance {defaultWithin} END) AS sd
+                SELECT {WithinSdExpression} AS sd
             ),
             base AS (
                 SELECT s.patient_id AS pid, coalesce(s.therapist_id, p.therapist_id) AS therapist, s.number, s.modality, s.occurred_on,

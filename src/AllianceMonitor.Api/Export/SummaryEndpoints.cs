@@ -103,7 +103,8 @@ public static class SummaryEndpoints
                 var request = await EffectsRequestAsync(dataSource, clinicId, filter, options.Value, http.RequestAborted);
                 // Both estimators side by side: a short-series clinic needs the initial-conditions fit beside the centred one.
                 return AnalysisReportBuilder.ToJson(AnalysisReportBuilder.Build(
-                    request.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: request.Effects));
+                    request.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: request.Effects)
+                    with { Agreement = await AgreementSummary.LoadAsync(dataSource, clinicId, filter, http.RequestAborted) });
             });
             return TypedResults.Text(json, "application/json");
         }

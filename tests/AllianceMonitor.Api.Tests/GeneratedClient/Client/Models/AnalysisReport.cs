@@ -13,6 +13,14 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class AnalysisReport : IParsable
     {
+        /// <summary>The agreement property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AgreementReport? Agreement { get; set; }
+#nullable restore
+#else
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AgreementReport Agreement { get; set; }
+#endif
         /// <summary>With both estimators, their within effect and carry-over side by side; empty otherwise.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -63,6 +71,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "agreement", n => { Agreement = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AgreementReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AgreementReport.CreateFromDiscriminatorValue); } },
                 { "comparisons", n => { Comparisons = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ComparisonReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ComparisonReport.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "effects", n => { Effects = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport.CreateFromDiscriminatorValue); } },
                 { "models", n => { Models = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport.CreateFromDiscriminatorValue)?.AsList(); } },
@@ -76,6 +85,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AgreementReport>("agreement", Agreement);
             writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ComparisonReport>("comparisons", Comparisons);
             writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport>("effects", Effects);
             writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport>("models", Models);
