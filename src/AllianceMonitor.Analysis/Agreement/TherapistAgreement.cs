@@ -13,7 +13,7 @@ namespace AllianceMonitor.Analysis.Agreement;
 /// <param name="WithinCorrelation">The patients' correlations averaged on Fisher's z, shrunk, and transformed back.</param>
 /// <param name="CorrelationWeight">The share of the therapist's own deviation kept for the correlation.</param>
 public sealed record TherapistAgreementEstimate(
-    [property: JsonPropertyName("therapist")] string Therapist,
+    [property: JsonPropertyName("therapist_id")] string Therapist,
     [property: JsonPropertyName("n_patients")] int Patients,
     [property: JsonPropertyName("n_pairs")] int Pairs,
     [property: JsonPropertyName("mean_discrepancy")] double? MeanDiscrepancy,

@@ -39,7 +39,7 @@ public sealed class AgreementSummaryTests(ApiFactory factory) : IClassFixture<Ap
         // f-0's five pairs move in lockstep (r = 1, kept finite on Fisher's z); the others have too few pairs for a correlation.
         Assert.Equal(1, (int)therapists[2]!["n_correlated_patients"]!);
         Assert.Equal(0, (int)therapists[1]!["n_correlated_patients"]!);
-        Assert.Matches("^[0-9a-f]{32}$", (string?)therapists[1]!["therapist"]);
+        Assert.Matches("^[0-9a-f]{32}$", (string?)therapists[1]!["therapist_id"]);
         Assert.DoesNotContain("t-0", all.ToJsonString(), StringComparison.Ordinal);
     }
 

@@ -30,10 +30,10 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         /// <summary>The therapist&apos;s id as the caller gave it (the service passes a pseudonym).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? Therapist { get; set; }
+        public string? TherapistId { get; set; }
 #nullable restore
 #else
-        public string Therapist { get; set; }
+        public string TherapistId { get; set; }
 #endif
         /// <summary>The patients&apos; correlations averaged on Fisher&apos;s z, shrunk, and transformed back.</summary>
         public double? WithinCorrelation { get; set; }
@@ -62,7 +62,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
                 { "n_correlated_patients", n => { NCorrelatedPatients = n.GetIntValue(); } },
                 { "n_pairs", n => { NPairs = n.GetIntValue(); } },
                 { "n_patients", n => { NPatients = n.GetIntValue(); } },
-                { "therapist", n => { Therapist = n.GetStringValue(); } },
+                { "therapist_id", n => { TherapistId = n.GetStringValue(); } },
                 { "within_correlation", n => { WithinCorrelation = n.GetDoubleValue(); } },
             };
         }
@@ -80,7 +80,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             writer.WriteIntValue("n_correlated_patients", NCorrelatedPatients);
             writer.WriteIntValue("n_pairs", NPairs);
             writer.WriteIntValue("n_patients", NPatients);
-            writer.WriteStringValue("therapist", Therapist);
+            writer.WriteStringValue("therapist_id", TherapistId);
             writer.WriteDoubleValue("within_correlation", WithinCorrelation);
         }
     }
