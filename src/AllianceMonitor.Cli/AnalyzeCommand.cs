@@ -19,7 +19,8 @@ public static class AnalyzeCommand
         };
         var model = new Option<string>("--model")
         {
-            Description = "Which lagged model to fit: alliance_to_symptoms, symptoms_to_alliance or all.",
+            Description = "Which model to fit: the lagged alliance_to_symptoms, symptoms_to_alliance or all of them, or agreement (client and "
+                + "therapist ratings as a polynomial response surface; needs a therapist_alliance column, ignores --estimator).",
             HelpName = "name",
             DefaultValueFactory = _ => "all",
         };
@@ -45,7 +46,8 @@ public static class AnalyzeCommand
         };
         var minTherapists = new Option<int>("--min-therapists")
         {
-            Description = "With --effects: no therapist share is reported from fewer therapists (at least 3 are always needed).",
+            Description = "With --effects: no therapist share is reported from fewer therapists; with --therapist-level: the therapist_level "
+                + "block (nested fits and the alliance split three ways) is left empty, with the reason, below it. At least 3 are always needed.",
             HelpName = "count",
             DefaultValueFactory = _ => TherapistShare.DefaultMinTherapists,
         };
@@ -54,7 +56,9 @@ public static class AnalyzeCommand
             Description = "Fit the lagged models with patients nested in therapists, (1 | therapist_id) + (1 + x_within | therapist_id:patient_id), "
                 + "instead of the one-level ones. Only the person-mean-centred estimator has a nested form: with 'both' (the default) the "
                 + "person-mean-centred nested fits are reported and nothing is compared; initial-conditions is rejected. Needs therapist_id "
-                + $"filled in for at least {TherapistLevelModels.MinTherapists} therapists; pairs without a therapist are left out.",
+                + $"filled in for at least {TherapistLevelModels.MinTherapists} therapists; pairs without a therapist are left out. Also prints "
+                + "therapist_level: the same nested fits and next-session symptoms on the alliance split three ways (therapist's mean, "
+                + "patient's mean within the therapist, session within the patient), as GET /analysis/summary does.",
         };
         var command = new Command(
             "analyze",
@@ -68,7 +72,8 @@ public static class AnalyzeCommand
             "alliance-monitor analyze --input clinic.csv --method ml --model alliance_to_symptoms > report.json",
             "alliance-monitor analyze --input clinic.csv --estimator initial-conditions",
             "alliance-monitor analyze --input clinic.csv --effects --min-therapists 20",
-            "alliance-monitor analyze --input clinic.csv --therapist-level");
+            "alliance-monitor analyze --input clinic.csv --therapist-level",
+            "alliance-monitor analyze --input rated.csv --model agreement");
         command.SetAction(parsed =>
         {
             using var progress = context.StartProgress(parsed);
@@ -78,7 +83,8 @@ public static class AnalyzeCommand
                 : null;
             return Run(
                 parsed.GetRequiredValue(input), parsed.GetRequiredValue(method), parsed.GetRequiredValue(model), parsed.GetRequiredValue(estimator),
-                settings, parsed.GetValue(therapistLevel), parsed.InvocationConfiguration.Output, progress);
+                settings, parsed.GetValue(therapistLevel), NonNegative(parsed.GetRequiredValue(minTherapists), "--min-therapists"),
+                parsed.InvocationConfiguration.Output, progress);
         });
         return command;
     }
@@ -86,7 +92,7 @@ public static class AnalyzeCommand
     private static int NonNegative(int value, string option) =>
         value >= 0 ? value : throw new InputException($"Option {option}: {value} is below 0.");
 
-    private static int Run(string path, string methodName, string modelName, string estimatorName, EffectsSettings? effects, bool therapistLevel, TextWriter stdout, ConsoleProgress progress)
+    private static int Run(string path, string methodName, string modelName, string estimatorName, EffectsSettings? effects, bool therapistLevel, int minTherapists, TextWriter stdout, ConsoleProgress progress)
     {
         var method = methodName switch
         {
@@ -94,11 +100,12 @@ public static class AnalyzeCommand
             "ml" => FitMethod.Ml,
             var other => throw new InputException($"Option --method: '{other}' is not reml or ml."),
         };
-        var models = modelName == "all"
+        var agreement = modelName == AgreementModel.Name;
+        var models = modelName == "all" || agreement
             ? ModelCatalog.All
             : ModelCatalog.Find(modelName) is { } found
                 ? [found]
-                : throw new InputException($"Option --model: '{modelName}' is not alliance_to_symptoms, symptoms_to_alliance or all.");
+                : throw new InputException($"Option --model: '{modelName}' is not alliance_to_symptoms, symptoms_to_alliance, agreement or all.");
 
         IReadOnlyList<Estimator> estimators = estimatorName switch
         {
@@ -107,6 +114,11 @@ public static class AnalyzeCommand
             "initial-conditions" => [Estimator.InitialConditions],
             var other => throw new InputException($"Option --estimator: '{other}' is not person-mean-centred, initial-conditions or both."),
         };
+
+        if (therapistLevel && agreement)
+        {
+            throw new InputException("Option --therapist-level: the agreement model has no nested form; leave out one of the two.");
+        }
 
         if (therapistLevel && estimatorName == "initial-conditions")
         {
@@ -120,9 +132,11 @@ public static class AnalyzeCommand
         AnalysisReport report;
         try
         {
-            report = therapistLevel
-                ? FitNested(observations, method, models, request, progress, path)
-                : AnalysisReportBuilder.Build(observations, method, models, estimators, stage => progress.Begin(stage), request);
+            report = agreement
+                ? AgreementAnalysis.Build(observations, method, request, progress, path)
+                : therapistLevel
+                    ? FitNested(observations, method, models, request, minTherapists, progress, path)
+                    : AnalysisReportBuilder.Build(observations, method, models, estimators, stage => progress.Begin(stage), request);
         }
         catch (InsufficientDataException e)
         {
@@ -138,18 +152,23 @@ public static class AnalyzeCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>The nested fits in place of the one-level ones; the null model and the effects as without the option.</summary>
+    /// <summary>
+    /// The nested fits in place of the one-level ones, and the therapist-level block (nested fits and the alliance split)
+    /// as the summary prints it, under <c>--min-therapists</c>; the null model and the effects as without the option.
+    /// </summary>
     private static AnalysisReport FitNested(
         IReadOnlyList<SessionObservation> observations, FitMethod method, IReadOnlyList<LaggedModelDefinition> models, EffectsRequest? request,
-        ConsoleProgress progress, string path)
+        int minTherapists, ConsoleProgress progress, string path)
     {
         TherapistLevelModels.RequireTherapists(observations, path);
-        var nested = models.Select(m =>
+        var block = TherapistLevelReportBuilder.Build(observations, method, models, minTherapists, stage => progress.Begin(stage));
+        // Below --min-therapists the block has no nested fits, but --therapist-level asked for them and 3 therapists suffice to fit.
+        var nested = block.Models ?? models.Select(m =>
         {
-            progress.Begin($"fitting {m.Name}{TherapistLevelModels.NameSuffix}");
-            return TherapistLevelModels.Fit(observations, m, method);
+            progress.Begin($"fitting {m.Name}{NestedLaggedModels.NameSuffix}");
+            return NestedLaggedModels.Fit(observations, m, method);
         }).ToArray();
         var rest = AnalysisReportBuilder.Build(observations, method, [], [Estimator.PersonMeanCentred], stage => progress.Begin(stage), request);
-        return rest with { Models = nested };
+        return rest with { Models = nested, TherapistLevel = block };
     }
 }

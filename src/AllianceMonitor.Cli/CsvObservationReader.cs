@@ -10,7 +10,8 @@ namespace AllianceMonitor.Cli;
 /// Reads <c>patient_id,therapist_id,session,alliance,symptoms</c> (any column order, extra columns ignored, an empty
 /// cell is a missing value) with CsvHelper, so quoted ids with commas, quotes or line breaks read as written. Errors
 /// name the row (the file's line number where the record starts, header = 1) and the column. An optional
-/// <c>modality</c> column (video, phone, in_person or empty) feeds the modality moderation.
+/// <c>modality</c> column (video, phone, in_person or empty) feeds the modality moderation, and an optional
+/// <c>therapist_alliance</c> column (the therapist's rating of the session, on the alliance column's scale) the agreement model.
 /// </summary>
 public static class CsvObservationReader
 {
@@ -101,7 +102,8 @@ public static class CsvObservationReader
                 therapist.Length == 0 ? null : Shared(therapist),
                 session,
                 ParseOptional(Cell("alliance"), source, row, "alliance"),
-                ParseOptional(Cell("symptoms"), source, row, "symptoms"));
+                ParseOptional(Cell("symptoms"), source, row, "symptoms"),
+                index.ContainsKey(TherapistAllianceColumn) ? ParseOptional(Cell(TherapistAllianceColumn), source, row, TherapistAllianceColumn) : null);
             observations.Add(observation);
             if (modalities is not null)
             {
@@ -115,6 +117,8 @@ public static class CsvObservationReader
     }
 
     private const string ModalityColumn = "modality";
+
+    public const string TherapistAllianceColumn = "therapist_alliance";
 
     private static string? ParseModality(string text, string source, long row)
     {

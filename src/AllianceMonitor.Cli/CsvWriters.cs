@@ -21,19 +21,22 @@ public static class CsvWriters
 
     public static CsvWriter Open(TextWriter writer) => CsvWriter.Create(writer, Options, leaveOpen: true);
 
-    public static void WriteObservations(TextWriter writer, IEnumerable<SessionObservation> observations)
+    /// <param name="therapistRatings">Adds the <c>therapist_alliance</c> column (the therapist's rating of the session's alliance).</param>
+    public static void WriteObservations(TextWriter writer, IEnumerable<SessionObservation> observations, bool therapistRatings = false)
     {
         using var csv = Open(writer);
-        csv.WriteHeader(["patient_id", "therapist_id", "session", "alliance", "symptoms"]);
+        string[] header = ["patient_id", "therapist_id", "session", "alliance", "symptoms"];
+        csv.WriteHeader(therapistRatings ? [.. header, CsvObservationReader.TherapistAllianceColumn] : header);
         foreach (var o in observations)
         {
-            csv.WriteRecord([
+            string[] record = [
                 o.PatientId,
                 o.TherapistId ?? string.Empty,
                 o.Session.ToString(CultureInfo.InvariantCulture),
                 Number(o.Alliance),
                 Number(o.Symptoms),
-            ]);
+            ];
+            csv.WriteRecord(therapistRatings ? [.. record, Number(o.TherapistAlliance)] : record);
         }
     }
 

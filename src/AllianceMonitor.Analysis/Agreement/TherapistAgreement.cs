@@ -97,11 +97,11 @@ public static class TherapistAgreement
     private const double MaxAbsCorrelation = 0.999;
 }
 
-/// <summary>The summary's <c>agreement</c> block: client-therapist agreement on one client alliance measure.</summary>
+/// <summary>The summary's <c>rater_agreement</c> block: client-therapist agreement on one client alliance measure, per therapist.</summary>
 /// <param name="Instrument">The client's alliance measure (the summary's <c>alliance</c> filter).</param>
 /// <param name="WithinSd">The clinic's within-patient SD of the client's ratings: the unit of every figure in SDs.</param>
 /// <param name="MinPairsForCorrelation">A patient's correlation needs at least this many sessions rated by both.</param>
-public sealed record AgreementReport(
+public sealed record RaterAgreementReport(
     [property: JsonPropertyName("instrument")] string Instrument,
     [property: JsonPropertyName("within_sd")] double WithinSd,
     [property: JsonPropertyName("min_pairs_for_correlation")] int MinPairsForCorrelation,

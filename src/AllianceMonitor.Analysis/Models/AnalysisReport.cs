@@ -6,13 +6,22 @@ namespace AllianceMonitor.Analysis.Models;
 /// <param name="Models">Each lagged model with each requested estimator, the person-mean-centred fit first.</param>
 /// <param name="Comparisons">With both estimators, their within effect and carry-over side by side; empty otherwise.</param>
 /// <param name="Effects">Modality moderation and therapist shares: in the summary always, in <c>analyze</c> with <c>--effects</c>.</param>
-/// <param name="Agreement">Client-therapist agreement per therapist, shrunk towards the clinic: in the summary.</param>
+/// <param name="Agreement">The client-therapist agreement model: in the summary always, in <c>analyze</c> with <c>--model agreement</c>.</param>
 public sealed record AnalysisReport(
     [property: JsonPropertyName("models")] IReadOnlyList<ModelReport> Models,
     [property: JsonPropertyName("comparisons")] IReadOnlyList<ComparisonReport> Comparisons,
     [property: JsonPropertyName("null_model")] NullModelReport NullModel,
     [property: JsonPropertyName("effects"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EffectsReport? Effects = null,
-    [property: JsonPropertyName("agreement"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Agreement.AgreementReport? Agreement = null);
+    [property: JsonPropertyName("agreement"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AgreementReport? Agreement = null)
+{
+    /// <summary>The nested lagged models and the alliance split: in the summary always, in <c>analyze</c> with <c>--therapist-level</c>.</summary>
+    [JsonPropertyName("therapist_level"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TherapistLevelReport? TherapistLevel { get; init; }
+
+    /// <summary>Client-therapist agreement per session, patient and therapist (shrunk towards the clinic): in the summary.</summary>
+    [JsonPropertyName("rater_agreement"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Agreement.RaterAgreementReport? RaterAgreement { get; init; }
+}
 
 /// <param name="Estimator">Which estimator produced every number of this model.</param>
 public sealed record ModelReport(

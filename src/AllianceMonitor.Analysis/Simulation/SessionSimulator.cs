@@ -27,7 +27,12 @@ public static class SessionSimulator
         var random = new Xoshiro256StarStar(seed);
         // A separate stream, so adding therapists leaves every patient's own draws unchanged.
         var therapistRandom = new Xoshiro256StarStar(seed ^ 0x5448455241504953UL);
+        // A third stream for the therapists' alliance offsets, so a clinic without them (the default) draws exactly as before.
+        var therapistAllianceRandom = new Xoshiro256StarStar(seed ^ 0x414C4C49414E4345UL);
+        // The therapist's ratings draw from a third stream, and only when asked for: every existing seed keeps its output.
+        var raterRandom = p.TherapistRatings ? new Xoshiro256StarStar(seed ^ 0x5241544552544852UL) : null;
         var therapistEffect = 0.0;
+        var therapistAlliance = 0.0;
         var observations = new List<SessionObservation>();
         var ruptures = new List<RuptureSession>();
         var expected = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -39,9 +44,10 @@ public static class SessionSimulator
             if (i % p.PatientsPerTherapist == 0)
             {
                 therapistEffect = p.TherapistSymptomsSd * therapistRandom.NextNormal();
+                therapistAlliance = p.TherapistAllianceSd * therapistAllianceRandom.NextNormal();
             }
 
-            var trueMean = SimulatePatient(random, p, patientId, therapistId, therapistEffect, observations, ruptures);
+            var trueMean = SimulatePatient(random, raterRandom, p, patientId, therapistId, therapistEffect, therapistAlliance, observations, ruptures);
             expected[patientId] = ClampedNormalMean(trueMean, p.AllianceWithinSd, 1, 5);
         }
 
@@ -69,10 +75,12 @@ public static class SessionSimulator
     /// <returns>The patient's true mean alliance.</returns>
     private static double SimulatePatient(
         Xoshiro256StarStar random,
+        Xoshiro256StarStar? raterRandom,
         SimulationParameters p,
         string patientId,
         string therapistId,
         double therapistEffect,
+        double therapistAlliance,
         List<SessionObservation> observations,
         List<RuptureSession> ruptures)
     {
@@ -82,6 +90,12 @@ public static class SessionSimulator
         var improvement = p.ImprovementPerSession + (p.ImprovementSd * random.NextNormal());
         var withinEffect = p.WithinEffect + (p.WithinEffectSd * random.NextNormal());
         var level = startSymptoms + therapistEffect + (p.BetweenEffect * (trueMeanAlliance - p.AllianceMean));
+        if (therapistAlliance != 0)
+        {
+            // Only when set: the arithmetic of a clinic without therapist alliance offsets stays exactly as it was.
+            trueMeanAlliance += therapistAlliance;
+            level += (p.TherapistAllianceEffect ?? p.BetweenEffect) * therapistAlliance;
+        }
 
         var dip = new double[sessions + 1];
         if (sessions >= 5 && random.Chance(p.RuptureRate))
@@ -111,6 +125,7 @@ public static class SessionSimulator
                 1,
                 5);
             var phq = Math.Clamp(Math.Round(symptoms), 0, 27);
+            (double Rating, bool Missing)? therapist = raterRandom is null ? null : TherapistRating(raterRandom, p, trueMeanAlliance, noise - dip[t]);
 
             var present = t == 1 || !random.Chance(p.MissingSessionRate);
             if (present)
@@ -120,7 +135,8 @@ public static class SessionSimulator
                     therapistId,
                     t,
                     random.Chance(p.MissingValueRate) ? null : alliance,
-                    random.Chance(p.MissingValueRate) ? null : phq));
+                    random.Chance(p.MissingValueRate) ? null : phq,
+                    therapist is { Missing: false } ? therapist.Value.Rating : null));
                 if (dip[t] > 0)
                 {
                     ruptures.Add(new RuptureSession(patientId, t));
@@ -132,9 +148,30 @@ public static class SessionSimulator
                 + (p.SymptomsCarryOver * (phq - expectedSymptoms))
                 + (withinEffect * (alliance - trueMeanAlliance))
                 + (p.SymptomsNoiseSd * random.NextNormal());
+            if (therapist is { Rating: var rating } && (p.TherapistRatingEffect != 0 || p.DisagreementEffect != 0))
+            {
+                // Unrecorded ratings act too: the therapist formed the view, only the form is missing.
+                symptoms += (p.TherapistRatingEffect * (rating - (trueMeanAlliance + p.TherapistRatingOffset)))
+                    + (p.DisagreementEffect * (alliance - rating) * (alliance - rating));
+            }
+
             noise += p.SymptomsToAllianceEffect * (phq - expectedSymptoms);
         }
 
         return trueMeanAlliance;
+    }
+
+    /// <summary>
+    /// The therapist's rating of one session: the patient's true level lowered by the offset, a share of the client's
+    /// within-patient deviation (<paramref name="clientDeviation"/>, dips included), and the therapist's own noise, on the
+    /// client's 1-5 scale in WAI-SR steps. Two draws per session from the rater stream, whether or not the session is present.
+    /// </summary>
+    private static (double Rating, bool Missing) TherapistRating(
+        Xoshiro256StarStar raterRandom, SimulationParameters p, double trueMeanAlliance, double clientDeviation)
+    {
+        var latent = trueMeanAlliance + p.TherapistRatingOffset + (p.TherapistRatingTracking * clientDeviation)
+            + (p.TherapistRatingNoiseSd * raterRandom.NextNormal());
+        var rating = Math.Clamp(Math.Round(latent / WaiSrStep) * WaiSrStep, 1, 5);
+        return (rating, raterRandom.Chance(p.MissingValueRate));
     }
 }

@@ -30,6 +30,34 @@ namespace AllianceMonitor.Analysis.Simulation;
 /// Carry-over of symptoms: the share of the observed PHQ-9's deviation from the patient's expected course at t that
 /// persists at t + 1 (0: none, the default). A known autoregression for checking the lagged models' carry-over.
 /// </param>
+/// <param name="TherapistAllianceSd">
+/// SD of the therapists' effect on their patients' true mean alliance (0: none, the default): some therapists form better
+/// alliances across their caseload. Drawn from its own random stream, so every other draw stays as without it.
+/// </param>
+/// <param name="TherapistAllianceEffect">
+/// Effect on PHQ-9 level of the therapist's alliance offset, per alliance point; null (the default): the same as
+/// <paramref name="BetweenEffect"/>. <paramref name="BetweenEffect"/> then applies to the patient's own deviation only, so the
+/// alliance split three ways has known therapist and patient parts.
+/// </param>
+/// <param name="TherapistRatings">
+/// Also simulate the therapist's rating of the alliance at every session (<see cref="Data.SessionObservation.TherapistAlliance"/>),
+/// drawn from its own random stream so that the client's ratings and the symptoms of a seed do not change (unless the two
+/// symptom effects below are non-zero). Off by default.
+/// </param>
+/// <param name="TherapistRatingOffset">Mean of therapist minus client rating, in WAI-SR points (therapists rate lower).</param>
+/// <param name="TherapistRatingTracking">
+/// Share of the client's within-patient deviation at a session (session noise and rupture dips) that the therapist's rating
+/// carries: 1 registers every dip in full, 0 none; therapists miss part of the client's dips.
+/// </param>
+/// <param name="TherapistRatingNoiseSd">SD of the therapist's own session noise (independent of the client's).</param>
+/// <param name="TherapistRatingEffect">
+/// Within-patient effect of the therapist's rating at t (deviation from the patient's mean therapist rating) on PHQ-9 at t + 1, per
+/// point: b2 of the agreement model (0 by default).
+/// </param>
+/// <param name="DisagreementEffect">
+/// Effect of the squared client-minus-therapist difference at t on PHQ-9 at t + 1, per squared point (0 by default). In the
+/// agreement model it is b3 = k, b4 = -2k, b5 = k, so a2 = 0 and a4 = 4k: symptoms rise with disagreement in either direction.
+/// </param>
 public sealed record SimulationParameters(
     double AllianceMean = 4.2,
     double AllianceBetweenSd = 0.45,
@@ -53,4 +81,12 @@ public sealed record SimulationParameters(
     double RuptureDepthMaxSds = 3.5,
     int PatientsPerTherapist = 25,
     double TherapistSymptomsSd = 1.0,
-    double SymptomsCarryOver = 0);
+    double SymptomsCarryOver = 0,
+    double TherapistAllianceSd = 0,
+    double? TherapistAllianceEffect = null,
+    bool TherapistRatings = false,
+    double TherapistRatingOffset = -0.3,
+    double TherapistRatingTracking = 0.5,
+    double TherapistRatingNoiseSd = 0.2,
+    double TherapistRatingEffect = 0,
+    double DisagreementEffect = 0);

@@ -4,6 +4,8 @@ using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Dashboard.Pages;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.Export;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AllianceMonitor.Api.Dashboard;
@@ -33,6 +35,8 @@ public static class DashboardEndpoints
         clinician.MapGet("/patients/{patientId}", Patient).Audited("dashboard.patient.read");
         clinician.MapPost("/patients/{patientId}/rate", RateSessionEndpoint.RateSession).Audited("dashboard.session.rate");
         clinician.MapGet("/overview", Overview).Audited("dashboard.overview.read");
+        // Per-therapist figures are for the clinic's admins (a key with both roles), never for every clinician.
+        clinician.MapGet("/supervisor", Supervisor).RequireAuthorization(p => p.RequireRole(Roles.Admin)).Audited("dashboard.supervisor.read");
     }
 
     private static async Task<IResult> Inbox(HttpContext http, AllianceDbContext db, string? therapist, string? kind, string? status, string? page)
@@ -62,6 +66,14 @@ public static class DashboardEndpoints
 
         var frame = DashboardPage.Frame(http, $"Patient {model.PatientId}", DashboardSection.Patients, chartScripts: true);
         return DashboardPage.Render<PatientPage, PatientModel>(http, frame, model);
+    }
+
+    private static async Task<IResult> Supervisor(
+        HttpContext http, AllianceDbContext db, NpgsqlDataSource dataSource, SupervisorCache cache, IOptions<AnalysisOptions> options)
+    {
+        var caller = Caller.From(http.User);
+        var model = await SupervisorQuery.LoadAsync(db, dataSource, cache, options.Value.MinTherapists, caller.ClinicId!.Value, http.RequestAborted);
+        return DashboardPage.Render<SupervisorPage, SupervisorModel>(http, DashboardPage.Frame(http, "Supervisor view", DashboardSection.Supervisor), model);
     }
 
     private static async Task<IResult> Overview(HttpContext http, AllianceDbContext db, NpgsqlDataSource dataSource, OverviewCache cache)

@@ -13,12 +13,14 @@ public enum DashboardSection
     Alerts,
     Patients,
     Overview,
+    Supervisor,
 }
 
 /// <summary>What the layout needs besides a page's content.</summary>
 /// <param name="CsrfToken">The anti-forgery request token every form on the page carries (sign-out included).</param>
 /// <param name="ChartScripts">Whether the page loads Chart.js and the chart script (the patient view only).</param>
-public sealed record PageFrame(string Title, DashboardSection Current, bool SignedIn, string CsrfToken, bool ChartScripts = false);
+/// <param name="Supervisor">Whether the navigation links the supervisor view (a key with the clinic's admin role).</param>
+public sealed record PageFrame(string Title, DashboardSection Current, bool SignedIn, string CsrfToken, bool ChartScripts = false, bool Supervisor = false);
 
 /// <summary>
 /// Renders a page component server-side with the dashboard's security headers. No page carries inline script or style,
@@ -33,7 +35,7 @@ internal static class DashboardPage
     {
         // Generated before rendering starts, so the anti-forgery cookie goes out with the response headers.
         var token = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken ?? "";
-        return new PageFrame(title, current, DashboardAuthentication.IsCookieAuthenticated(http), token, chartScripts);
+        return new PageFrame(title, current, DashboardAuthentication.IsCookieAuthenticated(http), token, chartScripts, http.User.IsInRole(Roles.Admin));
     }
 
     /// <summary>A page whose component takes the frame and a model (<see cref="DashboardPageBase{TModel}"/>).</summary>

@@ -1,67 +1,73 @@
-using AllianceMonitor.Analysis.Agreement;
-using AllianceMonitor.Analysis.Ruptures;
+using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Data;
+using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Analysis.Mixed;
+using AllianceMonitor.Analysis.Models;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace AllianceMonitor.Api.Export;
 
 /// <summary>
-/// The summary's <c>agreement</c> block (<see cref="AgreementReport"/>): client-therapist agreement on the chosen alliance measure over the export's
-/// rows (same filters), per therapist shrunk towards the clinic (<see cref="TherapistAgreement"/>). Therapists appear
-/// under pseudonyms keyed afresh for each fitted report, as in an export without <c>linkable</c>: they tell therapists
-/// apart within one report and join nothing else. Listed in pseudonym order, never ranked.
+/// The summary's <c>agreement</c> block. The export query reads client ratings only; this adds the therapist's rating of
+/// each exported session (so the summary's filters apply to both raters) and fits the agreement model, or says why not.
 /// </summary>
 public static class AgreementSummary
 {
-    public static async Task<AgreementReport> LoadAsync(NpgsqlDataSource dataSource, Guid clinicId, ExportFilter filter, CancellationToken cancellationToken)
+    /// <summary>
+    /// The therapist's forms of an alliance measure, in order of preference: the therapist form of the WAI-SR is on the
+    /// client form's scale, so either is the therapist's rating of a WAI-SR session. Other measures are rated on their own form.
+    /// </summary>
+    private static string[] TherapistInstruments(string alliance) =>
+        alliance == InstrumentCatalog.DefaultAlliance.Code ? ["wai-sr-t", alliance] : [alliance];
+
+    /// <param name="observations">The summary's client-rated observations (internal ids, as SummaryData loads them).</param>
+    public static async Task<AgreementReport> BuildAsync(
+        NpgsqlDataSource dataSource, Guid clinicId, ExportFilter filter, IReadOnlyCollection<SessionObservation> observations, CancellationToken cancellationToken)
+    {
+        var therapist = await TherapistRatingsAsync(dataSource, clinicId, filter.Alliance, cancellationToken);
+        var rated = observations
+            .Select(o => therapist.TryGetValue((o.PatientId, o.Session), out var rating) ? o with { TherapistAlliance = rating } : o)
+            .ToList();
+        try
+        {
+            return AgreementReportBuilder.Build(rated, FitMethod.Reml);
+        }
+        catch (InvalidOperationException e)
+        {
+            return new AgreementReport(
+                AgreementModel.DefaultMinPairs, AgreementDesign.SessionsWithBothRatings(rated), null, null, $"The agreement model could not be fitted: {e.Message}");
+        }
+    }
+
+    /// <summary>The current therapist rating per patient and session number; the instrument's default timing first, as the export picks.</summary>
+    private static async Task<Dictionary<(string Patient, int Session), double>> TherapistRatingsAsync(
+        NpgsqlDataSource dataSource, Guid clinicId, string alliance, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var withinSd = await WithinSdAsync(connection, clinicId, filter.Alliance, cancellationToken);
-        var client = new Dictionary<Guid, List<RatedSession>>();
-        var therapist = new Dictionary<Guid, List<RatedSession>>();
-        var therapistOf = new Dictionary<Guid, Guid?>();
-        await using (var command = ExportSql.Command(connection, clinicId, filter))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var patient = reader.GetGuid(ExportSql.PatientOrdinal);
-                var session = reader.GetInt32(ExportSql.SessionOrdinal);
-                // A patient's sessions can name different therapists: the patient counts for the therapist of their last session.
-                therapistOf[patient] = reader.IsDBNull(ExportSql.TherapistOrdinal) ? null : reader.GetGuid(ExportSql.TherapistOrdinal);
-                Add(client, patient, session, reader, ExportSql.AllianceOrdinal);
-                Add(therapist, patient, session, reader, ExportSql.AllianceTherapistOrdinal);
-            }
-        }
-
-        var pseudonyms = new Pseudonyms(Pseudonyms.NewKey());
-        var patients = therapistOf.Where(p => p.Value is not null)
-            .Select(p => (pseudonyms.Of('t', p.Value!.Value), PatientAgreementCalculator.Compute(
-                Discrepancy.Pair(client.GetValueOrDefault(p.Key) ?? [], therapist.GetValueOrDefault(p.Key) ?? []), withinSd)))
-            .ToList();
-        return new AgreementReport(filter.Alliance, withinSd, PatientAgreementCalculator.MinPairsForCorrelation, TherapistAgreement.Estimate(patients, withinSd));
-    }
-
-    private static void Add(Dictionary<Guid, List<RatedSession>> series, Guid patient, int session, NpgsqlDataReader reader, int ordinal)
-    {
-        if (reader.IsDBNull(ordinal))
-        {
-            return;
-        }
-
-        if (!series.TryGetValue(patient, out var list))
-        {
-            series[patient] = list = [];
-        }
-
-        list.Add(new RatedSession(session, reader.GetDouble(ordinal)));
-    }
-
-    private static async Task<double> WithinSdAsync(NpgsqlConnection connection, Guid clinicId, string alliance, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand($"SELECT {ExportSql.WithinSdExpression}", connection);
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT DISTINCT ON (s.patient_id, s.number) s.patient_id, s.number, m.total
+            FROM measurements m
+            JOIN sessions s ON s.id = m.session_id
+            JOIN patients p ON p.id = s.patient_id
+            WHERE p.clinic_id = @clinic AND m.superseded_at IS NULL AND m.rater = '{Rater.Therapist.StoredName()}'
+              AND m.instrument = ANY(@instruments) AND m.total IS NOT NULL
+            ORDER BY s.patient_id, s.number, array_position(@instruments, m.instrument), (m.timing = @timing) DESC
+            """,
+            connection);
         command.Parameters.Add(new NpgsqlParameter("clinic", NpgsqlDbType.Uuid) { Value = clinicId });
-        command.Parameters.Add(new NpgsqlParameter("alliance", NpgsqlDbType.Text) { Value = alliance });
-        return await command.ExecuteScalarAsync(cancellationToken) is double sd ? sd : 0;
+        command.Parameters.Add(new NpgsqlParameter("instruments", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = TherapistInstruments(alliance) });
+        var timing = InstrumentCatalog.Find(alliance)?.DefaultTiming ?? Timing.Post;
+        command.Parameters.Add(new NpgsqlParameter("timing", NpgsqlDbType.Text) { Value = timing.StoredName() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ratings = new Dictionary<(string, int), double>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            // The same id text SummaryData gives the patient, so the ratings join the exported sessions.
+            ratings[(reader.GetGuid(0).ToString("N"), reader.GetInt32(1))] = reader.GetDouble(2);
+        }
+
+        return ratings;
     }
 }

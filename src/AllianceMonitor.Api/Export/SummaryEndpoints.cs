@@ -45,7 +45,7 @@ public static class SummaryEndpoints
     {
         group.MapGet("/summary", GetSummary)
             .WithName(nameof(GetSummary))
-            .WithSummary("The two lagged models, each by the person-mean-centred and the initial-conditions estimator with their estimates compared, the null model and the effects on the clinic's data, as `alliance-monitor analyze --effects` prints them")
+            .WithSummary("The two lagged models, each by the person-mean-centred and the initial-conditions estimator with their estimates compared, the null model, the effects and the therapist level (nested models, alliance split three ways) on the clinic's data, as `alliance-monitor analyze --effects` and `--therapist-level` print them")
             .Produces<AnalysisReport>(StatusCodes.Status200OK, "application/json")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireAuthorization(p => p.RequireRole(Roles.Researcher))
@@ -101,10 +101,12 @@ public static class SummaryEndpoints
             var json = await cache.GetOrFitAsync($"{clinicId}|{filter.Describe()}|{version}", async () =>
             {
                 var request = await EffectsRequestAsync(dataSource, clinicId, filter, options.Value, http.RequestAborted);
+                var agreement = await AgreementSummary.BuildAsync(dataSource, clinicId, filter, request.Observations, http.RequestAborted);
                 // Both estimators side by side: a short-series clinic needs the initial-conditions fit beside the centred one.
-                return AnalysisReportBuilder.ToJson(AnalysisReportBuilder.Build(
+                var report = AnalysisReportBuilder.Build(
                     request.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: request.Effects)
-                    with { Agreement = await AgreementSummary.LoadAsync(dataSource, clinicId, filter, http.RequestAborted) });
+                    with { Agreement = agreement, RaterAgreement = await RaterAgreementSummary.LoadAsync(dataSource, clinicId, filter, http.RequestAborted) };
+                return AnalysisReportBuilder.ToJson(SummaryTherapistLevel.With(report, request.Observations, options.Value));
             });
             return TypedResults.Text(json, "application/json");
         }

@@ -4,7 +4,7 @@ using AllianceMonitor.Cli;
 
 namespace AllianceMonitor.Analysis.Tests.Support;
 
-/// <summary>One lme4 fit recorded by tests/fixtures/lme4/fit_lme4.R or fit_lme4_initial_conditions.R.</summary>
+/// <summary>One lme4 fit recorded by tests/fixtures/lme4/fit_lme4.R, fit_lme4_initial_conditions.R or fit_lme4_agreement.R.</summary>
 public sealed record Lme4Fit(string Source, JsonElement Json)
 {
     public string Name => Json.GetProperty("name").GetString()!;
@@ -25,7 +25,7 @@ public sealed record Lme4Fit(string Source, JsonElement Json)
 
 public static class Lme4Fixture
 {
-    public static readonly string[] Datasets = ["small", "singular", "missing_uneven", "medium", "therapists"];
+    public static readonly string[] Datasets = ["small", "singular", "missing_uneven", "medium", "therapists", "agreement"];
 
     private static readonly Dictionary<string, IReadOnlyList<SessionObservation>> ObservationCache = [];
     private static readonly Dictionary<string, IReadOnlyList<Lme4Fit>> FitCache = [];
@@ -54,8 +54,8 @@ public static class Lme4Fixture
         {
             if (!FitCache.TryGetValue(dataset, out var fits))
             {
-                // fit_lme4.R's fits, then fit_lme4_initial_conditions.R's where that script was run on the dataset.
-                fits = new[] { ".lme4.json", ".initial_conditions.lme4.json" }
+                // fit_lme4.R's fits, then fit_lme4_initial_conditions.R's and fit_lme4_agreement.R's where those scripts were run on the dataset.
+                fits = new[] { ".lme4.json", ".initial_conditions.lme4.json", ".agreement.lme4.json" }
                     .Select(suffix => PathOf(dataset + suffix))
                     .Where(File.Exists)
                     .SelectMany(path =>

@@ -22,6 +22,11 @@ public static class Specs
             return new EstimatedModel(ModelCatalog.Find(modelName[..^InitialConditionsSuffix.Length])!, Estimator.InitialConditions).Build(rows);
         }
 
+        if (modelName == AgreementModel.Name)
+        {
+            return AgreementDesign.Build(rows);
+        }
+
         return modelName == "null_model"
             ? NullModel.BuildSpec(rows)
             : LaggedDesign.Build(rows, ModelCatalog.Find(modelName)!);

@@ -23,15 +23,21 @@ public sealed class SummaryTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var csv = await client.GetStringAsync("/api/v1/export/sessions" + query);
 
         // The CLI's own code path: its CSV reader, then the report builder it calls.
-        // The summary carries both estimators, and the effects as `analyze --effects` with the default minimums prints them.
+        // The summary carries both estimators, and the effects as `analyze --effects` with the default minimums prints them,
+        // and the therapist level as `analyze --therapist-level` prints it (here below the minimum of therapists: a reason).
         var file = CsvObservationReader.ReadWithModality(new StringReader(csv), "export.csv");
         var effects = new EffectsRequest(o => file.Modality![o], new EffectsSettings());
+        // The export has client ratings only, so the agreement block is the library's answer to data without therapist ratings.
         var analyze = AnalysisReportBuilder.ToJson(AnalysisReportBuilder.Build(
-            file.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: effects));
+            file.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: effects) with
+            {
+                TherapistLevel = TherapistLevelReportBuilder.Build(file.Observations, FitMethod.Reml, ModelCatalog.All, new EffectsSettings().MinTherapists),
+                Agreement = AgreementReportBuilder.Build(file.Observations, FitMethod.Reml),
+            });
         using var expected = JsonDocument.Parse(analyze);
-        // The summary's agreement block needs the therapist's ratings, which analyze's CSV input does not carry: it has its own tests (AgreementSummaryTests).
+        // The summary's rater_agreement block needs the therapist's ratings, which analyze's CSV input does not carry: it has its own tests (RaterAgreementSummaryTests).
         var withoutAgreement = System.Text.Json.Nodes.JsonNode.Parse(summary)!.AsObject();
-        Assert.True(withoutAgreement.Remove("agreement"));
+        Assert.True(withoutAgreement.Remove("rater_agreement"));
         using var actual = JsonDocument.Parse(withoutAgreement.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         AssertSame(expected.RootElement, actual.RootElement, "$");
     }

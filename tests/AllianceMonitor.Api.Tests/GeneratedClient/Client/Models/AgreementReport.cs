@@ -8,31 +8,39 @@ using System;
 namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 {
     /// <summary>
-    /// The summary&apos;s `agreement` block: client-therapist agreement on one client alliance measure.
+    /// The agreement model and its response surface, as `analyze --model agreement` and `GET /analysis/summary` printthem (the `agreement` member). `model` and `surface` are null, and `reason` says why, when too fewsessions carry both a client and a therapist rating.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class AgreementReport : IParsable
     {
-        /// <summary>The clinic&apos;s agreement and each therapist&apos;s, shrunk towards it.</summary>
+        /// <summary>Fewest complete lag pairs with both ratings at session t for which the model is reported.</summary>
+        public int? MinPairs { get; set; }
+        /// <summary>The model property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ClinicAgreement? Clinic { get; set; }
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport? Model { get; set; }
 #nullable restore
 #else
-        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ClinicAgreement Clinic { get; set; }
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport Model { get; set; }
 #endif
-        /// <summary>The client&apos;s alliance measure (the summary&apos;s `alliance` filter).</summary>
+        /// <summary>Sessions where client and therapist both rated the alliance.</summary>
+        public int? NSessionsBothRaters { get; set; }
+        /// <summary>The reason property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? Instrument { get; set; }
+        public string? Reason { get; set; }
 #nullable restore
 #else
-        public string Instrument { get; set; }
+        public string Reason { get; set; }
 #endif
-        /// <summary>A patient&apos;s correlation needs at least this many sessions rated by both.</summary>
-        public int? MinPairsForCorrelation { get; set; }
-        /// <summary>The clinic&apos;s within-patient SD of the client&apos;s ratings: the unit of every figure in SDs.</summary>
-        public double? WithinSd { get; set; }
+        /// <summary>The surface property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SurfaceParameterReport>? Surface { get; set; }
+#nullable restore
+#else
+        public List<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SurfaceParameterReport> Surface { get; set; }
+#endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -51,10 +59,11 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "clinic", n => { Clinic = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ClinicAgreement>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ClinicAgreement.CreateFromDiscriminatorValue); } },
-                { "instrument", n => { Instrument = n.GetStringValue(); } },
-                { "min_pairs_for_correlation", n => { MinPairsForCorrelation = n.GetIntValue(); } },
-                { "within_sd", n => { WithinSd = n.GetDoubleValue(); } },
+                { "min_pairs", n => { MinPairs = n.GetIntValue(); } },
+                { "model", n => { Model = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport.CreateFromDiscriminatorValue); } },
+                { "n_sessions_both_raters", n => { NSessionsBothRaters = n.GetIntValue(); } },
+                { "reason", n => { Reason = n.GetStringValue(); } },
+                { "surface", n => { Surface = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SurfaceParameterReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SurfaceParameterReport.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
         /// <summary>
@@ -64,10 +73,11 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ClinicAgreement>("clinic", Clinic);
-            writer.WriteStringValue("instrument", Instrument);
-            writer.WriteIntValue("min_pairs_for_correlation", MinPairsForCorrelation);
-            writer.WriteDoubleValue("within_sd", WithinSd);
+            writer.WriteIntValue("min_pairs", MinPairs);
+            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport>("model", Model);
+            writer.WriteIntValue("n_sessions_both_raters", NSessionsBothRaters);
+            writer.WriteStringValue("reason", Reason);
+            writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SurfaceParameterReport>("surface", Surface);
         }
     }
 }

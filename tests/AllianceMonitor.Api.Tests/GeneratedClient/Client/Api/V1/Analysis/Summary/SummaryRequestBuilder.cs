@@ -34,7 +34,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Analysis.Summary
         {
         }
         /// <summary>
-        /// The two lagged models, each by the person-mean-centred and the initial-conditions estimator with their estimates compared, the null model and the effects on the clinic&apos;s data, as `alliance-monitor analyze --effects` prints them
+        /// The two lagged models, each by the person-mean-centred and the initial-conditions estimator with their estimates compared, the null model, the effects and the therapist level (nested models, alliance split three ways) on the clinic&apos;s data, as `alliance-monitor analyze --effects` and `--therapist-level` print them
         /// </summary>
         /// <returns>A <see cref="global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AnalysisReport"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Analysis.Summary
             return await RequestAdapter.SendAsync<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AnalysisReport>(requestInfo, global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AnalysisReport.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The two lagged models, each by the person-mean-centred and the initial-conditions estimator with their estimates compared, the null model and the effects on the clinic&apos;s data, as `alliance-monitor analyze --effects` prints them
+        /// The two lagged models, each by the person-mean-centred and the initial-conditions estimator with their estimates compared, the null model, the effects and the therapist level (nested models, alliance split three ways) on the clinic&apos;s data, as `alliance-monitor analyze --effects` and `--therapist-level` print them
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -95,7 +95,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Analysis.Summary
             return new global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Analysis.Summary.SummaryRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// The two lagged models, each by the person-mean-centred and the initial-conditions estimator with their estimates compared, the null model and the effects on the clinic&apos;s data, as `alliance-monitor analyze --effects` prints them
+        /// The two lagged models, each by the person-mean-centred and the initial-conditions estimator with their estimates compared, the null model, the effects and the therapist level (nested models, alliance split three ways) on the clinic&apos;s data, as `alliance-monitor analyze --effects` and `--therapist-level` print them
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class SummaryRequestBuilderGetQueryParameters 
