@@ -17,6 +17,10 @@ public sealed record AnalysisReport(
     /// <summary>The nested lagged models and the alliance split: in the summary always, in <c>analyze</c> with <c>--therapist-level</c>.</summary>
     [JsonPropertyName("therapist_level"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TherapistLevelReport? TherapistLevel { get; init; }
+
+    /// <summary>Client-therapist agreement per session, patient and therapist (shrunk towards the clinic): in the summary.</summary>
+    [JsonPropertyName("rater_agreement"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Agreement.RaterAgreementReport? RaterAgreement { get; init; }
 }
 
 /// <param name="Estimator">Which estimator produced every number of this model.</param>

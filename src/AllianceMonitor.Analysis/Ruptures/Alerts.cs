@@ -5,7 +5,7 @@ namespace AllianceMonitor.Analysis.Ruptures;
 /// <summary>One rated session of one patient on one instrument and rater.</summary>
 public sealed record RatedSession(int Session, double Value);
 
-/// <summary>What an alert is about. Stored and served as <c>rupture</c>, <c>low_alliance</c>, <c>deterioration</c>.</summary>
+/// <summary>What an alert is about. Stored and served as <c>rupture</c>, <c>low_alliance</c>, <c>deterioration</c>, <c>unnoticed_drop</c>.</summary>
 [JsonConverter(typeof(SnakeCaseEnumConverter<AlertKind>))]
 public enum AlertKind
 {
@@ -14,6 +14,12 @@ public enum AlertKind
 
     /// <summary>Reliable deterioration on a symptom or well-being measure since the first rated session (Jacobson &amp; Truax 1991).</summary>
     Deterioration,
+
+    /// <summary>
+    /// The client's alliance rating raised a rupture while the therapist's rating of the same session stayed within its
+    /// own usual range: the therapist's rating did not register the client's drop (<c>UnnoticedDropRule</c>).
+    /// </summary>
+    UnnoticedDrop,
 }
 
 /// <summary>
@@ -63,6 +69,12 @@ public enum RuptureStatus
 /// <param name="FirstSession">For a deterioration: the first rated session of the measure, the one the change is measured from.</param>
 /// <param name="Change">For a deterioration: the score minus the first score, signed as the scale runs (a PHQ-9 rise is positive).</param>
 /// <param name="ThresholdSource">For a deterioration: where the reliable-change value comes from.</param>
+/// <param name="TherapistObserved">For an unnoticed drop: the therapist's rating of the same session.</param>
+/// <param name="TherapistBaseline">For an unnoticed drop: what the therapist's own earlier ratings predicted for it.</param>
+/// <param name="TherapistThreshold">
+/// For an unnoticed drop: the drop below <paramref name="TherapistBaseline"/>, in scale points, that the therapist's own
+/// series would have needed to raise a rupture (null when the therapist's rating was at the scale maximum).
+/// </param>
 public sealed record AlertEvidence(
     double Observed,
     double Baseline,
@@ -79,12 +91,15 @@ public sealed record AlertEvidence(
     string? Method = null,
     int? FirstSession = null,
     double? Change = null,
-    string? ThresholdSource = null);
+    string? ThresholdSource = null,
+    double? TherapistObserved = null,
+    double? TherapistBaseline = null,
+    double? TherapistThreshold = null);
 
 /// <summary>An alert as it stands after the latest session: its evidence, and for a rupture its repair status.</summary>
 /// <param name="Session">The session that raised the alert.</param>
 /// <param name="Severity">
-/// 1 (note) to 3 (act): an unrepaired rupture or a reliable deterioration is 3, an open rupture 2, a repaired one or a low level 1.
+/// 1 (note) to 3 (act): an unrepaired rupture or a reliable deterioration is 3, an open rupture or an unnoticed drop 2, a repaired one or a low level 1.
 /// </param>
 /// <param name="StatusSession">The session at which the rupture was found repaired or unrepaired.</param>
 public sealed record DetectedAlert(AlertKind Kind, int Session, AlertEvidence Evidence, RuptureStatus? Status, int Severity, int? StatusSession);

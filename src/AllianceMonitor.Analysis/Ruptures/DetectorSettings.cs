@@ -34,6 +34,11 @@ namespace AllianceMonitor.Analysis.Ruptures;
 /// The measures a deterioration alert is raised for. Null (the default): every symptom and well-being measure of the
 /// catalog with a citable reliable-change value: phq-9, gad-7, who-5, ors, core-10, oq-45.
 /// </param>
+/// <param name="UnnoticedDropAlerts">
+/// Whether a client's rupture that the therapist's rating of the same session did not register raises an
+/// <c>unnoticed_drop</c> alert. On by default: therapists miss part of their clients' dips (Hatcher et al. 2020), and
+/// agreement between the two predicts outcome (Roest et al. 2022). Needs therapist ratings; without them it never fires.
+/// </param>
 public sealed record DetectorSettings(
     double? K = null,
     int MinBaselineSessions = 2,
@@ -46,7 +51,8 @@ public sealed record DetectorSettings(
     double? SustainedK = null,
     double FalseAlertBudget = 0.5,
     bool DeteriorationAlerts = true,
-    IReadOnlyList<string>? DeteriorationInstruments = null)
+    IReadOnlyList<string>? DeteriorationInstruments = null,
+    bool UnnoticedDropAlerts = true)
 {
     public static DetectorSettings Default { get; } = new();
 

@@ -1,4 +1,5 @@
 using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Agreement;
 using AllianceMonitor.Analysis.Change;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Ruptures;
@@ -13,8 +14,10 @@ namespace AllianceMonitor.Api.Alerts;
 
 /// <summary>
 /// The live path: after a session write, replays the patient's alliance series through the rupture detector and the
-/// patient's own symptom and well-being series through the deterioration rule, and brings the stored alerts in line,
-/// inside the request's unit of work. Alerts are keyed by (series, kind, session), so a
+/// patient's own symptom and well-being series through the deterioration rule, sets each client alliance series
+/// against the therapist's ratings of the same sessions (the unnoticed-drop rule), and brings the stored alerts in line,
+/// inside the request's unit of work. A change to either side's rating of a session replays both, because every
+/// series of the patient is replayed on every write. Alerts are keyed by (series, kind, session), so a
 /// corrected session updates or withdraws its alert and never adds a second one. Alerts raised before the changed
 /// session keep the evidence they were raised with; only their repair tracking moves on.
 /// </summary>
@@ -44,7 +47,7 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
         {
             var instrument = InstrumentCatalog.Find(instrumentCode)!;
             var history = series.GetValueOrDefault((patientId, instrumentCode, rater)) ?? [];
-            var detected = Detect(instrument, rater, history, clinic)
+            var detected = Detect(instrument, rater, history, clinic, series, patientId)
                 .ToDictionary(a => (a.Kind, a.Session));
             var existing = stored.Where(a => a.Instrument == instrumentCode && a.Rater == rater)
                 .ToDictionary(a => (a.Kind, a.Session));
@@ -89,15 +92,44 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
     private static readonly string[] AlertedInstruments =
         [.. AllianceSeries.Instruments, .. InstrumentCatalog.WithReliableChange.Select(i => i.Code)];
 
-    private static IReadOnlyList<DetectedAlert> Detect(InstrumentDefinition instrument, Rater rater, List<RatedSession> history, ClinicCalibrations clinic)
+    private static IReadOnlyList<DetectedAlert> Detect(
+        InstrumentDefinition instrument, Rater rater, List<RatedSession> history, ClinicCalibrations clinic,
+        Dictionary<(Guid Patient, string Instrument, Rater Rater), List<RatedSession>> series, Guid patientId)
     {
         if (instrument.MeasuresAlliance)
         {
-            return RuptureDetector.Replay(history, instrument, clinic.Current(instrument.Code, rater), clinic.Settings);
+            var run = RuptureDetector.Run(history, instrument, clinic.Current(instrument.Code, rater), clinic.Settings);
+            if (rater != Rater.Client || !run.Alerts.Any(a => a.Kind == AlertKind.Rupture)
+                || TherapistSide(instrument, series, patientId) is not { } therapist)
+            {
+                return run.Alerts;
+            }
+
+            // Unnoticed drops are stored on the client's series, where the rupture that raised them is.
+            var therapistRun = RuptureDetector.Run(therapist.History, therapist.Form, clinic.Current(therapist.Form.Code, Rater.Therapist), clinic.Settings);
+            return [.. run.Alerts, .. UnnoticedDropRule.Find(run, therapistRun, therapist.Form, clinic.Settings)];
         }
 
         // Reliable change is a patient-reported standard: the published values are for the patient's own form.
         return rater == Rater.Client ? DeteriorationRule.Replay(history, instrument, clinic.Settings) : [];
+    }
+
+    /// <summary>
+    /// The therapist's ratings opposite a client alliance series: the first of <see cref="TherapistForms.Of"/> this
+    /// patient's therapist has rated (WAI-SR-T for the WAI-SR, else the same form rated by the therapist).
+    /// </summary>
+    private static (InstrumentDefinition Form, List<RatedSession> History)? TherapistSide(
+        InstrumentDefinition clientForm, Dictionary<(Guid Patient, string Instrument, Rater Rater), List<RatedSession>> series, Guid patientId)
+    {
+        foreach (var code in TherapistForms.Of(clientForm.Code))
+        {
+            if (series.TryGetValue((patientId, code, Rater.Therapist), out var history) && history.Count > 0)
+            {
+                return (InstrumentCatalog.Find(code)!, history);
+            }
+        }
+
+        return null;
     }
 
     private static Alert Create(Guid clinicId, Guid patientId, string instrument, Rater rater, DetectedAlert detected, DateTimeOffset now)

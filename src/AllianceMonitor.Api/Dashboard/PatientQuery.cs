@@ -19,9 +19,10 @@ public sealed record SessionRow(
 /// <param name="SymptomInstrument">The symptom instrument on the chart's right axis, if any.</param>
 /// <param name="ChartJson">The chart's data, read by patient-chart.js from the canvas's data-chart attribute.</param>
 /// <param name="Change">Per symptom or well-being measure with a reliable-change value, the status against the first rating.</param>
+/// <param name="Agreement">Client-therapist agreement on the charted measure in plain words; null without therapist ratings.</param>
 public sealed record PatientModel(
     string PatientId, string? TherapistId, AllianceTrajectory? Alliance, string? SymptomInstrument, string Summary, string ChartJson, IReadOnlyList<SessionRow> Sessions,
-    IReadOnlyList<ChangeStatusRow> Change);
+    IReadOnlyList<ChangeStatusRow> Change, string? Agreement = null);
 
 /// <summary>A patient's course for the patient view: the trajectory the API serves, joined with the session dates and modalities.</summary>
 public static class PatientQuery
@@ -82,7 +83,7 @@ public static class PatientQuery
             string.Join("; ", alertsBySession[n].Select(a => $"{a.Kind.Label().ToLowerInvariant()} ({a.Status.StoredName()}{(a.RuptureStatus is { } r ? ", " + r.StoredName() : "")})"))))
             .ToList();
         return new PatientModel(trajectory.PatientId, trajectory.TherapistId, alliance, symptoms?.Instrument, summary, JsonSerializer.Serialize(chart, ChartJson), rows,
-            Change(trajectory.Symptoms));
+            Change(trajectory.Symptoms), AgreementText.Describe(trajectory.Agreement, alliance?.Instrument));
     }
 
     /// <summary>The client's own ratings only: the published reliable-change values are for the patient's form.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Agreement;
 using AllianceMonitor.Analysis.Change;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Models;
@@ -70,8 +71,9 @@ public static class Codebook
         }
 
         // Only the alliance kinds: the column is about the chosen alliance measure, where deterioration alerts never are.
-        columns.Add(new("alert_kinds", "string", string.Join(", ", new[] { AlertKind.Rupture, AlertKind.LowAlliance }.Select(k => k.StoredName())) + ", or both separated by ';'" + Empty,
-            "Alerts raised at this session on the client's rating of the chosen alliance measure, not withdrawn (their workflow status is not exported)."));
+        columns.Add(new("alert_kinds", "string", string.Join(", ", new[] { AlertKind.Rupture, AlertKind.LowAlliance, AlertKind.UnnoticedDrop }.Select(k => k.StoredName())) + ", or several separated by ';'" + Empty,
+            "Alerts raised at this session on the client's rating of the chosen alliance measure, not withdrawn (their workflow status is not exported). "
+            + "unnoticed_drop: a rupture of the client's rating that the therapist's rating of the same session did not register."));
         columns.Add(new("alert_rule_version", "integer", "1 or more" + Empty, "The highest detector rule version among those alerts."));
         foreach (var i in ExportSql.ChangeStatusInstruments)
         {
@@ -81,7 +83,36 @@ public static class Codebook
                 + $"Reliable: a change of at least {Number(i.ReliableChange!.Value)} points ({i.ReliableChangeSource}); clinical range: {clinical} ({i.ClinicalCutoffSource}); "
                 + "recovered: reliably improved from the clinical range to outside it. The patient's status on the measure is the one at their last rated row."));
         }
+        AddAgreement(columns);
         return columns;
+    }
+
+    /// <summary>The therapist's ratings of the same sessions and the discrepancy on the chosen alliance measure (issue 17).</summary>
+    private static void AddAgreement(List<CodebookColumn> columns)
+    {
+        foreach (var form in ExportSql.TherapistRatedForms)
+        {
+            var forms = TherapistForms.Of(form.Code).Select(c => InstrumentCatalog.Find(c)!).ToList();
+            var which = forms.Count > 1
+                ? $"the therapist's {forms[0].Name} ({forms[0].Reference}), else the {form.Name} filled in by the therapist"
+                : $"the {form.Name} filled in by the therapist";
+            columns.Add(new(ExportSql.TherapistColumn(form), "number", $"{Number(form.TotalMin)}-{Number(form.TotalMax)} (the scale of {ExportSql.ScoreColumns.First(c => c.Instrument == form).Name})" + Empty,
+                $"The therapist's rating of this session opposite the client's {ExportSql.ScoreColumns.First(c => c.Instrument == form).Name}: {which}, "
+                + "latest revision, usual timing; on the client form's scale, so the two compare point for point."));
+        }
+
+        var allowed = string.Join(", ", ExportSql.TherapistRatedForms.Select(f => f.Code));
+        columns.AddRange(
+        [
+            new("alliance_therapist", "number", "the chosen instrument's score range" + Empty,
+                $"The therapist's rating of this session opposite alliance: a copy of that measure's _therapist column ({allowed}; empty for any other alliance measure)."),
+            new("alliance_discrepancy", "number", "score units" + Empty,
+                "alliance_therapist minus alliance: negative when the therapist rated the alliance lower than the client. Empty unless both rated the session."),
+            new("alliance_discrepancy_sds", "number", "within-patient SDs" + Empty,
+                "alliance_discrepancy divided by the clinic's within-patient SD of the client's ratings of the chosen measure (its latest detector calibration, "
+                + "else the instrument's documented default), so a discrepancy reads against how much one patient's ratings usually move. "
+                + "For agreement as a predictor, fit the response surface on the two ratings rather than this difference (Edwards 1994)."),
+        ]);
     }
 
     private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Agreement;
 using AllianceMonitor.Analysis.Change;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Api.Data;
@@ -36,6 +37,33 @@ public static class ExportSql
     public static string ChangeStatusColumn(InstrumentDefinition instrument) => ColumnName(instrument.Code) + "_change_status";
 
     private static string ColumnName(string code) => code.Replace('-', '_');
+
+    /// <summary>The client alliance forms with a therapist-rating column (after the change statuses), in column order.</summary>
+    public static IReadOnlyList<InstrumentDefinition> TherapistRatedForms => TherapistForms.ClientForms;
+
+    public static string TherapistColumn(InstrumentDefinition clientForm) => ColumnName(clientForm.Code) + "_therapist";
+
+    /// <summary>The numeric columns after the therapist ratings: the chosen measure's therapist rating and the discrepancy in points and in SDs.</summary>
+    public const int AgreementNumbers = 3;
+
+    /// <summary>The ordinal of <c>alliance_therapist</c>: after the alert columns, the change statuses and the therapist-rating columns.</summary>
+    public static int AllianceTherapistOrdinal => AllianceOrdinal + 12 + 2 + ChangeStatusInstruments.Count + TherapistRatedForms.Count;
+
+    /// <summary>
+    /// The clinic's within-patient SD of the client's ratings of <c>@alliance</c>: its latest detector calibration, else
+    /// the instrument's documented default, as the live detector takes it. The unit of <c>alliance_discrepancy_sds</c>.
+    /// </summary>
+    public static string WithinSdExpression { get; } = $"""
+        coalesce(
+                    (SELECT c.within_sd FROM calibrations c WHERE c.clinic_id = @clinic AND c.instrument = @alliance AND c.rater = '{Rater.Client.StoredName()}' ORDER BY c.version DESC LIMIT 1),
+                    CASE @alliance {string.Join(" ", InstrumentCatalog.Alliance.Select(i => $"WHEN '{i.Code}' THEN {Number(i.DefaultCalibration!.WithinSd)}"))} END)
+        """;
+
+    /// <summary>
+    /// Therapist rows keep their own instrument key inside the query (<c>wai-sr-t/therapist</c>), so the client score
+    /// columns' filters stay as they were and one scan of the measurements serves both raters.
+    /// </summary>
+    private const string TherapistSuffix = "/therapist";
 
     /// <summary>
     /// The query text with the default filters written in as literals, for <c>COPY (...) TO STDOUT</c> in the export
@@ -81,21 +109,37 @@ public static class ExportSql
 
         var defaultTiming = string.Join(" ", InstrumentCatalog.All.Select(i => $"WHEN '{i.Code}' THEN '{i.DefaultTiming.StoredName()}'"));
         var scoreList = string.Join(", ", ScoreColumns.Select(c => "k." + c.Name));
+        var therapistCodes = string.Join(", ", TherapistRatedForms.SelectMany(i => TherapistForms.Of(i.Code)).Distinct().Select(c => $"'{c}'"));
+        var therapistPivot = new StringBuilder();
+        foreach (var form in TherapistRatedForms)
+        {
+            // The form's own therapist version first (WAI-SR-T for the WAI-SR), then the same form rated by the therapist.
+            var preferred = string.Join(", ", TherapistForms.Of(form.Code).Select(c => $"max(total) FILTER (WHERE instrument = '{c}{TherapistSuffix}')"));
+            therapistPivot.Append($",\n        coalesce({preferred}) AS {TherapistColumn(form)}");
+        }
+
+        var allianceTherapist = string.Join(" ", TherapistRatedForms.Select(f => $"WHEN '{f.Code}' THEN k.{TherapistColumn(f)}"));
+        var therapistList = string.Join("", TherapistRatedForms.Select(f => $", k.{TherapistColumn(f)}"));
         var sql = $"""
             WITH scored AS (
-                SELECT DISTINCT ON (m.session_id, m.instrument) m.session_id, m.instrument, m.total, m.subscales
+                SELECT DISTINCT ON (m.session_id, m.instrument, m.rater) m.session_id,
+                    CASE WHEN m.rater = '{Rater.Client.StoredName()}' THEN m.instrument ELSE m.instrument || '{TherapistSuffix}' END AS instrument, m.total, m.subscales
                 FROM measurements m
                 JOIN sessions s ON s.id = m.session_id
                 JOIN patients p ON p.id = s.patient_id
-                WHERE p.clinic_id = @clinic AND m.superseded_at IS NULL AND m.rater = '{Rater.Client.StoredName()}'
-                ORDER BY m.session_id, m.instrument, (m.timing = CASE m.instrument {defaultTiming} END) DESC
+                WHERE p.clinic_id = @clinic AND m.superseded_at IS NULL
+                  AND (m.rater = '{Rater.Client.StoredName()}' OR (m.rater = '{Rater.Therapist.StoredName()}' AND m.instrument IN ({therapistCodes})))
+                ORDER BY m.session_id, m.instrument, m.rater, (m.timing = CASE m.instrument {defaultTiming} END) DESC
             ),
             pivot AS (
                 SELECT session_id{scores},
                     max(total) FILTER (WHERE instrument = @alliance) AS alliance,
                     max(total) FILTER (WHERE instrument = @symptoms) AS symptoms,
-                    bool_or(instrument = @instrument) AS has_instrument
+                    bool_or(instrument = @instrument) AS has_instrument{therapistPivot}
                 FROM scored GROUP BY session_id
+            ),
+            within AS (
+                SELECT {WithinSdExpression} AS sd
             ),
             base AS (
                 SELECT s.patient_id AS pid, coalesce(s.therapist_id, p.therapist_id) AS therapist, s.number, s.modality, s.occurred_on,
@@ -137,9 +181,13 @@ public static class ExportSql
                 k.symptoms, k.s_pm, k.symptoms - k.s_pm, k.s_pm - g.s_gm,
                 CASE WHEN lag(k.number) OVER w = k.number - 1 THEN lag(k.symptoms) OVER w END,
                 CASE WHEN lag(k.number) OVER w = k.number - 1 THEN lag(k.symptoms) OVER w - k.s_pm END,
-                f.kinds, f.rule_version{Statuses()}
+                f.kinds, f.rule_version{Statuses()}{therapistList},
+                CASE @alliance {allianceTherapist} END,
+                CASE @alliance {allianceTherapist} END - k.alliance,
+                CASE WHEN wi.sd > 0 THEN (CASE @alliance {allianceTherapist} END - k.alliance) / wi.sd END
             FROM kept k
             CROSS JOIN grand g
+            CROSS JOIN within wi
             JOIN firsts fi ON fi.pid = k.pid
             LEFT JOIN flagged f ON f.patient_id = k.pid AND f.session = k.number
             WINDOW w AS (PARTITION BY k.pid ORDER BY k.number)

@@ -155,6 +155,14 @@ public sealed partial class ExportStream(
                 AppendText(c, reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal));
             }
 
+            var agreementOrdinal = kindsOrdinal + 2 + ExportSql.ChangeStatusInstruments.Count;
+            var agreementNumbers = ExportSql.TherapistRatedForms.Count + ExportSql.AgreementNumbers;
+            for (var i = 0; i < agreementNumbers; i++, c++)
+            {
+                var ordinal = agreementOrdinal + i;
+                AppendNumber(c, reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal));
+            }
+
             _text.Append(format == "jsonl" ? "}\n" : "\n");
             return _text;
         }

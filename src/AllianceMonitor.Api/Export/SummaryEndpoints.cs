@@ -104,7 +104,8 @@ public static class SummaryEndpoints
                 var agreement = await AgreementSummary.BuildAsync(dataSource, clinicId, filter, request.Observations, http.RequestAborted);
                 // Both estimators side by side: a short-series clinic needs the initial-conditions fit beside the centred one.
                 var report = AnalysisReportBuilder.Build(
-                    request.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: request.Effects) with { Agreement = agreement };
+                    request.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: request.Effects)
+                    with { Agreement = agreement, RaterAgreement = await RaterAgreementSummary.LoadAsync(dataSource, clinicId, filter, http.RequestAborted) };
                 return AnalysisReportBuilder.ToJson(SummaryTherapistLevel.With(report, request.Observations, options.Value));
             });
             return TypedResults.Text(json, "application/json");

@@ -3,12 +3,14 @@ using AllianceMonitor.Analysis.Instruments;
 namespace AllianceMonitor.Api.Patients;
 
 /// <summary>A patient's course: each alliance series as the detector judged it, the symptom scores, and the alerts.</summary>
+/// <param name="Agreement">Per client alliance measure the therapist has also rated: how the two sides' ratings of the same sessions agree.</param>
 public sealed record TrajectoryResponse(
     string PatientId,
     string? TherapistId,
     IReadOnlyList<AllianceTrajectory> Alliance,
     IReadOnlyList<ScoreTrajectory> Symptoms,
-    IReadOnlyList<Alerts.AlertResponse> Alerts);
+    IReadOnlyList<Alerts.AlertResponse> Alerts,
+    IReadOnlyList<PatientAgreementResponse> Agreement);
 
 /// <param name="WithinSd">The clinic's session-to-session SD on this instrument (the unit of deviationSds).</param>
 /// <param name="K">The one-session threshold in prediction SDs (from the clinic's false-alert budget unless set by hand); the band's lower edge is this far below the prediction.</param>

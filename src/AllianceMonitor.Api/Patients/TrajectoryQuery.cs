@@ -31,7 +31,8 @@ public sealed class TrajectoryQuery(AllianceDbContext db, CalibrationStore calib
         var rows = patient.Sessions.SelectMany(s => s.Measurements.Select(m => new RatingRow(patient.Id, s.Number, m.Instrument, m.Rater, m.Timing, m.Total)));
         var settings = await calibrations.SettingsAsync(clinicId, cancellationToken);
         var alliance = new List<AllianceTrajectory>();
-        foreach (var ((_, instrument, rater), history) in AllianceSeries.Group(rows.Where(r => AllianceSeries.Instruments.Contains(r.Instrument)))
+        var grouped = AllianceSeries.Group(rows.Where(r => AllianceSeries.Instruments.Contains(r.Instrument)));
+        foreach (var ((_, instrument, rater), history) in grouped
                      .OrderBy(s => s.Key.Instrument).ThenBy(s => s.Key.Rater.StoredName(), StringComparer.Ordinal))
         {
             var calibration = await calibrations.CurrentAsync(clinicId, instrument, rater, cancellationToken);
@@ -56,8 +57,10 @@ public sealed class TrajectoryQuery(AllianceDbContext db, CalibrationStore calib
             .OrderBy(a => a.Session).ThenBy(a => a.Kind)
             .ToListAsync(cancellationToken);
 
+        var agreement = await PatientAgreementQuery.ForPatientAsync(
+            grouped.ToDictionary(g => (g.Key.Instrument, g.Key.Rater), g => g.Value), clinicId, calibrations, cancellationToken);
         return new TrajectoryResponse(
-            patient.ExternalId, patient.Therapist?.ExternalId, alliance, symptoms, alerts.Select(AlertMapping.ToResponse).ToList());
+            patient.ExternalId, patient.Therapist?.ExternalId, alliance, symptoms, alerts.Select(AlertMapping.ToResponse).ToList(), agreement);
     }
 
     private static AlliancePoint Point(SessionJudgement s, DateOnly? occurredOn, double withinSd)

@@ -90,6 +90,38 @@ public sealed class AlertWebhookTests(PrivateNetworkApiFactory factory) : IClass
         Assert.Equal((WebhookEvents.AlertUpdated, "deterioration", "withdrawn"), ((string?)update["type"], (string?)update["data"]!["kind"], (string?)update["data"]!["status"]));
     }
 
+    [Fact]
+    public async Task An_unnoticed_drop_is_pushed_as_an_alert_event_of_its_kind_and_its_withdrawal_as_an_update()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        var tenant = await Tenant.CreateAsync(factory);
+        var admin = factory.Client(tenant.ClinicAdmin);
+        await CreateAsync(admin, receiver.Url("/alerts"), WebhookEvents.AlertCreated, WebhookEvents.AlertUpdated);
+        var ingest = factory.Client(tenant.Ingest);
+        async Task Put(int session, int client, int therapist) => (await ingest.PutAsJsonAsync($"/api/v1/patients/p-1/sessions/{session}", new
+        {
+            therapistId = "t-7",
+            measurements = new object[]
+            {
+                new { instrument = "wai-sr", items = Ratings.WaiSr(client) },
+                new { instrument = "wai-sr-t", rater = "therapist", items = Ratings.WaiSr(therapist) },
+            },
+        })).EnsureSuccessStatusCode();
+
+        foreach (var (session, client, therapist) in new[] { (1, 52, 47), (2, 50, 46), (3, 52, 47), (4, 51, 46), (5, 35, 46) })
+        {
+            await Put(session, client, therapist);
+        }
+
+        bool Pushed(string type, string status) => receiver.At("/alerts").Select(r => JsonNode.Parse(r.Body)!)
+            .Any(n => (string?)n["type"] == type && (string?)n["data"]!["kind"] == "unnoticed_drop" && (string?)n["data"]!["status"] == status);
+        await WaitUntilAsync(() => Pushed(WebhookEvents.AlertCreated, "open"), "the unnoticed drop is pushed");
+
+        await Put(5, 35, 30);
+        await WaitUntilAsync(() => Pushed(WebhookEvents.AlertUpdated, "withdrawn"), "its withdrawal is pushed");
+        Assert.All(receiver.At("/alerts"), r => Assert.Null(JsonNode.Parse(r.Body)!["data"]!["therapistObserved"]));
+    }
+
     private async Task PutAsync(Tenant tenant, int session, int total) =>
         (await factory.Client(tenant.Ingest).PutAsJsonAsync($"/api/v1/patients/p-1/sessions/{session}", Ratings.Session(total))).EnsureSuccessStatusCode();
 }

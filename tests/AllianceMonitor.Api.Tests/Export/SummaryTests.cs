@@ -35,7 +35,10 @@ public sealed class SummaryTests(ApiFactory factory) : IClassFixture<ApiFactory>
                 Agreement = AgreementReportBuilder.Build(file.Observations, FitMethod.Reml),
             });
         using var expected = JsonDocument.Parse(analyze);
-        using var actual = JsonDocument.Parse(summary);
+        // The summary's rater_agreement block needs the therapist's ratings, which analyze's CSV input does not carry: it has its own tests (RaterAgreementSummaryTests).
+        var withoutAgreement = System.Text.Json.Nodes.JsonNode.Parse(summary)!.AsObject();
+        Assert.True(withoutAgreement.Remove("rater_agreement"));
+        using var actual = JsonDocument.Parse(withoutAgreement.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         AssertSame(expected.RootElement, actual.RootElement, "$");
     }
 

@@ -18,8 +18,8 @@ public sealed class VocabularyTests
     [Fact]
     public void Stored_names_are_the_strings_already_stored_and_served()
     {
-        // Issue 18 added deterioration after the two kinds clients already knew; their spellings are unchanged.
-        Assert.Equal(["rupture", "low_alliance", "deterioration"], StoredNames.All<AlertKind>());
+        // Issue 18 added deterioration after the two kinds clients already knew, issue 17 unnoticed_drop after it; earlier spellings are unchanged.
+        Assert.Equal(["rupture", "low_alliance", "deterioration", "unnoticed_drop"], StoredNames.All<AlertKind>());
         Assert.Equal(["recovered", "reliably_improved", "no_reliable_change", "reliably_deteriorated"], StoredNames.All<ChangeStatus>());
         Assert.Equal(["open", "repaired", "unrepaired"], StoredNames.All<RuptureStatus>());
         Assert.Equal(["open", "acknowledged", "resolved", "withdrawn"], StoredNames.All<AlertStatus>());

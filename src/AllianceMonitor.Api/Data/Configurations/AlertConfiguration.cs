@@ -40,6 +40,9 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
             evidence.Property(e => e.FirstSession).HasColumnName("first_session");
             evidence.Property(e => e.Change).HasColumnName("change");
             evidence.Property(e => e.ThresholdSource).HasColumnName("threshold_source").HasMaxLength(300);
+            evidence.Property(e => e.TherapistObserved).HasColumnName("therapist_observed");
+            evidence.Property(e => e.TherapistBaseline).HasColumnName("therapist_baseline");
+            evidence.Property(e => e.TherapistThreshold).HasColumnName("therapist_threshold");
         });
         builder.Property(a => a.AcknowledgeNote).HasMaxLength(32);
         builder.Property(a => a.ResolveNote).HasMaxLength(32);

@@ -174,6 +174,18 @@ namespace AllianceMonitor.Api.Data.Migrations
                                 .HasColumnType("integer")
                                 .HasColumnName("rule_version");
 
+                            b1.Property<double?>("TherapistBaseline")
+                                .HasColumnType("double precision")
+                                .HasColumnName("therapist_baseline");
+
+                            b1.Property<double?>("TherapistObserved")
+                                .HasColumnType("double precision")
+                                .HasColumnName("therapist_observed");
+
+                            b1.Property<double?>("TherapistThreshold")
+                                .HasColumnType("double precision")
+                                .HasColumnName("therapist_threshold");
+
                             b1.Property<double>("Threshold")
                                 .HasColumnType("double precision")
                                 .HasColumnName("threshold");
@@ -200,7 +212,7 @@ namespace AllianceMonitor.Api.Data.Migrations
 
                     b.ToTable("alerts", null, t =>
                         {
-                            t.HasCheckConstraint("ck_alerts_kind", "kind IN ('rupture', 'low_alliance', 'deterioration')");
+                            t.HasCheckConstraint("ck_alerts_kind", "kind IN ('rupture', 'low_alliance', 'deterioration', 'unnoticed_drop')");
 
                             t.HasCheckConstraint("ck_alerts_rater", "rater IN ('client', 'therapist', 'observer')");
 

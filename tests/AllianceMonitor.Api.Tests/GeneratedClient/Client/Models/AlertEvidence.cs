@@ -57,6 +57,12 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 #endif
         /// <summary>The ruleVersion property</summary>
         public int? RuleVersion { get; set; }
+        /// <summary>For an unnoticed drop: what the therapist&apos;s own earlier ratings predicted for it.</summary>
+        public double? TherapistBaseline { get; set; }
+        /// <summary>For an unnoticed drop: the therapist&apos;s rating of the same session.</summary>
+        public double? TherapistObserved { get; set; }
+        /// <summary>For an unnoticed drop: the drop below TherapistBaseline, in scale points, that the therapist&apos;s ownseries would have needed to raise a rupture (null when the therapist&apos;s rating was at the scale maximum).</summary>
+        public double? TherapistThreshold { get; set; }
         /// <summary>What the rule needed, on the instrument&apos;s scale. For a rupture, the drop (in scale points) below the prediction analert needed at this session. For a deterioration, the reliable-change value: a worsening of at least this manypoints raised it.</summary>
         public double? Threshold { get; set; }
         /// <summary>For a rupture: the threshold in prediction SDs, from the clinic&apos;s false-alert budget unless the clinic set it by hand.</summary>
@@ -100,6 +106,9 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
                 { "predictionSd", n => { PredictionSd = n.GetDoubleValue(); } },
                 { "rule", n => { Rule = n.GetStringValue(); } },
                 { "ruleVersion", n => { RuleVersion = n.GetIntValue(); } },
+                { "therapistBaseline", n => { TherapistBaseline = n.GetDoubleValue(); } },
+                { "therapistObserved", n => { TherapistObserved = n.GetDoubleValue(); } },
+                { "therapistThreshold", n => { TherapistThreshold = n.GetDoubleValue(); } },
                 { "threshold", n => { Threshold = n.GetDoubleValue(); } },
                 { "thresholdSds", n => { ThresholdSds = n.GetDoubleValue(); } },
                 { "thresholdSource", n => { ThresholdSource = n.GetStringValue(); } },
@@ -125,6 +134,9 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             writer.WriteDoubleValue("predictionSd", PredictionSd);
             writer.WriteStringValue("rule", Rule);
             writer.WriteIntValue("ruleVersion", RuleVersion);
+            writer.WriteDoubleValue("therapistBaseline", TherapistBaseline);
+            writer.WriteDoubleValue("therapistObserved", TherapistObserved);
+            writer.WriteDoubleValue("therapistThreshold", TherapistThreshold);
             writer.WriteDoubleValue("threshold", Threshold);
             writer.WriteDoubleValue("thresholdSds", ThresholdSds);
             writer.WriteStringValue("thresholdSource", ThresholdSource);

@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 {
-    /// <summary>What an alert is about. Stored and served as `rupture`, `low_alliance`, `deterioration`.</summary>
+    /// <summary>What an alert is about. Stored and served as `rupture`, `low_alliance`, `deterioration`, `unnoticed_drop`.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum AlertKind
     {
@@ -18,6 +18,10 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         [EnumMember(Value = "deterioration")]
         #pragma warning disable CS1591
         Deterioration,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "unnoticed_drop")]
+        #pragma warning disable CS1591
+        Unnoticed_drop,
         #pragma warning restore CS1591
     }
 }

@@ -40,7 +40,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 #else
         public string Instrument { get; set; }
 #endif
-        /// <summary>What an alert is about. Stored and served as `rupture`, `low_alliance`, `deterioration`.</summary>
+        /// <summary>What an alert is about. Stored and served as `rupture`, `low_alliance`, `deterioration`, `unnoticed_drop`.</summary>
         public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AlertKind? Kind { get; set; }
         /// <summary>The patientId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

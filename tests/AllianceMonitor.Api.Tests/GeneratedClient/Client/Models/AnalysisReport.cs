@@ -53,6 +53,14 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 #else
         public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.NullModelReport NullModel { get; set; }
 #endif
+        /// <summary>The rater_agreement property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.RaterAgreementReport? RaterAgreement { get; set; }
+#nullable restore
+#else
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.RaterAgreementReport RaterAgreement { get; set; }
+#endif
         /// <summary>The therapist_level property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -84,6 +92,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
                 { "effects", n => { Effects = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport.CreateFromDiscriminatorValue); } },
                 { "models", n => { Models = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "null_model", n => { NullModel = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.NullModelReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.NullModelReport.CreateFromDiscriminatorValue); } },
+                { "rater_agreement", n => { RaterAgreement = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.RaterAgreementReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.RaterAgreementReport.CreateFromDiscriminatorValue); } },
                 { "therapist_level", n => { TherapistLevel = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.TherapistLevelReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.TherapistLevelReport.CreateFromDiscriminatorValue); } },
             };
         }
@@ -99,6 +108,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EffectsReport>("effects", Effects);
             writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ModelReport>("models", Models);
             writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.NullModelReport>("null_model", NullModel);
+            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.RaterAgreementReport>("rater_agreement", RaterAgreement);
             writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.TherapistLevelReport>("therapist_level", TherapistLevel);
         }
     }

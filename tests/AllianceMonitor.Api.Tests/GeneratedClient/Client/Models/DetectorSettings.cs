@@ -43,6 +43,8 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         public double? SrsConcernThreshold { get; set; }
         /// <summary>Set by hand: two sessions in a row whose combined drop is at least this many SDs of that combined drop are a rupturetoo (string RuptureDetector.TwoLowRule; a very large value switches the rule off). Null: from the budget.</summary>
         public double? SustainedK { get; set; }
+        /// <summary>Whether a client&apos;s rupture that the therapist&apos;s rating of the same session did not register raises an`unnoticed_drop` alert. On by default: therapists miss part of their clients&apos; dips (Hatcher et al. 2020), andagreement between the two predicts outcome (Roest et al. 2022). Needs therapist ratings; without them it never fires.</summary>
+        public bool? UnnoticedDropAlerts { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::AllianceMonitor.Api.Tests.GeneratedClient.Models.DetectorSettings"/> and sets the default values.
         /// </summary>
@@ -57,6 +59,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             Reliability = 0.9;
             RepairWindow = 3;
             SrsConcernThreshold = 36;
+            UnnoticedDropAlerts = true;
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -88,6 +91,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
                 { "repairWindow", n => { RepairWindow = n.GetIntValue(); } },
                 { "srsConcernThreshold", n => { SrsConcernThreshold = n.GetDoubleValue(); } },
                 { "sustainedK", n => { SustainedK = n.GetDoubleValue(); } },
+                { "unnoticedDropAlerts", n => { UnnoticedDropAlerts = n.GetBoolValue(); } },
             };
         }
         /// <summary>
@@ -109,6 +113,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             writer.WriteIntValue("repairWindow", RepairWindow);
             writer.WriteDoubleValue("srsConcernThreshold", SrsConcernThreshold);
             writer.WriteDoubleValue("sustainedK", SustainedK);
+            writer.WriteBoolValue("unnoticedDropAlerts", UnnoticedDropAlerts);
         }
     }
 }

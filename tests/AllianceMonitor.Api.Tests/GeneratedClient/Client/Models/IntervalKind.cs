@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 {
-    /// <summary>How a reported interval was computed (every interval in the effects report names its kind).</summary>
+    /// <summary>wald: the unadjusted 95% Wald interval of this level&apos;s slope.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum IntervalKind
     {

@@ -13,6 +13,14 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class TrajectoryResponse : IParsable
     {
+        /// <summary>Per client alliance measure the therapist has also rated: how the two sides&apos; ratings of the same sessions agree.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.PatientAgreementResponse>? Agreement { get; set; }
+#nullable restore
+#else
+        public List<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.PatientAgreementResponse> Agreement { get; set; }
+#endif
         /// <summary>The alerts property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -71,6 +79,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "agreement", n => { Agreement = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.PatientAgreementResponse>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.PatientAgreementResponse.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "alerts", n => { Alerts = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AlertResponse>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AlertResponse.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "alliance", n => { Alliance = n.GetCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AllianceTrajectory>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AllianceTrajectory.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "patientId", n => { PatientId = n.GetStringValue(); } },
@@ -85,6 +94,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.PatientAgreementResponse>("agreement", Agreement);
             writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AlertResponse>("alerts", Alerts);
             writer.WriteCollectionOfObjectValues<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.AllianceTrajectory>("alliance", Alliance);
             writer.WriteStringValue("patientId", PatientId);
