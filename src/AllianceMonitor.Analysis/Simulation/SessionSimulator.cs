@@ -109,6 +109,11 @@ public static class SessionSimulator
             }
         }
 
+        // The therapist's view of this patient's level: part of the true level plus the therapist's own reading of the
+        // patient, so therapist and client agree across patients only moderately, as in the literature.
+        var therapistView = raterRandom is null
+            ? trueMeanAlliance
+            : p.AllianceMean + (p.TherapistRatingLevelShare * (trueMeanAlliance - p.AllianceMean)) + (p.TherapistRatingPatientSd * raterRandom.NextNormal());
         var innovationSd = p.AllianceWithinSd * Math.Sqrt(1 - (p.AllianceAutocorrelation * p.AllianceAutocorrelation));
         var noise = p.AllianceWithinSd * random.NextNormal();
         var symptoms = level + (p.SymptomsNoiseSd * random.NextNormal());
@@ -125,7 +130,7 @@ public static class SessionSimulator
                 1,
                 5);
             var phq = Math.Clamp(Math.Round(symptoms), 0, 27);
-            (double Rating, bool Missing)? therapist = raterRandom is null ? null : TherapistRating(raterRandom, p, trueMeanAlliance, noise - dip[t]);
+            (double Rating, bool Missing)? therapist = raterRandom is null ? null : TherapistRating(raterRandom, p, therapistView, noise - dip[t]);
 
             var present = t == 1 || !random.Chance(p.MissingSessionRate);
             if (present)
@@ -162,14 +167,14 @@ public static class SessionSimulator
     }
 
     /// <summary>
-    /// The therapist's rating of one session: the patient's true level lowered by the offset, a share of the client's
+    /// The therapist's rating of one session: the therapist's view of the patient's level lowered by the offset, a share of the client's
     /// within-patient deviation (<paramref name="clientDeviation"/>, dips included), and the therapist's own noise, on the
     /// client's 1-5 scale in WAI-SR steps. Two draws per session from the rater stream, whether or not the session is present.
     /// </summary>
     private static (double Rating, bool Missing) TherapistRating(
-        Xoshiro256StarStar raterRandom, SimulationParameters p, double trueMeanAlliance, double clientDeviation)
+        Xoshiro256StarStar raterRandom, SimulationParameters p, double therapistView, double clientDeviation)
     {
-        var latent = trueMeanAlliance + p.TherapistRatingOffset + (p.TherapistRatingTracking * clientDeviation)
+        var latent = therapistView + p.TherapistRatingOffset + (p.TherapistRatingTracking * clientDeviation)
             + (p.TherapistRatingNoiseSd * raterRandom.NextNormal());
         var rating = Math.Clamp(Math.Round(latent / WaiSrStep) * WaiSrStep, 1, 5);
         return (rating, raterRandom.Chance(p.MissingValueRate));
