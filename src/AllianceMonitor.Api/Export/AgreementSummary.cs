@@ -1,4 +1,5 @@
 using AllianceMonitor.Analysis;
+using AllianceMonitor.Analysis.Agreement;
 using AllianceMonitor.Analysis.Data;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Mixed;
@@ -14,12 +15,8 @@ namespace AllianceMonitor.Api.Export;
 /// </summary>
 public static class AgreementSummary
 {
-    /// <summary>
-    /// The therapist's forms of an alliance measure, in order of preference: the therapist form of the WAI-SR is on the
-    /// client form's scale, so either is the therapist's rating of a WAI-SR session. Other measures are rated on their own form.
-    /// </summary>
-    private static string[] TherapistInstruments(string alliance) =>
-        alliance == InstrumentCatalog.DefaultAlliance.Code ? ["wai-sr-t", alliance] : [alliance];
+    /// <summary>The therapist's forms of an alliance measure, preferred first: one rule for the summary, the alert and the export.</summary>
+    private static string[] TherapistInstruments(string alliance) => [.. TherapistForms.Of(alliance)];
 
     /// <param name="observations">The summary's client-rated observations (internal ids, as SummaryData loads them).</param>
     public static async Task<AgreementReport> BuildAsync(
