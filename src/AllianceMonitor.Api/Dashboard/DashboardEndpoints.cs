@@ -69,14 +69,14 @@ public static class DashboardEndpoints
     }
 
     private static async Task<IResult> Supervisor(
-        HttpContext http, AllianceDbContext db, NpgsqlDataSource dataSource, SupervisorCache cache, IOptions<AnalysisOptions> options)
+        HttpContext http, AllianceDbContext db, NpgsqlDataSource dataSource, ClinicFitCache<SupervisorModels> cache, IOptions<AnalysisOptions> options)
     {
         var caller = Caller.From(http.User);
         var model = await SupervisorQuery.LoadAsync(db, dataSource, cache, options.Value.MinTherapists, caller.ClinicId!.Value, http.RequestAborted);
         return DashboardPage.Render<SupervisorPage, SupervisorModel>(http, DashboardPage.Frame(http, "Supervisor view", DashboardSection.Supervisor), model);
     }
 
-    private static async Task<IResult> Overview(HttpContext http, AllianceDbContext db, NpgsqlDataSource dataSource, OverviewCache cache)
+    private static async Task<IResult> Overview(HttpContext http, AllianceDbContext db, NpgsqlDataSource dataSource, ClinicFitCache<OverviewModels> cache)
     {
         var caller = Caller.From(http.User);
         var model = await OverviewQuery.LoadAsync(db, dataSource, cache, caller.ClinicId!.Value, http.RequestAborted);

@@ -16,17 +16,17 @@ public sealed record LoadRow(int Sessions, int AlertedSessions);
 
 /// <param name="Months">Every month from the first to the last with a rupture, quiet months as zero.</param>
 /// <param name="Change">Per measure with patients rated at least twice, how many recovered, improved, did not change or deteriorated.</param>
-public sealed record OverviewModel(OverviewFit Fit, TimeSpan MaxAge, IReadOnlyList<MonthRow> Months, LoadRow Load, IReadOnlyList<ChangeShareRow> Change);
+public sealed record OverviewModel(ClinicFit<OverviewModels> Fit, TimeSpan MaxAge, IReadOnlyList<MonthRow> Months, LoadRow Load, IReadOnlyList<ChangeShareRow> Change);
 
 /// <summary>
 /// The clinic at a glance. The models (null model of alliance, alliance_to_symptoms) are fitted on the same rows as
 /// <c>GET /analysis/summary</c> with its default filter (client WAI-SR and PHQ-9) and cached per clinic
-/// (<see cref="OverviewCache"/>); rupture counts, the alert load and the change shares are counted live.
+/// (<see cref="ClinicFitCache{TModels}"/>); rupture counts, the alert load and the change shares are counted live.
 /// </summary>
 public static class OverviewQuery
 {
     internal static async Task<OverviewModel> LoadAsync(
-        AllianceDbContext db, NpgsqlDataSource dataSource, OverviewCache cache, Guid clinicId, CancellationToken cancellationToken)
+        AllianceDbContext db, NpgsqlDataSource dataSource, ClinicFitCache<OverviewModels> cache, Guid clinicId, CancellationToken cancellationToken)
     {
         var version = await SummaryData.DataVersionAsync(dataSource, clinicId, cancellationToken);
         var defaults = new ExportFilter(null, null, null, null, null, ExportFilter.DefaultAlliance, ExportFilter.DefaultSymptoms);

@@ -20,7 +20,7 @@ public sealed record SupervisorRow(string TherapistId, int Caseload, TherapistAl
 /// <param name="Hidden">Therapists left out for a caseload below the minimum.</param>
 /// <param name="ClinicRepairRate">All closed ruptures' repaired share, what each therapist's rate is pulled towards.</param>
 public sealed record SupervisorModel(
-    SupervisorFit Fit, TimeSpan MaxAge, int MinTherapists, IReadOnlyList<SupervisorRow> Rows, int Hidden, double? ClinicRepairRate, int Therapists);
+    ClinicFit<SupervisorModels> Fit, TimeSpan MaxAge, int MinTherapists, IReadOnlyList<SupervisorRow> Rows, int Hidden, double? ClinicRepairRate, int Therapists);
 
 /// <summary>
 /// The supervisor view: per therapist, on the client WAI-SR and PHQ-9 rows of the summary's default filter, the BLUP of
@@ -37,7 +37,7 @@ public static class SupervisorQuery
     public const int MinCaseload = 5;
 
     internal static async Task<SupervisorModel> LoadAsync(
-        AllianceDbContext db, NpgsqlDataSource dataSource, SupervisorCache cache, int minTherapists, Guid clinicId, CancellationToken cancellationToken)
+        AllianceDbContext db, NpgsqlDataSource dataSource, ClinicFitCache<SupervisorModels> cache, int minTherapists, Guid clinicId, CancellationToken cancellationToken)
     {
         var version = await SummaryData.DataVersionAsync(dataSource, clinicId, cancellationToken);
         var defaults = new ExportFilter(null, null, null, null, null, ExportFilter.DefaultAlliance, ExportFilter.DefaultSymptoms);
@@ -60,7 +60,7 @@ public static class SupervisorQuery
             GROUP BY 1
             """).ToListAsync(cancellationToken)).ToDictionary(r => r.Therapist.ToString("N"));
 
-        if (fit.Levels is not { } levels)
+        if (fit.Models.Levels is not { } levels)
         {
             return new SupervisorModel(fit, cache.MaxAge, minTherapists, [], 0, null, 0);
         }
@@ -75,15 +75,15 @@ public static class SupervisorQuery
         return new SupervisorModel(fit, cache.MaxAge, minTherapists, shown, rows.Count - shown.Count, shrunk.PooledRate, rows.Count);
     }
 
-    private static (TherapistAllianceLevelsResult? Levels, string? Reason) Fit(List<SessionObservation> observations, int minTherapists)
+    private static SupervisorModels Fit(List<SessionObservation> observations, int minTherapists)
     {
         try
         {
-            return (TherapistAllianceLevels.Fit(observations, minTherapists), null);
+            return new SupervisorModels(TherapistAllianceLevels.Fit(observations, minTherapists), null);
         }
         catch (Exception e) when (e is InsufficientDataException or ArgumentException or InvalidOperationException)
         {
-            return (null, e.Message);
+            return new SupervisorModels(null, e.Message);
         }
     }
 }

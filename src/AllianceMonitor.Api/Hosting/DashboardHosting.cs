@@ -9,8 +9,8 @@ public static class DashboardHosting
     {
         builder.Services.AddDashboard(builder.Configuration);
         var overviewMaxAge = builder.Configuration.GetValue("Dashboard:OverviewMaxAge", TimeSpan.FromMinutes(10));
-        builder.Services.AddSingleton(s => new OverviewCache(s.GetRequiredService<TimeProvider>(), overviewMaxAge));
-        builder.Services.AddSingleton(s => new SupervisorCache(s.GetRequiredService<TimeProvider>(), overviewMaxAge));
+        builder.Services.AddSingleton(s => new ClinicFitCache<OverviewModels>(s.GetRequiredService<TimeProvider>(), overviewMaxAge));
+        builder.Services.AddSingleton(s => new ClinicFitCache<SupervisorModels>(s.GetRequiredService<TimeProvider>(), overviewMaxAge));
         return builder;
     }
 }

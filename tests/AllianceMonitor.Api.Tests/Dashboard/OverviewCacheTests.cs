@@ -18,7 +18,7 @@ public sealed class OverviewCacheTests
     public async Task Unchanged_data_reuse_the_fit_however_old_it_is()
     {
         var clock = new ManualClock();
-        using var cache = new OverviewCache(clock, TimeSpan.FromMinutes(10));
+        using var cache = new ClinicFitCache<OverviewModels>(clock, TimeSpan.FromMinutes(10));
         var fits = 0;
         Task<OverviewModels> Fit() { fits++; return Task.FromResult(Empty); }
         var clinic = Guid.NewGuid();
@@ -35,7 +35,7 @@ public sealed class OverviewCacheTests
     public async Task Changed_data_refit_once_the_fit_is_older_than_the_maximum_age()
     {
         var clock = new ManualClock();
-        using var cache = new OverviewCache(clock, TimeSpan.FromMinutes(10));
+        using var cache = new ClinicFitCache<OverviewModels>(clock, TimeSpan.FromMinutes(10));
         var fits = 0;
         Task<OverviewModels> Fit() { fits++; return Task.FromResult(Empty); }
         var clinic = Guid.NewGuid();
@@ -56,7 +56,7 @@ public sealed class OverviewCacheTests
     [Fact]
     public async Task Clinics_are_fitted_separately_and_a_burst_of_views_fits_once()
     {
-        using var cache = new OverviewCache(new ManualClock(), TimeSpan.Zero);
+        using var cache = new ClinicFitCache<OverviewModels>(new ManualClock(), TimeSpan.Zero);
         var fits = 0;
         async Task<OverviewModels> SlowFit()
         {
