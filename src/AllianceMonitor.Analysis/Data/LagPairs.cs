@@ -10,56 +10,51 @@ public static class LagPairs
     /// (session t + 1 absent) is dropped rather than bridged, so the lag is always one session.
     /// Pairs come ordered by patient (ordinal) and session.
     /// </summary>
+    /// <remarks>
+    /// Rows already in that order (a clinic read ordered by patient and session, a CSV sorted as exported) are paired as
+    /// they are enumerated, holding two rows at a time: a million-rating clinic then costs no dictionary of every session
+    /// and no list of every pair. Any other order is joined through a dictionary and sorted.
+    /// </remarks>
     /// <exception cref="ArgumentException">A patient has the same session twice.</exception>
-    public static IReadOnlyList<LagPair> Build(IEnumerable<SessionObservation> observations)
+    public static IEnumerable<LagPair> Build(IEnumerable<SessionObservation> observations)
     {
         var rows = observations as IReadOnlyCollection<SessionObservation> ?? observations.ToList();
-        var pairs = FromGroupedRows(rows) ?? FromAnyOrder(rows);
-        if (!IsOrdered(pairs))
-        {
-            pairs.Sort(static (a, b) =>
-            {
-                var byPatient = string.CompareOrdinal(a.Current.PatientId, b.Current.PatientId);
-                return byPatient != 0 ? byPatient : a.Current.Session.CompareTo(b.Current.Session);
-            });
-        }
-
-        return pairs;
+        return InOrder(rows) ? Adjacent(rows) : FromAnyOrder(rows);
     }
 
-    /// <summary>
-    /// The common case, in one pass and without a dictionary of every session: each patient's rows together, sessions
-    /// increasing (a clinic read ordered by patient, a CSV sorted as exported). Null when the rows are not so grouped.
-    /// </summary>
-    private static List<LagPair>? FromGroupedRows(IEnumerable<SessionObservation> rows)
+    /// <summary>Patients in ascending ordinal order, each patient's rows together and its sessions strictly increasing.</summary>
+    private static bool InOrder(IEnumerable<SessionObservation> rows)
     {
-        var pairs = new List<LagPair>();
-        var finished = new HashSet<string>(StringComparer.Ordinal);
         SessionObservation? previous = null;
         foreach (var row in rows)
         {
-            if (previous is not null && string.Equals(previous.PatientId, row.PatientId, StringComparison.Ordinal))
+            if (previous is not null)
             {
-                if (row.Session <= previous.Session)
+                var byPatient = string.CompareOrdinal(previous.PatientId, row.PatientId);
+                if (byPatient > 0 || (byPatient == 0 && row.Session <= previous.Session))
                 {
-                    return null;
+                    return false;
                 }
-
-                if (row.Session == previous.Session + 1)
-                {
-                    pairs.Add(new LagPair(previous, row));
-                }
-            }
-            else if (!finished.Add(row.PatientId))
-            {
-                // The patient's rows are not together: join them through the dictionary instead.
-                return null;
             }
 
             previous = row;
         }
 
-        return pairs;
+        return true;
+    }
+
+    private static IEnumerable<LagPair> Adjacent(IEnumerable<SessionObservation> rows)
+    {
+        SessionObservation? previous = null;
+        foreach (var row in rows)
+        {
+            if (previous is not null && row.Session == previous.Session + 1 && string.Equals(previous.PatientId, row.PatientId, StringComparison.Ordinal))
+            {
+                yield return new LagPair(previous, row);
+            }
+
+            previous = row;
+        }
     }
 
     private static List<LagPair> FromAnyOrder(IEnumerable<SessionObservation> observations)
@@ -83,20 +78,11 @@ public static class LagPairs
             }
         }
 
-        return pairs;
-    }
-
-    private static bool IsOrdered(List<LagPair> pairs)
-    {
-        for (var i = 1; i < pairs.Count; i++)
+        pairs.Sort(static (a, b) =>
         {
-            var byPatient = string.CompareOrdinal(pairs[i - 1].Current.PatientId, pairs[i].Current.PatientId);
-            if (byPatient > 0 || (byPatient == 0 && pairs[i - 1].Current.Session >= pairs[i].Current.Session))
-            {
-                return false;
-            }
-        }
-
-        return true;
+            var byPatient = string.CompareOrdinal(a.Current.PatientId, b.Current.PatientId);
+            return byPatient != 0 ? byPatient : a.Current.Session.CompareTo(b.Current.Session);
+        });
+        return pairs;
     }
 }

@@ -30,7 +30,7 @@ public sealed class LagPairsTests
     }
 
     [Fact]
-    public void Duplicate_session_in_grouped_rows_is_rejected()
+    public void Duplicate_session_among_ordered_rows_is_rejected()
     {
         SessionObservation[] rows = [new("a", null, 1, 4, 10), new("a", null, 2, 4, 10), new("a", null, 2, 3, 11), new("b", null, 1, 4, 10)];
 
@@ -38,35 +38,35 @@ public sealed class LagPairsTests
     }
 
     /// <summary>
-    /// Rows grouped by patient with increasing sessions take a one-pass path; every other order takes the dictionary.
-    /// Both must give the same pairs in the same order, whatever order the patients come in.
+    /// Rows in patient and session order are paired as they stream past; every other order is joined through a
+    /// dictionary. Both must give the same pairs in the same order.
     /// </summary>
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void Grouped_and_shuffled_rows_give_the_same_pairs(int seed)
+    public void Rows_in_order_and_in_any_order_give_the_same_pairs(int seed)
     {
         var random = new Random(seed);
-        var grouped = new List<SessionObservation>();
-        foreach (var patient in Enumerable.Range(0, 40).Select(i => $"p{i}").OrderBy(_ => random.Next()))
+        var inOrder = new List<SessionObservation>();
+        foreach (var patient in Enumerable.Range(0, 40).Select(i => $"p{i}").Order(StringComparer.Ordinal))
         {
             // Sessions with gaps, so some rows pair and some do not.
             var session = 0;
             for (var k = 0; k < random.Next(1, 9); k++)
             {
                 session += random.Next(1, 3);
-                grouped.Add(new SessionObservation(patient, null, session, random.Next(1, 6), random.Next(0, 28)));
+                inOrder.Add(new SessionObservation(patient, null, session, random.Next(1, 6), random.Next(0, 28)));
             }
         }
 
-        var shuffled = grouped.OrderBy(_ => random.Next()).ToList();
-        var interleaved = grouped.Where((_, i) => i % 2 == 0).Concat(grouped.Where((_, i) => i % 2 == 1)).ToList();
+        var patientsShuffled = inOrder.GroupBy(o => o.PatientId).OrderBy(_ => random.Next()).SelectMany(g => g).ToList();
+        var shuffled = inOrder.OrderBy(_ => random.Next()).ToList();
 
         var expected = LagPairs.Build(shuffled).Select(Key).ToList();
         Assert.NotEmpty(expected);
-        Assert.Equal(expected, LagPairs.Build(grouped).Select(Key));
-        Assert.Equal(expected, LagPairs.Build(interleaved).Select(Key));
+        Assert.Equal(expected, LagPairs.Build(inOrder).Select(Key));
+        Assert.Equal(expected, LagPairs.Build(patientsShuffled).Select(Key));
         Assert.Equal(expected.OrderBy(k => k.Patient, StringComparer.Ordinal).ThenBy(k => k.Session), expected);
     }
 
