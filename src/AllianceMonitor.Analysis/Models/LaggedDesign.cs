@@ -107,7 +107,8 @@ public static class LaggedDesign
     {
         var predictor = PersonMeanDecomposition.Of(observations, r => LaggedModelDefinition.Select(r, model.Predictor));
         var outcome = PersonMeanDecomposition.Of(observations, r => LaggedModelDefinition.Select(r, model.Outcome));
-        var rows = new List<DesignRow>();
+        // Sized once for the most pairs there can be: growing a list of a clinic's million pairs copies it again and again.
+        var rows = new List<DesignRow>(observations.Count);
         foreach (var pair in LagPairs.Build(observations))
         {
             var patient = pair.Current.PatientId;

@@ -27,11 +27,11 @@ public static class RobustCalibration
         }
 
         // First pass with plain least squares (no clipping) gives the scale the Huber pass clips at.
-        var firstPass = eligible.Select(p => Line(p, double.PositiveInfinity)).ToList();
-        var firstSd = Math.Max(1.4826 * Median(firstPass.SelectMany(l => l.Residuals.Select(Math.Abs))), resolution);
+        // Only its residuals are kept (one array for the clinic), not a line per patient.
+        var firstSd = Math.Max(1.4826 * Median(eligible.SelectMany(p => Line(p, double.PositiveInfinity).Residuals.Select(Math.Abs))), resolution);
         var lines = eligible.Select(p => Line(p, 1.5 * firstSd)).ToList();
 
-        var uncensored = lines.Where(l => l.Values.All(v => v < ceiling)).ToList();
+        var uncensored = lines.Where(l => l.Patient.All(s => s.Value < ceiling)).ToList();
         var scaleLines = uncensored.Count >= 10 ? uncensored : lines;
         var rawSd = 1.4826 * Median(scaleLines.SelectMany(l => l.Residuals.Select(Math.Abs)));
         rawSd = Math.Max(rawSd, resolution);
@@ -45,7 +45,7 @@ public static class RobustCalibration
             {
                 var r = Math.Clamp(line.Residuals[i], -clip, clip);
                 squares += r * r;
-                if (i > 0 && line.Sessions[i] == line.Sessions[i - 1] + 1)
+                if (i > 0 && line.Patient[i].Session == line.Patient[i - 1].Session + 1)
                 {
                     products += r * Math.Clamp(line.Residuals[i - 1], -clip, clip);
                 }
@@ -68,7 +68,7 @@ public static class RobustCalibration
         var slopeSampling = lines.Average(l => ar * noiseVariance / l.Sxx);
         var slopeSd = Math.Sqrt(Math.Max(Spread(slopes) - slopeSampling, Math.Pow(0.02 * noiseSd, 2)));
         var levels = lines.Select(l => l.Level).ToList();
-        var levelSampling = lines.Average(l => ar * noiseVariance * ((1.0 / l.Values.Length) + (l.MeanTime * l.MeanTime / l.Sxx)));
+        var levelSampling = lines.Average(l => ar * noiseVariance * ((1.0 / l.Residuals.Length) + (l.MeanTime * l.MeanTime / l.Sxx)));
         var levelSd = Math.Sqrt(Math.Max(Spread(levels) - levelSampling, Math.Pow(0.2 * noiseSd, 2)));
 
         var start = new PredictionModel(PredictionModel.RobustMethod, noiseSd, phi, Median(levels), levelSd, Median(slopes), slopeSd, 0, 1, 1);
@@ -134,7 +134,7 @@ public static class RobustCalibration
     public static double Resolution(InstrumentDefinition instrument) =>
         instrument.Aggregation == Aggregation.Mean ? instrument.ItemStep / Math.Max(1, instrument.ItemCount) : instrument.ItemStep;
 
-    private sealed record TrendLine(int[] Sessions, double[] Values, double Slope, double Level, double[] Residuals, double Sxx, double MeanTime);
+    private sealed record TrendLine(IReadOnlyList<RatedSession> Patient, double Slope, double Level, double[] Residuals, double Sxx, double MeanTime);
 
     /// <summary>
     /// A Huber line through one patient's ratings (iteratively reweighted least squares, residuals beyond
@@ -143,9 +143,11 @@ public static class RobustCalibration
     /// </summary>
     private static TrendLine Line(IReadOnlyList<RatedSession> patient, double clip)
     {
+        // Working copies on the stack for the usual series (a large clinic fits 100,000 of these lines); the weights
+        // array outlives the fit as the residuals.
         var count = patient.Count;
-        var sessions = new int[count];
-        var values = new double[count];
+        Span<int> sessions = count <= 256 ? stackalloc int[count] : new int[count];
+        Span<double> values = count <= 256 ? stackalloc double[count] : new double[count];
         var weights = new double[count];
         for (var i = 0; i < count; i++)
         {
@@ -193,7 +195,7 @@ public static class RobustCalibration
             sxx += (sessions[i] - 1.0 - meanTime) * (sessions[i] - 1.0 - meanTime);
         }
 
-        return new TrendLine(sessions, values, slope, level, residuals, sxx, meanTime);
+        return new TrendLine(patient, slope, level, residuals, sxx, meanTime);
     }
 
     private static double Spread(IEnumerable<double> values)
