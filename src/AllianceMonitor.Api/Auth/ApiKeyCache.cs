@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using AllianceMonitor.Api.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AllianceMonitor.Api.Auth;
+
+/// <summary>How long key lookups are kept (<c>Auth:KeyCache</c>) and how the change listener reconnects.</summary>
+public sealed class ApiKeyCacheOptions
+{
+    public const string Section = "Auth:KeyCache";
+
+    /// <summary>How long a lookup is kept at most; zero turns the cache (and its listener) off.</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The first wait before the listener connects again after losing its connection; doubles up to the maximum.</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the listener waits for a notification before it checks that its connection still answers.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// Key lookups kept in memory, so an authenticated request does no database work before its own transaction (issue 15).
+/// Kept only while <see cref="ApiKeyChangeListener"/> is listening for the database's notice of any change to
+/// <c>api_keys</c>, which empties the cache of every instance; while it is not (starting, connection lost), every
+/// lookup reads the database, so a revocation is never missed. The lifetime bounds what a lost notification could cost.
+/// </summary>
+/// <remarks>
+/// A lookup that reads the database stores its answer only if no change notice and no loss of the listener came
+/// between its start and its end: an answer read before a revocation committed is never kept after the notice of it.
+/// Unknown prefixes are not kept, so a key created on another instance works at once even there, whenever its notice
+/// arrives; the failed-authentication limit, not the cache, is what keeps key guessing off the database.
+/// </remarks>
+public sealed class ApiKeyCache(IOptions<ApiKeyCacheOptions> options, TimeProvider clock)
+{
+    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, Entry<ApiKey[]>> _byPrefix = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Guid, Entry<bool>> _inForceById = new();
+    private long _generation;
+    private bool _listening;
+
+    /// <summary>True while change notices are being received, i.e. while lookups may be served from memory.</summary>
+    public bool IsListening
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _listening;
+            }
+        }
+    }
+
+    /// <summary>The key in force that <paramref name="presented"/> is, or null; see <see cref="ApiKeyLookup.Match"/>.</summary>
+    public async Task<ApiKey?> FindAsync(AllianceDbContext db, string presented, CancellationToken cancellationToken)
+    {
+        if (presented.Length < ApiKeySecrets.MinimumLength)
+        {
+            return null;
+        }
+
+        var prefix = ApiKeySecrets.PrefixOf(presented);
+        if (!TryGet(_byPrefix, prefix, out var candidates))
+        {
+            var ticket = Ticket();
+            candidates = await ApiKeyLookup.CandidatesAsync(db, prefix, cancellationToken);
+            if (candidates.Length > 0)
+            {
+                Store(_byPrefix, prefix, candidates, ticket);
+            }
+        }
+
+        return ApiKeyLookup.Match(candidates, presented);
+    }
+
+    /// <summary>Whether the clinic key a dashboard session was signed in with is still in force.</summary>
+    public async Task<bool> IsClinicKeyInForceAsync(AllianceDbContext db, Guid keyId, CancellationToken cancellationToken)
+    {
+        if (TryGet(_inForceById, keyId, out var inForce))
+        {
+            return inForce;
+        }
+
+        var ticket = Ticket();
+        inForce = await db.ApiKeys.AsNoTracking()
+            .AnyAsync(k => k.Id == keyId && k.RevokedAt == null && k.ClinicId != null, cancellationToken);
+        Store(_inForceById, keyId, inForce, ticket);
+        return inForce;
+    }
+
+    /// <summary>Forgets every lookup: a key was created, changed or deleted, here or on another instance.</summary>
+    public void Invalidate()
+    {
+        lock (_gate)
+        {
+            ClearLocked();
+        }
+    }
+
+    /// <summary>The listener receives change notices from now on.</summary>
+    internal void Listening() => SetListening(true);
+
+    /// <summary>The listener lost its connection (or never had one, or stops): notices may be missed from now on.</summary>
+    internal void NotListening() => SetListening(false);
+
+    private void SetListening(bool listening)
+    {
+        lock (_gate)
+        {
+            _listening = listening;
+            // Also on the way up: a notice sent while nobody listened is lost, so nothing from before may remain.
+            ClearLocked();
+        }
+    }
+
+    private void ClearLocked()
+    {
+        _generation++;
+        _byPrefix.Clear();
+        _inForceById.Clear();
+    }
+
+    private bool TryGet<TKey, TValue>(ConcurrentDictionary<TKey, Entry<TValue>> entries, TKey key, out TValue value)
+        where TKey : notnull
+    {
+        if (entries.TryGetValue(key, out var entry) && clock.GetUtcNow() < entry.Expires)
+        {
+            value = entry.Value;
+            return true;
+        }
+
+        value = default!;
+        return false;
+    }
+
+    private (long Generation, bool Listening) Ticket()
+    {
+        lock (_gate)
+        {
+            return (_generation, _listening);
+        }
+    }
+
+    private void Store<TKey, TValue>(ConcurrentDictionary<TKey, Entry<TValue>> entries, TKey key, TValue value, (long Generation, bool Listening) ticket)
+        where TKey : notnull
+    {
+        var lifetime = options.Value.Lifetime;
+        if (lifetime <= TimeSpan.Zero || !ticket.Listening)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_listening && _generation == ticket.Generation)
+            {
+                entries[key] = new Entry<TValue>(value, clock.GetUtcNow() + lifetime);
+            }
+        }
+    }
+
+    private sealed record Entry<TValue>(TValue Value, DateTimeOffset Expires);
+}
+
+public static class ApiKeyCacheRegistration
+{
+    /// <summary>The cache, the listener that keeps it honest, and the hook that empties it when this instance writes a key.</summary>
+    public static IServiceCollection AddApiKeyCache(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ApiKeyCacheOptions>().Bind(configuration.GetSection(ApiKeyCacheOptions.Section))
+            .Validate(o => o.Lifetime >= TimeSpan.Zero, "Auth:KeyCache:Lifetime must not be negative (zero turns the cache off).")
+            .Validate(o => o.ReconnectDelay > TimeSpan.Zero && o.MaxReconnectDelay >= o.ReconnectDelay,
+                "Auth:KeyCache: ReconnectDelay must be positive and MaxReconnectDelay at least as long.")
+            .Validate(o => o.PingInterval > TimeSpan.Zero, "Auth:KeyCache:PingInterval must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<ApiKeyWriteInterceptor>();
+        services.ConfigureDbContext<AllianceDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<ApiKeyWriteInterceptor>()));
+        return services.AddHostedService<ApiKeyChangeListener>();
+    }
+}
