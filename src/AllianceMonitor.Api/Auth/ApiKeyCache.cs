@@ -40,6 +40,8 @@ public sealed class ApiKeyCache(IOptions<ApiKeyCacheOptions> options, TimeProvid
     private readonly ConcurrentDictionary<Guid, Entry<bool>> _inForceById = new();
     private long _generation;
     private bool _listening;
+    private long _notices;
+    private TaskCompletionSource _nextNotice = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>True while change notices are being received, i.e. while lookups may be served from memory.</summary>
     public bool IsListening
@@ -96,6 +98,61 @@ public sealed class ApiKeyCache(IOptions<ApiKeyCacheOptions> options, TimeProvid
         lock (_gate)
         {
             ClearLocked();
+        }
+    }
+
+    /// <summary>The database announced a change to the keys: forget every lookup, and wake writers waiting for it.</summary>
+    internal void Noticed()
+    {
+        TaskCompletionSource noticed;
+        lock (_gate)
+        {
+            ClearLocked();
+            _notices++;
+            noticed = _nextNotice;
+            _nextNotice = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        noticed.SetResult();
+    }
+
+    /// <summary>How many change notices the listener has received so far.</summary>
+    internal long NoticesReceived
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _notices;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits, at most <paramref name="timeout"/>, until a notice arrives after the first <paramref name="seen"/>; at
+    /// once when none is expected because nothing listens. The database signals every listening instance together, so
+    /// once this instance has its notice of a write the others have theirs too.
+    /// </summary>
+    internal async Task WaitForNoticeAsync(long seen, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Task next;
+        lock (_gate)
+        {
+            if (!_listening || _notices > seen)
+            {
+                return;
+            }
+
+            next = _nextNotice.Task;
+        }
+
+        try
+        {
+            await next.WaitAsync(timeout, clock, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // The notice is late or lost; the listener's fail-safe and the lifetime bound what that costs.
         }
     }
 

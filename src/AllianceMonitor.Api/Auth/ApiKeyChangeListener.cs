@@ -94,7 +94,7 @@ public sealed partial class ApiKeyChangeListener(
             ApplicationName = ApplicationName,
         }.ConnectionString;
         await using var connection = new NpgsqlConnection(connectionString);
-        connection.Notification += (_, _) => cache.Invalidate();
+        connection.Notification += (_, _) => cache.Noticed();
         await connection.OpenAsync(stoppingToken);
         await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
         {
