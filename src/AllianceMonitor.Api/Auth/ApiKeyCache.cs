@@ -40,8 +40,8 @@ public sealed class ApiKeyCache(IOptions<ApiKeyCacheOptions> options, TimeProvid
     private readonly ConcurrentDictionary<Guid, Entry<bool>> _inForceById = new();
     private long _generation;
     private bool _listening;
-    private long _notices;
-    private TaskCompletionSource _nextNotice = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<int, long> _acknowledgements = new();
+    private TaskCompletionSource _nextAcknowledgement = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>True while change notices are being received, i.e. while lookups may be served from memory.</summary>
     public bool IsListening
@@ -101,58 +101,61 @@ public sealed class ApiKeyCache(IOptions<ApiKeyCacheOptions> options, TimeProvid
         }
     }
 
-    /// <summary>The database announced a change to the keys: forget every lookup, and wake writers waiting for it.</summary>
-    internal void Noticed()
+    /// <summary>The database announced a change to the keys: forget every lookup.</summary>
+    internal void Noticed() => Invalidate();
+
+    /// <summary>How many instances have acknowledged emptying their cache after a key write by backend <paramref name="writer"/>.</summary>
+    internal long AcknowledgementsOf(int writer) => _acknowledgements.GetValueOrDefault(writer);
+
+    /// <summary>An instance (this one included) emptied its cache on the notice of a key write by backend <paramref name="writer"/>.</summary>
+    internal void Acknowledged(int writer)
     {
-        TaskCompletionSource noticed;
+        _acknowledgements.AddOrUpdate(writer, 1, (_, count) => count + 1);
+        TaskCompletionSource pulse;
         lock (_gate)
         {
-            ClearLocked();
-            _notices++;
-            noticed = _nextNotice;
-            _nextNotice = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            pulse = _nextAcknowledgement;
+            _nextAcknowledgement = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        noticed.SetResult();
-    }
-
-    /// <summary>How many change notices the listener has received so far.</summary>
-    internal long NoticesReceived
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _notices;
-            }
-        }
+        pulse.SetResult();
     }
 
     /// <summary>
-    /// Waits, at most <paramref name="timeout"/>, until a notice arrives after the first <paramref name="seen"/>; at
-    /// once when none is expected because nothing listens. The database signals every listening instance together, so
-    /// once this instance has its notice of a write the others have theirs too.
+    /// Waits, at most <paramref name="timeout"/>, until backend <paramref name="writer"/>'s acknowledgements reach
+    /// <paramref name="target"/>; at once when this instance does not listen, as it would hear none.
     /// </summary>
-    internal async Task WaitForNoticeAsync(long seen, TimeSpan timeout, CancellationToken cancellationToken)
+    internal async Task WaitForAcknowledgementsAsync(int writer, long target, TimeSpan timeout)
     {
-        Task next;
-        lock (_gate)
+        var deadline = clock.GetUtcNow() + timeout;
+        while (true)
         {
-            if (!_listening || _notices > seen)
+            Task pulse;
+            lock (_gate)
+            {
+                if (!_listening || AcknowledgementsOf(writer) >= target)
+                {
+                    return;
+                }
+
+                pulse = _nextAcknowledgement.Task;
+            }
+
+            var left = deadline - clock.GetUtcNow();
+            if (left <= TimeSpan.Zero)
             {
                 return;
             }
 
-            next = _nextNotice.Task;
-        }
-
-        try
-        {
-            await next.WaitAsync(timeout, clock, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            // The notice is late or lost; the listener's fail-safe and the lifetime bound what that costs.
+            try
+            {
+                await pulse.WaitAsync(left, clock);
+            }
+            catch (TimeoutException)
+            {
+                // An instance that stopped listening meanwhile never answers; it bypasses its cache anyway.
+                return;
+            }
         }
     }
 

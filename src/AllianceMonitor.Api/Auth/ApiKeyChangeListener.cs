@@ -1,3 +1,4 @@
+using System.Globalization;
 using AllianceMonitor.Api.Data;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -28,7 +29,13 @@ public sealed partial class ApiKeyChangeListener(
     /// <summary>The channel the ApiKeyNotifications migration's trigger notifies.</summary>
     public const string Channel = "api_keys_changed";
 
-    /// <summary>How the listener's connection shows in <c>pg_stat_activity</c>.</summary>
+    /// <summary>
+    /// Where each listener answers, once its cache is empty, with the backend ids of the writers whose notices it
+    /// handled, so a writer can wait until every instance has forgotten the old key (<see cref="ApiKeyWriteInterceptor"/>).
+    /// </summary>
+    public const string AcknowledgementChannel = "api_keys_cleared";
+
+    /// <summary>How the listener's connection shows in <c>pg_stat_activity</c>; writers count the listeners by it.</summary>
     public const string ApplicationName = "AllianceMonitor key-cache listener";
 
     public const int PingTimeoutSeconds = 5;
@@ -94,9 +101,29 @@ public sealed partial class ApiKeyChangeListener(
             ApplicationName = ApplicationName,
         }.ConnectionString;
         await using var connection = new NpgsqlConnection(connectionString);
-        connection.Notification += (_, _) => cache.Noticed();
+
+        // Raised while this connection reads, which only this loop makes it do: no two at once.
+        var writers = new List<int>();
+        connection.Notification += (_, notice) =>
+        {
+            if (notice.Channel == Channel)
+            {
+                cache.Noticed();
+                writers.Add(notice.PID);
+            }
+            else if (notice.Channel == AcknowledgementChannel)
+            {
+                foreach (var writer in notice.Payload.Split(',', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (int.TryParse(writer, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                    {
+                        cache.Acknowledged(pid);
+                    }
+                }
+            }
+        };
         await connection.OpenAsync(stoppingToken);
-        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {AcknowledgementChannel}", connection))
         {
             await listen.ExecuteNonQueryAsync(stoppingToken);
         }
@@ -108,6 +135,17 @@ public sealed partial class ApiKeyChangeListener(
         {
             while (true)
             {
+                // A notice can also arrive while the acknowledgement itself is sent: loop until none is left unanswered.
+                while (writers.Count > 0)
+                {
+                    var payload = string.Join(',', writers.Select(pid => pid.ToString(CultureInfo.InvariantCulture)));
+                    writers.Clear();
+                    await using var acknowledge = new NpgsqlCommand("SELECT pg_notify(@channel, @writers)", connection);
+                    acknowledge.Parameters.AddWithValue("channel", AcknowledgementChannel);
+                    acknowledge.Parameters.AddWithValue("writers", payload);
+                    await acknowledge.ExecuteNonQueryAsync(stoppingToken);
+                }
+
                 if (!await connection.WaitAsync(options.Value.PingInterval, stoppingToken))
                 {
                     await using var ping = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = PingTimeoutSeconds };

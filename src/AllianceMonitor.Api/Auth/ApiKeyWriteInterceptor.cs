@@ -3,23 +3,34 @@ using System.Runtime.CompilerServices;
 using AllianceMonitor.Api.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 
 namespace AllianceMonitor.Api.Auth;
 
 /// <summary>
-/// When a key written through EF Core is committed, empties this instance's <see cref="ApiKeyCache"/> at once and then
-/// waits (at most <see cref="NoticeWait"/>) for the database's notice of the write to reach this instance's listener,
-/// so the response that reports a revocation is sent only once every listening instance has been told of it.
+/// When a key written through EF Core in a transaction is committed, empties this instance's <see cref="ApiKeyCache"/>
+/// at once and then waits (at most <see cref="AcknowledgementWait"/>) until every listening instance has acknowledged
+/// emptying its own, so the response that reports a revocation is sent only when no instance still accepts the key.
 /// </summary>
 /// <remarks>
-/// Without the wait, a client revoking a key on one instance and using it on another at once would race the notice
-/// (it took a few milliseconds, and lost, in the two-instance test). Key writes are rare; no other write waits.
+/// Without the wait, a client revoking a key on one instance and using it on another at once races the notice: a few
+/// milliseconds, and in the two-instance test the notice lost now and then, even when the writer waited for its own
+/// listener's notice. Before the commit the writer counts the listeners (<c>pg_stat_activity</c>, by the listener's
+/// application name) and notes its backend id, which the notices carry and the listeners echo on
+/// <see cref="ApiKeyChangeListener.AcknowledgementChannel"/>. Key writes are rare; no other write waits.
+/// A write with no transaction of its own (a single-statement SaveChanges) or a synchronous commit only empties this
+/// instance's cache; the other instances follow at the notice.
 /// </remarks>
 internal sealed class ApiKeyWriteInterceptor(ApiKeyCache cache) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-    public static readonly TimeSpan NoticeWait = TimeSpan.FromSeconds(1);
+    /// <summary>How long a key write waits for the acknowledgements at most: an instance that lost its connection
+    /// without the database noticing never sends one (and bypasses its cache once it notices).</summary>
+    public static readonly TimeSpan AcknowledgementWait = TimeSpan.FromSeconds(2);
 
-    /// <summary>Contexts that saved key changes not yet committed, with the notices received before the commit.</summary>
+    private const string ListenersSql =
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = @name AND datname = current_database()";
+
+    /// <summary>Contexts that saved key changes not yet committed, with what the wait after the commit needs.</summary>
     private readonly ConditionalWeakTable<DbContext, Pending> _pending = [];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -63,17 +74,21 @@ internal sealed class ApiKeyWriteInterceptor(ApiKeyCache cache) : SaveChangesInt
         return Task.CompletedTask;
     }
 
-    public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
-    {
-        Committing(eventData.Context);
-        return result;
-    }
-
-    public ValueTask<InterceptionResult> TransactionCommittingAsync(
+    public async ValueTask<InterceptionResult> TransactionCommittingAsync(
         DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
     {
-        Committing(eventData.Context);
-        return ValueTask.FromResult(result);
+        // Acknowledgements are heard by this instance's listener: without it there is nothing to wait for.
+        if (eventData.Context is { } context && _pending.TryGetValue(context, out var pending)
+            && transaction is NpgsqlTransaction { Connection: { } connection } npgsqlTransaction && cache.IsListening)
+        {
+            await using var count = new NpgsqlCommand(ListenersSql, connection, npgsqlTransaction);
+            count.Parameters.AddWithValue("name", ApiKeyChangeListener.ApplicationName);
+            pending.Listeners = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+            pending.Writer = connection.ProcessID;
+            pending.AcknowledgementsBefore = cache.AcknowledgementsOf(pending.Writer);
+        }
+
+        return result;
     }
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Committed(eventData.Context);
@@ -94,16 +109,7 @@ internal sealed class ApiKeyWriteInterceptor(ApiKeyCache cache) : SaveChangesInt
         // Entries() detects changes first, so a RevokedAt set on a tracked key counts.
         if (context is not null && context.ChangeTracker.Entries<ApiKey>().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
         {
-            _pending.AddOrUpdate(context, new Pending(cache.NoticesReceived));
-        }
-    }
-
-    /// <summary>The notice of this commit cannot arrive before the commit: count from here.</summary>
-    private void Committing(DbContext? context)
-    {
-        if (context is not null && _pending.TryGetValue(context, out var pending))
-        {
-            pending.NoticesBefore = cache.NoticesReceived;
+            _pending.AddOrUpdate(context, new Pending());
         }
     }
 
@@ -122,8 +128,11 @@ internal sealed class ApiKeyWriteInterceptor(ApiKeyCache cache) : SaveChangesInt
         {
             _pending.Remove(context);
             cache.Invalidate();
-            // Not the request's token: the write is committed, and a cancelled wait must not look like a failed commit.
-            await cache.WaitForNoticeAsync(pending.NoticesBefore, NoticeWait, CancellationToken.None);
+            if (pending.Listeners > 0)
+            {
+                // No cancellation: the write is committed, and a cancelled wait must not look like a failed commit.
+                await cache.WaitForAcknowledgementsAsync(pending.Writer, pending.AcknowledgementsBefore + pending.Listeners, AcknowledgementWait);
+            }
         }
     }
 
@@ -135,8 +144,10 @@ internal sealed class ApiKeyWriteInterceptor(ApiKeyCache cache) : SaveChangesInt
         }
     }
 
-    private sealed class Pending(long noticesBefore)
+    private sealed class Pending
     {
-        public long NoticesBefore { get; set; } = noticesBefore;
+        public long Listeners { get; set; }
+        public int Writer { get; set; }
+        public long AcknowledgementsBefore { get; set; }
     }
 }
