@@ -5,22 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace AllianceMonitor.Api.Auth;
 
-/// <summary>How long key lookups are kept (<c>Auth:KeyCache</c>) and how the change listener reconnects.</summary>
-public sealed class ApiKeyCacheOptions
-{
-    public const string Section = "Auth:KeyCache";
-
-    /// <summary>How long a lookup is kept at most; zero turns the cache (and its listener) off.</summary>
-    public TimeSpan Lifetime { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>The first wait before the listener connects again after losing its connection; doubles up to the maximum.</summary>
-    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
-    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How long the listener waits for a notification before it checks that its connection still answers.</summary>
-    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(10);
-}
-
 /// <summary>
 /// Key lookups kept in memory, so an authenticated request does no database work before its own transaction (issue 15).
 /// Kept only while <see cref="ApiKeyChangeListener"/> is listening for the database's notice of any change to
@@ -31,7 +15,8 @@ public sealed class ApiKeyCacheOptions
 /// A lookup that reads the database stores its answer only if no change notice and no loss of the listener came
 /// between its start and its end: an answer read before a revocation committed is never kept after the notice of it.
 /// Unknown prefixes are not kept, so a key created on another instance works at once even there, whenever its notice
-/// arrives; the failed-authentication limit, not the cache, is what keeps key guessing off the database.
+/// arrives; the failed-authentication limit, not the cache, is what keeps key guessing off the database. Only keys
+/// that exist are kept (and key ids from signed cookies), so the cache holds at most one entry per key.
 /// </remarks>
 public sealed class ApiKeyCache(IOptions<ApiKeyCacheOptions> options, TimeProvider clock)
 {
@@ -222,22 +207,4 @@ public sealed class ApiKeyCache(IOptions<ApiKeyCacheOptions> options, TimeProvid
     }
 
     private sealed record Entry<TValue>(TValue Value, DateTimeOffset Expires);
-}
-
-public static class ApiKeyCacheRegistration
-{
-    /// <summary>The cache, the listener that keeps it honest, and the hook that empties it when this instance writes a key.</summary>
-    public static IServiceCollection AddApiKeyCache(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<ApiKeyCacheOptions>().Bind(configuration.GetSection(ApiKeyCacheOptions.Section))
-            .Validate(o => o.Lifetime >= TimeSpan.Zero, "Auth:KeyCache:Lifetime must not be negative (zero turns the cache off).")
-            .Validate(o => o.ReconnectDelay > TimeSpan.Zero && o.MaxReconnectDelay >= o.ReconnectDelay,
-                "Auth:KeyCache: ReconnectDelay must be positive and MaxReconnectDelay at least as long.")
-            .Validate(o => o.PingInterval > TimeSpan.Zero, "Auth:KeyCache:PingInterval must be positive.")
-            .ValidateOnStart();
-        services.AddSingleton<ApiKeyCache>();
-        services.AddSingleton<ApiKeyWriteInterceptor>();
-        services.ConfigureDbContext<AllianceDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<ApiKeyWriteInterceptor>()));
-        return services.AddHostedService<ApiKeyChangeListener>();
-    }
 }

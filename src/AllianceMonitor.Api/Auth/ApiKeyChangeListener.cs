@@ -83,9 +83,9 @@ public sealed partial class ApiKeyChangeListener(
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxReconnectDelay.Ticks));
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping.
+            // Stopping; a wait cancelled mid-read may end in a broken-connection error rather than a cancellation.
         }
         finally
         {
