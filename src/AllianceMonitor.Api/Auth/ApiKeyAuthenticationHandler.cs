@@ -9,13 +9,15 @@ namespace AllianceMonitor.Api.Auth;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;key&gt;</c>. Keys are found by their visible prefix and verified by
-/// comparing hashes in constant time, so timing reveals nothing about the secret part.
+/// comparing hashes in constant time, so timing reveals nothing about the secret part. Lookups come from
+/// <see cref="ApiKeyCache"/>, so a warm request authenticates without touching the database.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    AllianceDbContext db)
+    AllianceDbContext db,
+    ApiKeyCache keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -39,7 +41,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Invalid API key.");
         }
 
-        var match = await ApiKeyLookup.FindAsync(db, presented, Context.RequestAborted);
+        var match = await keys.FindAsync(db, presented, Context.RequestAborted);
         if (match is null)
         {
             return AuthenticateResult.Fail("Invalid API key.");

@@ -7,8 +7,8 @@ namespace AllianceMonitor.Api.Auth;
 /// <summary>Finds the key a caller presents (bearer header or dashboard sign-in) and turns it into claims.</summary>
 public static class ApiKeyLookup
 {
-    /// <returns>The key in force that matches, or null. Keys are found by their visible prefix and verified by
-    /// comparing hashes in constant time, so timing reveals nothing about the secret part.</returns>
+    /// <returns>The key in force that matches, or null, read from the database (the bearer handler reads through
+    /// <see cref="ApiKeyCache"/> instead).</returns>
     public static async Task<ApiKey?> FindAsync(AllianceDbContext db, string presented, CancellationToken cancellationToken)
     {
         if (presented.Length < ApiKeySecrets.MinimumLength)
@@ -16,12 +16,19 @@ public static class ApiKeyLookup
             return null;
         }
 
-        var prefix = ApiKeySecrets.PrefixOf(presented);
-        var candidates = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.Prefix == prefix && k.RevokedAt == null)
-            .ToListAsync(cancellationToken);
+        return Match(await CandidatesAsync(db, ApiKeySecrets.PrefixOf(presented), cancellationToken), presented);
+    }
 
-        // Compare against every candidate so the work done does not depend on which one matches.
+    /// <summary>The keys in force with this visible prefix: almost always none or one.</summary>
+    public static async Task<ApiKey[]> CandidatesAsync(AllianceDbContext db, string prefix, CancellationToken cancellationToken) =>
+        await db.ApiKeys.AsNoTracking()
+            .Where(k => k.Prefix == prefix && k.RevokedAt == null)
+            .ToArrayAsync(cancellationToken);
+
+    /// <returns>The candidate whose hash matches, or null. Compares against every candidate, in constant time each, so
+    /// the work done reveals nothing about the secret part nor about which candidate matched.</returns>
+    public static ApiKey? Match(IReadOnlyList<ApiKey> candidates, string presented)
+    {
         ApiKey? match = null;
         foreach (var candidate in candidates)
         {

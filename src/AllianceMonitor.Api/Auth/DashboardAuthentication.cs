@@ -3,7 +3,6 @@ using AllianceMonitor.Api.Infrastructure;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.EntityFrameworkCore;
 
 namespace AllianceMonitor.Api.Auth;
 
@@ -11,7 +10,8 @@ namespace AllianceMonitor.Api.Auth;
 /// The dashboard's session cookie beside the bearer API. A policy scheme picks bearer when an Authorization header is
 /// present (or for an API call that carries no session cookie, so API clients keep their 401 + WWW-Authenticate:
 /// Bearer), else the cookie. The cookie holds the key id, clinic and roles, never the key, and every request
-/// re-checks that the key is still in force, so revoking the key ends its dashboard sessions at once.
+/// re-checks that the key is still in force (through <see cref="ApiKeyCache"/>, which every change to a key empties),
+/// so revoking the key ends its dashboard sessions at once.
 /// </summary>
 public static class DashboardAuthentication
 {
@@ -79,9 +79,9 @@ public static class DashboardAuthentication
     private static async Task RecheckKeyAsync(CookieValidatePrincipalContext context)
     {
         var keyId = context.Principal?.FindFirst(ClaimNames.KeyId)?.Value;
-        var inForce = Guid.TryParse(keyId, out var id) && await context.HttpContext.RequestServices.GetRequiredService<AllianceDbContext>()
-            .ApiKeys.AsNoTracking()
-            .AnyAsync(k => k.Id == id && k.RevokedAt == null && k.ClinicId != null, context.HttpContext.RequestAborted);
+        var services = context.HttpContext.RequestServices;
+        var inForce = Guid.TryParse(keyId, out var id) && await services.GetRequiredService<ApiKeyCache>()
+            .IsClinicKeyInForceAsync(services.GetRequiredService<AllianceDbContext>(), id, context.HttpContext.RequestAborted);
         if (!inForce)
         {
             context.RejectPrincipal();

@@ -9,6 +9,7 @@ public static class AuthServices
     {
         builder.Services.AddDatabaseKeyRing(builder.Configuration);
         builder.Services.AddBearerAndDashboardCookie();
+        builder.Services.AddApiKeyCache(builder.Configuration);
         builder.Services.AddFailedAuthLimit(builder.Configuration);
         builder.Services.AddAuthorization();
         return builder;
