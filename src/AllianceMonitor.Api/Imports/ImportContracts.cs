@@ -30,7 +30,7 @@ public sealed record RejectedImportLine(int Line, IReadOnlyDictionary<string, st
 /// <param name="Updated">Existing sessions whose details or forms changed (a changed form adds a revision).</param>
 /// <param name="Unchanged">Lines identical to what was already stored: nothing was written for them.</param>
 /// <param name="Rejected">Lines not stored because they were malformed or invalid.</param>
-/// <param name="RejectedLines">The first rejected lines, in order, at most <see cref="SessionImport.MaxListedRejections"/>.</param>
+/// <param name="RejectedLines">The first rejected lines, in order: at most 100 (SessionImport.MaxListedRejections).</param>
 /// <param name="RejectedLinesTruncated">True when more lines were rejected than are listed.</param>
 public sealed record SessionImportResponse(
     int Lines,

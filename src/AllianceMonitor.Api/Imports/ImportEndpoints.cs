@@ -29,7 +29,7 @@ public static class ImportEndpoints
                 $"Content-Type: {NdjsonMediaType}. Each line is the body of PUT /api/v1/patients/{{patientId}}/sessions/{{sessionNumber}} " +
                 "with patientId and sessionNumber as fields. Lines are stored in order, each in its own transaction, exactly as that PUT " +
                 "would store them (alerts included); a line that cannot be read or is invalid is reported with its line number and errors " +
-                "and does not undo the others. Sending the same file again stores nothing new. " +
+                "and does not undo the others. Sending the same file again (each session in it once) stores nothing new. " +
                 $"At most {SessionImport.MaxBodyBytes} bytes per request and {SessionImport.MaxLineBytes} bytes per line.")
             .RequireAuthorization(p => p.RequireRole(Roles.Ingest))
             .Audited("session.import")

@@ -103,26 +103,32 @@ public sealed class SessionImportTests(ApiFactory factory) : IClassFixture<ApiFa
         var tenant = await Tenant.CreateAsync(factory);
         await factory.Client(tenant.ClinicAdmin).PostAsJsonAsync("/api/v1/webhooks",
             new { url = "https://receiver.example.org/hook", events = new[] { "alert.created", "alert.updated" } });
+        var ingest = factory.Client(tenant.Ingest);
+        // Sessions stored before the file, one of which it corrects (a second revision that withdraws nothing).
+        await ImportKit.PutAllAsync(ingest, [new SessionPut("dip", 1, Ratings.Session(50, 10)), new SessionPut("other", 1, Ratings.Session(40))]);
+        // Each session once: a file that sends one session twice replays as its PUTs would, the earlier line undoing
+        // the later one's change and the later redoing it (see docs/api.md).
         var puts = new[] { 54, 54, 30, 30, 54 }.Select((t, i) => new SessionPut("dip", i + 1, Ratings.Session(t, 10)))
-            .Append(new SessionPut("dip", 3, Ratings.Session(31, 10)))
             .Append(new SessionPut("other", 1, Ratings.Phq9Session(5)))
+            .Append(new SessionPut("low", 1, Ratings.Session(30)))
             .ToList();
         var file = ImportKit.File(puts);
-        var ingest = factory.Client(tenant.Ingest);
 
         var first = await ImportKit.ImportAsync(ingest, file);
         var before = await CountsAsync(tenant.ClinicId);
         var replay = await ImportKit.ImportAsync(ingest, file);
         var after = await CountsAsync(tenant.ClinicId);
 
-        Assert.Equal((7, 6, 1, 0, 0), (first.Lines, first.Created, first.Updated, first.Unchanged, first.Rejected));
+        Assert.Equal((7, 5, 2, 0, 0), (first.Lines, first.Created, first.Updated, first.Unchanged, first.Rejected));
         Assert.Equal((7, 0, 0, 7, 0), (replay.Lines, replay.Created, replay.Updated, replay.Unchanged, replay.Rejected));
         Assert.True(before.Alerts > 0 && before.Events > 0, $"the file raised {before.Alerts} alerts and {before.Events} events");
         Assert.Equal(before, after);
 
         await using var db = factory.NewDbContext();
-        var audit = await db.AuditLog.Where(a => a.ClinicId == tenant.ClinicId && a.ApiKeyId != null && a.Action.StartsWith("session.")).ToListAsync();
+        var audit = await db.AuditLog.Where(a => a.ClinicId == tenant.ClinicId && a.Action == "session.import").OrderBy(a => a.Id).ToListAsync();
         Assert.Equal([("session.import", 200, (string?)null), ("session.import", 200, null)], audit.Select(a => (a.Action, a.Outcome, a.PatientRef)));
+        // The lines' own units of work record nothing: only the two PUTs made before the file are session.put entries.
+        Assert.Equal(2, await db.AuditLog.CountAsync(a => a.ClinicId == tenant.ClinicId && a.Action == "session.put"));
     }
 
     [Theory]
