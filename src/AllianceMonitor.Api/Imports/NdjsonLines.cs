@@ -11,7 +11,7 @@ public readonly record struct NdjsonLine(int Number, ReadOnlySequence<byte> Cont
 
 /// <summary>
 /// Splits a body into lines as it arrives, holding at most one line (up to the limit) in memory whatever the body's
-/// size. Blank lines are skipped; a trailing carriage return is dropped.
+/// size. Blank lines are skipped; a trailing carriage return and a leading byte order mark are dropped.
 /// </summary>
 public static class NdjsonLines
 {
@@ -35,7 +35,7 @@ public static class NdjsonLines
                 }
 
                 number++;
-                if (Classify(line, maxLineBytes) is { } found)
+                if (Classify(number == 1 ? WithoutByteOrderMark(line) : line, maxLineBytes) is { } found)
                 {
                     yield return found with { Number = number };
                 }
@@ -55,7 +55,7 @@ public static class NdjsonLines
             else if (result.IsCompleted && buffer.Length > 0)
             {
                 number++;
-                if (Classify(buffer, maxLineBytes) is { } last)
+                if (Classify(number == 1 ? WithoutByteOrderMark(buffer) : buffer, maxLineBytes) is { } last)
                 {
                     yield return last with { Number = number };
                 }
@@ -85,6 +85,10 @@ public static class NdjsonLines
 
         return IsBlank(line) ? null : new NdjsonLine(0, line, TooLong: false);
     }
+
+    /// <summary>Editors on Windows often start a UTF-8 file with a byte order mark; the JSON reader would refuse it.</summary>
+    private static ReadOnlySequence<byte> WithoutByteOrderMark(ReadOnlySequence<byte> line) =>
+        line.Length >= 3 && line.Slice(0, 3).ToArray().AsSpan().SequenceEqual("\uFEFF"u8) ? line.Slice(3) : line;
 
     private static bool EndsWithCarriageReturn(ReadOnlySequence<byte> line) => line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r';
 

@@ -28,7 +28,7 @@ public sealed class SessionImportTests(ApiFactory factory) : IClassFixture<ApiFa
         var tenant = await Tenant.CreateAsync(factory);
         var ingest = factory.Client(tenant.Ingest);
         var file = string.Join("\n",
-            Good1.Line(),                                                                   // 1
+            "\uFEFF" + Good1.Line(),                                                        // 1: after a byte order mark
             """{"patientId":"p-3","sessionNumber":1,"measurements":[""",                    // 2: not JSON
             new SessionPut("p-4", 2, Invalid).Line(),                                       // 3: invalid
             "",                                                                             // 4: blank, skipped
