@@ -7,6 +7,7 @@ using AllianceMonitor.Api.Dashboard;
 using AllianceMonitor.Api.Export;
 using AllianceMonitor.Api.Forms;
 using AllianceMonitor.Api.Health;
+using AllianceMonitor.Api.Imports;
 using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.OpenApi;
 using AllianceMonitor.Api.Patients;
@@ -26,6 +27,7 @@ public static class AllianceMonitorApp
         builder.AddAnalysis();
         builder.Services.AddWebhooks(builder.Configuration);
         builder.Services.AddSingleton<ResearchKeys>();
+        builder.Services.AddImports();
         builder.AddDashboard();
         builder.Services.AddForms(builder.Configuration);
         builder.AddOpenApiDocument();
@@ -59,6 +61,7 @@ public static class AllianceMonitorApp
         api.MapClinics();
         api.MapPatients();
         api.MapSessions();
+        api.MapImports();
         api.MapAlerts();
         api.MapClinicSettings();
         api.MapWebhooks();

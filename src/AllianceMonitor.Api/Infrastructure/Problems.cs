@@ -75,7 +75,7 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
             StatusCodes.Status413PayloadTooLarge => new ProblemDetails
             {
                 Title = "Request body too large",
-                Detail = $"The request body may be at most {RequestBodyLimitMiddleware.MaxBodyBytes} bytes.",
+                Detail = $"The request body may be at most {RequestBodyLimitMiddleware.LimitFor(httpContext)} bytes.",
             },
             StatusCodes.Status415UnsupportedMediaType => new ProblemDetails
             {

@@ -5,6 +5,7 @@ using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Analysis;
 using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Clinics;
 using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Export;
 using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.FormLinks;
+using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Imports;
 using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Patients;
 using AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Webhooks;
 using Microsoft.Kiota.Abstractions.Extensions;
@@ -45,6 +46,11 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Api.V1
         public global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.FormLinks.FormLinksRequestBuilder FormLinks
         {
             get => new global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.FormLinks.FormLinksRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The imports property</summary>
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Imports.ImportsRequestBuilder Imports
+        {
+            get => new global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Imports.ImportsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The patients property</summary>
         public global::AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Patients.PatientsRequestBuilder Patients
