@@ -66,7 +66,7 @@ public static class SessionReadBatch
             AddParameter(command, "instruments", alertedInstruments.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
             if (therapistId is not null)
             {
-                AddParameter(command, "therapist", therapistId, NpgsqlDbType.Text);
+                AddParameter(command, "therapist_ref", therapistId, NpgsqlDbType.Text);
                 AddParameter(command, "therapist_new_id", Guid.CreateVersion7(), NpgsqlDbType.Uuid);
             }
 
@@ -110,9 +110,9 @@ public static class SessionReadBatch
         if (withTherapist)
         {
             sql.Append("""
-                INSERT INTO therapists (id, clinic_id, external_id) VALUES (@therapist_new_id, @clinic, @therapist)
+                INSERT INTO therapists (id, clinic_id, external_id) VALUES (@therapist_new_id, @clinic, @therapist_ref)
                 ON CONFLICT (clinic_id, external_id) DO NOTHING RETURNING id;
-                SELECT id FROM therapists WHERE clinic_id = @clinic AND external_id = @therapist;
+                SELECT id FROM therapists WHERE clinic_id = @clinic AND external_id = @therapist_ref;
                 """).Append('\n');
         }
 
