@@ -170,7 +170,7 @@ public static class SessionReadBatch
             Id = reader.GetGuid(0),
             ClinicId = clinicId,
             ExternalId = patientId,
-            TherapistId = NullableGuid(reader, 1),
+            TherapistId = SessionRows.NullableGuid(reader, 1),
             CreatedAt = reader.GetFieldValue<DateTimeOffset>(2),
         };
         var patientTherapist = patient.TherapistId is { } ptId
@@ -204,7 +204,7 @@ public static class SessionReadBatch
                 Number = sessionNumber,
                 OccurredOn = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateOnly>(1),
                 Modality = reader.IsDBNull(2) ? null : reader.GetString(2),
-                TherapistId = NullableGuid(reader, 3),
+                TherapistId = SessionRows.NullableGuid(reader, 3),
                 CreatedAt = reader.GetFieldValue<DateTimeOffset>(4),
                 UpdatedAt = reader.GetFieldValue<DateTimeOffset>(5),
             }, id);
@@ -214,7 +214,7 @@ public static class SessionReadBatch
         while (await reader.ReadAsync(ct))
         {
             var id = reader.GetInt64(0);
-            Track(db, ReadMeasurement(reader, id), id);
+            Track(db, SessionRows.Measurement(reader, id), id);
         }
 
         await reader.NextResultAsync(ct);
@@ -230,7 +230,7 @@ public static class SessionReadBatch
         while (await reader.ReadAsync(ct))
         {
             var id = reader.GetGuid(0);
-            alerts.Add(Track(db, ReadAlert(reader), id));
+            alerts.Add(Track(db, SessionRows.Alert(reader), id));
         }
 
         await reader.NextResultAsync(ct);
@@ -254,7 +254,7 @@ public static class SessionReadBatch
         var latest = new List<CalibrationRecord>();
         while (await reader.ReadAsync(ct))
         {
-            latest.Add(ReadCalibration(reader));
+            latest.Add(SessionRows.Calibration(reader));
         }
 
         return new ClinicCalibrations(settings, latest);
@@ -275,103 +275,4 @@ public static class SessionReadBatch
         db.Entry(entity).State = EntityState.Unchanged;
         return entity;
     }
-
-    private static Measurement ReadMeasurement(DbDataReader r, long id) => new()
-    {
-        Id = id,
-        SessionId = r.GetGuid(1),
-        Instrument = r.GetString(2),
-        Rater = StoredNames.Parse<Rater>(r.GetString(3)),
-        Timing = StoredNames.Parse<Timing>(r.GetString(4)),
-        Revision = r.GetInt32(5),
-        Items = r.IsDBNull(6) ? null : r.GetFieldValue<double[]>(6),
-        Total = r.GetDouble(7),
-        Subscales = JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(8), JsonSerializerOptions.Default) ?? [],
-        Band = NullableString(r, 9),
-        ReceivedAt = r.GetFieldValue<DateTimeOffset>(10),
-        SupersededAt = NullableTime(r, 11),
-    };
-
-    private static Alert ReadAlert(DbDataReader r) => new()
-    {
-        Id = r.GetGuid(0),
-        ClinicId = r.GetGuid(1),
-        PatientId = r.GetGuid(2),
-        Instrument = r.GetString(3),
-        Rater = StoredNames.Parse<Rater>(r.GetString(4)),
-        Kind = StoredNames.Parse<AlertKind>(r.GetString(5)),
-        Session = r.GetInt32(6),
-        Status = StoredNames.Parse<AlertStatus>(r.GetString(7)),
-        RuptureStatus = r.IsDBNull(8) ? null : StoredNames.Parse<RuptureStatus>(r.GetString(8)),
-        StatusSession = NullableInt(r, 9),
-        Severity = r.GetInt32(10),
-        Evidence = new AlertEvidence(
-            Observed: r.GetDouble(11),
-            Baseline: r.GetDouble(12),
-            DropInSds: r.GetDouble(13),
-            Threshold: r.GetDouble(14),
-            Rule: r.GetString(15),
-            RuleVersion: r.GetInt32(16),
-            CalibrationVersion: r.GetInt32(17),
-            DefaultCalibration: r.GetBoolean(18),
-            ExpectedSymptomChange: NullableDouble(r, 19),
-            Explanation: r.GetString(20),
-            PredictionSd: NullableDouble(r, 21),
-            ThresholdSds: NullableDouble(r, 22),
-            Method: NullableString(r, 23),
-            FirstSession: NullableInt(r, 24),
-            Change: NullableDouble(r, 25),
-            ThresholdSource: NullableString(r, 26),
-            TherapistObserved: NullableDouble(r, 27),
-            TherapistBaseline: NullableDouble(r, 28),
-            TherapistThreshold: NullableDouble(r, 29)),
-        CreatedAt = r.GetFieldValue<DateTimeOffset>(30),
-        UpdatedAt = r.GetFieldValue<DateTimeOffset>(31),
-        AcknowledgedAt = NullableTime(r, 32),
-        AcknowledgedBy = NullableGuid(r, 33),
-        AcknowledgeNote = NullableString(r, 34),
-        ResolvedAt = NullableTime(r, 35),
-        ResolvedBy = NullableGuid(r, 36),
-        ResolveNote = NullableString(r, 37),
-    };
-
-    private static CalibrationRecord ReadCalibration(DbDataReader r)
-    {
-        var model = r.IsDBNull(17)
-            ? null
-            : new PredictionModel(r.GetString(17), r.GetDouble(18), r.GetDouble(19), r.GetDouble(20), r.GetDouble(21), r.GetDouble(22),
-                r.GetDouble(23), r.GetDouble(24), r.GetDouble(25), r.GetDouble(26));
-        var fitted = new Calibration(
-            Instrument: r.GetString(2),
-            Version: r.GetInt32(4),
-            IsDefault: r.GetBoolean(5),
-            GrandMean: r.GetDouble(6),
-            BetweenVariance: r.GetDouble(7),
-            WithinSd: r.GetDouble(8),
-            LowAllianceThreshold: r.GetDouble(9),
-            Patients: r.GetInt32(10),
-            Ratings: r.GetInt32(11),
-            SymptomEffectPerPoint: NullableDouble(r, 12),
-            Model: model);
-        return new CalibrationRecord(fitted)
-        {
-            Id = r.GetInt64(0),
-            ClinicId = r.GetGuid(1),
-            Rater = StoredNames.Parse<Rater>(r.GetString(3)),
-            DefaultReason = NullableString(r, 13),
-            SymptomInstrument = NullableString(r, 14),
-            Trigger = StoredNames.Parse<CalibrationTrigger>(r.GetString(15)),
-            FittedAt = r.GetFieldValue<DateTimeOffset>(16),
-        };
-    }
-
-    private static Guid? NullableGuid(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetGuid(i);
-
-    private static int? NullableInt(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
-
-    private static double? NullableDouble(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
-
-    private static string? NullableString(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private static DateTimeOffset? NullableTime(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
 }
