@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=$(pwd)
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-out=$(mktemp -d /tmp/alliance-same.XXXXXX)
+out=$(mktemp -d /tmp/alliance-same.XXXXXX); chmod 755 "$out"
 
 run() { # name source-folder port
   local data=$out/$1 admin_key="same-admin-key-$(date +%s)-0123456789"
@@ -17,6 +17,7 @@ run() { # name source-folder port
     Database__EmbeddedDataPath="$data/postgres" Bootstrap__AdminKey="$admin_key" Logging__LogLevel__Default=Warning \
     dotnet "$2/src/AllianceMonitor.Api/bin/Release/net10.0/AllianceMonitor.Api.dll" >"$data/service.log" 2>&1 &
   local service=$!
+  trap "kill $service 2>/dev/null || true" EXIT
   for _ in $(seq 1 240); do curl -fs http://127.0.0.1:$3/health/ready >/dev/null && break; sleep 0.5; done
   local api=http://127.0.0.1:$3/api/v1 clinic ingest
   json() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
@@ -31,5 +32,6 @@ run() { # name source-folder port
 
 run this "$here" 5111
 run base "$BASE" 5112
-echo "alerts: $(grep -c '|' "$out/this.txt") rows of alerts and revisions; kinds: $(cut -d'|' -f4 "$out/this.txt" | grep -E '^[a-z_]+$' | sort | uniq -c | tr '\n' ' ')"
+echo "alerts (kind, status): $(awk -F'|' 'NF>10{print $4"/"$6}' "$out/this.txt" | sort | uniq -c | tr -s ' \n' ' ')"
+echo "revisions: $(awk -F'|' 'NF<10' "$out/this.txt" | wc -l), of which superseded: $(awk -F'|' 'NF<10 && $8=="f"' "$out/this.txt" | wc -l)"
 if diff "$out/base.txt" "$out/this.txt" >"$out/diff.txt"; then echo "identical"; else echo "DIFFERENT:"; head -40 "$out/diff.txt"; exit 1; fi
