@@ -31,6 +31,7 @@ measure() { # name source-folder port
     Database__EmbeddedDataPath="$data/postgres" Bootstrap__AdminKey="$admin_key" Logging__LogLevel__Default=Warning \
     dotnet "$src/src/AllianceMonitor.Api/bin/Release/net10.0/AllianceMonitor.Api.dll" >"$data/service.log" 2>&1 &
   local service=$!
+  trap "kill $service 2>/dev/null || true" EXIT
   for _ in $(seq 1 240); do curl -fs http://127.0.0.1:$port/health/ready >/dev/null && break; sleep 0.5; done
   local api=http://127.0.0.1:$port/api/v1
   json() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
@@ -71,6 +72,9 @@ measure() { # name source-folder port
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work on the machine shows in every figure)"
+# FIRST=base measures the other build first, so a run in each order shows how much the order (the machine's load
+# drifting) moves the figures.
+if [ -n "${BASE:-}" ] && [ "${FIRST:-this}" = base ]; then measure base "$BASE" 5102; fi
 measure this "$here" 5101
-if [ -n "${BASE:-}" ]; then measure base "$BASE" 5102; fi
+if [ -n "${BASE:-}" ] && [ "${FIRST:-this}" != base ]; then measure base "$BASE" 5102; fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
