@@ -26,10 +26,16 @@ public sealed record AlertEventData(
 public static class AlertEvents
 {
     /// <summary>Adds the event to the request's unit of work, so it commits with the alert change or not at all.</summary>
-    public static void Enqueue(AllianceDbContext db, Alert alert, Patient patient, bool created)
-    {
-        var data = new AlertEventData(alert.Id, patient.ExternalId, patient.Therapist?.ExternalId, alert.Kind, alert.Instrument, alert.Rater,
+    public static void Enqueue(AllianceDbContext db, Alert alert, Patient patient, bool created) =>
+        WebhookOutbox.Enqueue(db, alert.ClinicId, TypeOf(created), Data(alert, patient), alert.UpdatedAt);
+
+    /// <param name="subscribedEvents">The event types the clinic's subscriptions ask for, already read by the caller.</param>
+    public static void Enqueue(AllianceDbContext db, Alert alert, Patient patient, bool created, IReadOnlySet<string> subscribedEvents) =>
+        WebhookOutbox.Enqueue(db, alert.ClinicId, TypeOf(created), Data(alert, patient), alert.UpdatedAt, subscribedEvents);
+
+    private static string TypeOf(bool created) => created ? WebhookEvents.AlertCreated : WebhookEvents.AlertUpdated;
+
+    private static AlertEventData Data(Alert alert, Patient patient) =>
+        new(alert.Id, patient.ExternalId, patient.Therapist?.ExternalId, alert.Kind, alert.Instrument, alert.Rater,
             alert.Session, alert.Status, alert.RuptureStatus, alert.Severity, alert.UpdatedAt, $"/api/v1/alerts/{alert.Id}");
-        WebhookOutbox.Enqueue(db, alert.ClinicId, created ? WebhookEvents.AlertCreated : WebhookEvents.AlertUpdated, data, alert.UpdatedAt);
-    }
 }

@@ -26,11 +26,33 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
     /// <returns>How many alerts were created, updated or withdrawn; each has an outbox event for the webhooks.</returns>
     public async Task<int> RunAsync(Guid clinicId, Patient patient, int changedSession, CancellationToken cancellationToken)
     {
+        var rows = await AllianceSeries.LoadAsync(db, clinicId, patient.Id, AlertedInstruments, cancellationToken);
+        var stored = await db.Alerts.Where(a => a.PatientId == patient.Id).ToListAsync(cancellationToken);
+        if (!HasSeries(rows, stored))
+        {
+            return 0;
+        }
+
+        // Settings and every series' calibration in one read for the whole replay, not one query per series.
+        var clinic = await calibrations.ForClinicAsync(clinicId, cancellationToken);
+        return Reconcile(clinicId, patient, changedSession, rows, stored, clinic, subscribedEvents: null);
+    }
+
+    /// <summary>
+    /// The same replay on rows the caller has read already (the session PUT reads them in its one read batch and adds
+    /// the session it is writing): no database access.
+    /// </summary>
+    /// <param name="rows">The patient's ratings in force of <see cref="AlertedInstruments"/>, as <see cref="AllianceSeries.LoadAsync"/> returns them.</param>
+    /// <param name="stored">The patient's stored alerts, tracked.</param>
+    /// <param name="subscribedEvents">The event types the clinic's webhook subscriptions ask for; null to look them up per event.</param>
+    /// <returns>How many alerts were created, updated or withdrawn; each has an outbox event for the webhooks.</returns>
+    public int Reconcile(
+        Guid clinicId, Patient patient, int changedSession, IReadOnlyCollection<RatingRow> rows, IReadOnlyList<Alert> stored,
+        ClinicCalibrations clinic, IReadOnlySet<string>? subscribedEvents)
+    {
         using var span = Telemetry.Source.StartActivity(Telemetry.AlertReplay);
         var patientId = patient.Id;
-        var rows = await AllianceSeries.LoadAsync(db, clinicId, patientId, AlertedInstruments, cancellationToken);
         var series = AllianceSeries.Group(rows);
-        var stored = await db.Alerts.Where(a => a.PatientId == patientId).ToListAsync(cancellationToken);
         var keys = series.Keys.Select(k => (k.Instrument, k.Rater))
             .Union(stored.Select(a => (a.Instrument, a.Rater)))
             .ToList();
@@ -39,8 +61,6 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
             return 0;
         }
 
-        // Settings and every series' calibration in one read for the whole replay, not one query per series.
-        var clinic = await calibrations.ForClinicAsync(clinicId, cancellationToken);
         var now = Timestamps.Now(clock);
         var changes = new List<(Alert Alert, bool Created)>();
         foreach (var (instrumentCode, rater) in keys)
@@ -81,15 +101,24 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
 
         foreach (var (alert, created) in changes)
         {
-            AlertEvents.Enqueue(db, alert, patient, created);
+            if (subscribedEvents is null)
+            {
+                AlertEvents.Enqueue(db, alert, patient, created);
+            }
+            else
+            {
+                AlertEvents.Enqueue(db, alert, patient, created, subscribedEvents);
+            }
         }
 
         // Saved by the unit of work at commit, with the session and the audit entry.
         return changes.Count;
     }
 
+    private static bool HasSeries(List<RatingRow> rows, List<Alert> stored) => rows.Count > 0 || stored.Count > 0;
+
     /// <summary>Alliance measures and the outcome measures a deterioration can be judged on, read in one query.</summary>
-    private static readonly string[] AlertedInstruments =
+    public static readonly IReadOnlyList<string> AlertedInstruments =
         [.. AllianceSeries.Instruments, .. InstrumentCatalog.WithReliableChange.Select(i => i.Code)];
 
     private static IReadOnlyList<DetectedAlert> Detect(

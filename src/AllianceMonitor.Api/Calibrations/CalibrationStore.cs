@@ -31,6 +31,12 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
         return clinic;
     }
 
+    /// <summary>What this request has already read of the clinic, or null: the session PUT's read batch then reads it too.</summary>
+    internal ClinicCalibrations? Loaded(Guid clinicId) => _loaded.GetValueOrDefault(clinicId);
+
+    /// <summary>Keeps what the session PUT's read batch read, as <see cref="ForClinicAsync"/> would have.</summary>
+    internal void Remember(Guid clinicId, ClinicCalibrations clinic) => _loaded[clinicId] = clinic;
+
     public async Task<DetectorSettings> SettingsAsync(Guid clinicId, CancellationToken cancellationToken) =>
         (await ForClinicAsync(clinicId, cancellationToken)).Settings;
 

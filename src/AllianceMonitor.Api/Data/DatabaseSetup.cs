@@ -23,10 +23,32 @@ public static class DatabaseSetup
                 ?? throw new InvalidOperationException($"No connection string '{ConnectionName}' is configured.");
             // Dynamic JSON: the jsonb columns hold plain objects (subscales, detector settings), which EF maps itself
             // when it owns the pool, and which a data source given to EF must be told about.
-            return new NpgsqlDataSourceBuilder(connectionString).EnableDynamicJson().Build();
+            return new NpgsqlDataSourceBuilder(WithAutoPrepare(connectionString)).EnableDynamicJson().Build();
         });
         return services.AddDbContext<AllianceDbContext>((provider, options) => Configure(options, provider.GetRequiredService<NpgsqlDataSource>()));
     }
+
+    /// <summary>
+    /// Statements run often (the session PUT's read batch, the saves, the key lookup) are prepared on each pooled
+    /// connection after their second use, so PostgreSQL parses and plans them once per connection instead of on every
+    /// request; for these short statements planning costs more than running them. Npgsql keeps a connection's prepared
+    /// statements when it returns to the pool: its reset then leaves out the DISCARD ALL that would drop them
+    /// (<c>DatabaseSetupTests</c> checks that they survive). A connection string that sets Max Auto Prepare keeps its own values.
+    /// </summary>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = MaxAutoPrepare;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    /// <summary>Per connection: room for every statement the hot paths run, well under the server's memory for plans.</summary>
+    public const int MaxAutoPrepare = 100;
 
     public static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
         Tune(options.UseNpgsql(dataSource, History));

@@ -22,6 +22,11 @@ public sealed class UnitOfWork(AllianceDbContext db, IEnumerable<IUnitOfWorkPart
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // EF would wrap every SaveChanges in the transaction in a savepoint (two more round trips each) so that a failed
+        // save could be retried within it. Nothing here retries: a failure rolls the whole unit back.
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
         try
         {
             var result = await work();
@@ -47,6 +52,10 @@ public sealed class UnitOfWork(AllianceDbContext db, IEnumerable<IUnitOfWorkPart
             await transaction.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
             throw;
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
         }
     }
 

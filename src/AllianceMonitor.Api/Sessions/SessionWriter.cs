@@ -1,8 +1,10 @@
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Api.Alerts;
+using AllianceMonitor.Api.Calibrations;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Observability;
+using AllianceMonitor.Api.Series;
 using Microsoft.EntityFrameworkCore;
 
 namespace AllianceMonitor.Api.Sessions;
@@ -10,10 +12,12 @@ namespace AllianceMonitor.Api.Sessions;
 /// <summary>
 /// Applies a session PUT: the body is the session's full state. An unchanged form keeps its revision, a changed
 /// one gets a new revision, a form no longer sent stops being in force; nothing is overwritten or deleted.
-/// It runs inside the request's <see cref="UnitOfWork"/>, which saves the alerts, their webhook events and the
-/// audit entry and commits; the patient row lock taken here holds until then.
+/// It runs inside the request's <see cref="UnitOfWork"/>, which saves the session, its new revisions, the alerts,
+/// their webhook events and the audit entry in one SaveChanges and commits; the patient row lock taken here holds
+/// until then. Round trips of a PUT (the authentication lookup aside): one read batch (<see cref="SessionReadBatch"/>),
+/// one UPDATE when a revision is superseded, and the unit of work's save; an unchanged PUT saves only its audit entry.
 /// </summary>
-public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, PatientStore patients, AlertSync alerts, TimeProvider clock)
+public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, CalibrationStore calibrations, AlertSync alerts, TimeProvider clock)
 {
     /// <exception cref="InvalidOperationException">Called outside a unit of work.</exception>
     public async Task<(Session Session, bool Created)> PutAsync(Guid clinicId, PutSessionRequest request, CancellationToken cancellationToken)
@@ -21,18 +25,24 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, P
         unitOfWork.ThrowIfNotOpen(nameof(SessionWriter));
         using var span = Telemetry.Source.StartActivity(Telemetry.SessionWrite);
         var body = request.Body;
-        var (patient, _) = await patients.LockOrCreateAsync(clinicId, request.PatientId, cancellationToken);
-        var therapist = await patients.EnsureTherapistAsync(clinicId, body.TherapistId, cancellationToken);
+
+        // A unit of work that writes several sessions (the demo seeder, an import) saves the previous one first: the
+        // read batch below reads from the database, and the next session's alerts replay the previous session's ratings.
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var now = Timestamps.Now(clock);
+        var state = await SessionReadBatch.ReadAsync(
+            db, calibrations, clinicId, request.PatientId, request.SessionNumber, body.TherapistId, AlertSync.AlertedInstruments, now, cancellationToken);
+        var (patient, therapist) = (state.Patient, state.Therapist);
         if (patient.TherapistId is null && therapist is not null)
         {
             patient.Therapist = therapist;
         }
 
-        var now = Timestamps.Now(clock);
-        var session = await db.Sessions
-            .Include(s => s.Therapist)
-            .Include(s => s.Measurements)
-            .SingleOrDefaultAsync(s => s.PatientId == patient.Id && s.Number == request.SessionNumber, cancellationToken);
+        var session = state.Session;
         var created = session is null;
         if (session is null)
         {
@@ -41,6 +51,7 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, P
         }
 
         UpdateDetails(session, body, therapist);
+        var superseded = new List<Measurement>();
         var additions = new List<Measurement>();
         var incoming = body.Measurements!
             .Select(input => (input, instrument: InstrumentCatalog.Find(input.Instrument)!))
@@ -51,14 +62,14 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, P
             var key = (current.Instrument, current.Rater, current.Timing);
             if (!incoming.TryGetValue(key, out var form) || !IsSameForm(current, form.instrument, form.input))
             {
-                current.SupersededAt = now;
+                superseded.Add(current);
             }
         }
 
         foreach (var (key, (input, instrument)) in incoming)
         {
             var revisions = session.Measurements.Where(m => (m.Instrument, m.Rater, m.Timing) == key).ToList();
-            if (revisions.Any(m => m.SupersededAt is null))
+            if (revisions.Any(m => m.SupersededAt is null && !superseded.Contains(m)))
             {
                 continue;
             }
@@ -79,33 +90,53 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, P
             });
         }
 
-        if (additions.Count == 0 && !db.ChangeTracker.HasChanges())
+        if (additions.Count == 0 && superseded.Count == 0 && !db.ChangeTracker.HasChanges())
         {
             return (session, false);
         }
 
         session.UpdatedAt = now;
-        await FlushAsync(session, additions, cancellationToken);
+        await SupersedeAsync(superseded, now, cancellationToken);
+        session.Measurements.AddRange(additions);
 
-        // In the same transaction: a session is never stored without its alerts, nor an alert without its session.
-        await alerts.RunAsync(clinicId, patient, request.SessionNumber, cancellationToken);
+        // In the same transaction: a session is never stored without its alerts, nor an alert without its session. The
+        // replay runs on the rows read above with this session's forms in force merged in, not on a second read.
+        var rows = state.OtherSessionRows.Concat(InForce(session, patient.Id)).ToList();
+        alerts.Reconcile(clinicId, patient, request.SessionNumber, rows, state.Alerts, state.Calibrations, state.SubscribedEvents);
         Telemetry.SessionsIngested.Add(1, new KeyValuePair<string, object?>("outcome", created ? "created" : "revised"));
         return (session, created);
     }
 
     /// <summary>
-    /// The only saves of a session PUT before the unit of work's own, and why each is forced:
-    /// 1. superseding first: the filtered unique index on measurements allows one revision in force per form, and EF
-    ///    does not order an update that leaves a filtered index before the insert that enters it;
-    /// 2. the new revisions next, because the alert replay reads the patient's series back from the database.
-    /// Everything after (alerts, webhook events, the audit entry) is saved once, when the unit of work commits.
+    /// The one write of a session PUT before the unit of work's save, and why it is separate: the filtered unique
+    /// index on measurements allows one revision in force per form, and EF does not order an update that leaves a
+    /// filtered index before the insert that enters it. The tracked rows are then marked as saved, so the unit of
+    /// work's save does not write them again.
     /// </summary>
-    private async Task FlushAsync(Session session, List<Measurement> additions, CancellationToken cancellationToken)
+    private async Task SupersedeAsync(List<Measurement> superseded, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await db.SaveChangesAsync(cancellationToken);
-        session.Measurements.AddRange(additions);
-        await db.SaveChangesAsync(cancellationToken);
+        if (superseded.Count == 0)
+        {
+            return;
+        }
+
+        var ids = superseded.Select(m => m.Id).ToArray();
+        await db.Measurements.Where(m => ids.Contains(m.Id) && m.SupersededAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.SupersededAt, now), cancellationToken);
+        foreach (var measurement in superseded)
+        {
+            measurement.SupersededAt = now;
+            var property = db.Entry(measurement).Property(m => m.SupersededAt);
+            property.OriginalValue = now;
+            property.IsModified = false;
+        }
     }
+
+    /// <summary>The session's ratings in force of the alerted instruments, as <see cref="AllianceSeries.LoadAsync"/> would read them back.</summary>
+    private static IEnumerable<RatingRow> InForce(Session session, Guid patientId) =>
+        session.Measurements
+            .Where(m => m.SupersededAt is null && AlertSync.AlertedInstruments.Contains(m.Instrument))
+            .Select(m => new RatingRow(patientId, session.Number, m.Instrument, m.Rater, m.Timing, m.Total));
 
     private static void UpdateDetails(Session session, SessionBody body, Therapist? therapist)
     {

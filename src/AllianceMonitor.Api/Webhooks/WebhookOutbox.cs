@@ -30,6 +30,13 @@ public static class WebhookOutbox
             ? Add(db, clinicId, eventType, data, now, subscriptionId: null)
             : null;
 
+    /// <summary>
+    /// As <see cref="Enqueue(AllianceDbContext, Guid, string, object, DateTimeOffset)"/>, for a caller that already read
+    /// which event types the clinic's subscriptions ask for (the session PUT reads them with its other rows).
+    /// </summary>
+    public static OutboxEvent? Enqueue(AllianceDbContext db, Guid clinicId, string eventType, object data, DateTimeOffset now, IReadOnlySet<string> subscribedEvents) =>
+        subscribedEvents.Contains(eventType) ? Add(db, clinicId, eventType, data, now, subscriptionId: null) : null;
+
     /// <summary>An event for one subscription only, whatever events it subscribed to.</summary>
     internal static OutboxEvent EnqueueFor(AllianceDbContext db, WebhookSubscription subscription, string eventType, object data, DateTimeOffset now) =>
         Add(db, subscription.ClinicId, eventType, data, now, subscription.Id);

@@ -1,0 +1,42 @@
+-- As put-session.lua (new sessions of 20 per patient, WAI-SR and PHQ-9, occasional dips that raise alerts), but with
+-- CONNECTIONS clients the consecutive requests go to CONNECTIONS different patients, each still in session order, so
+-- concurrent requests do not all queue on one patient's row lock. Run it with one wrk thread (-t1): the counter is
+-- per thread.
+local counter = 0
+local run = os.getenv("RUN_ID") or tostring(os.time())
+local spread = tonumber(os.getenv("CONNECTIONS") or "1")
+wrk.method = "PUT"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("INGEST_KEY")
+
+local function items(count, value, low, high)
+  local t = {}
+  for i = 1, count do
+    local v = value + ((i % 3 == 0) and 1 or 0)
+    if v < low then v = low end
+    if v > high then v = high end
+    t[i] = tostring(v)
+  end
+  return "[" .. table.concat(t, ",") .. "]"
+end
+
+request = function()
+  counter = counter + 1
+  local n = counter - 1
+  local block = math.floor(n / (spread * 20))
+  local patient = block * spread + (n % spread)
+  local session = math.floor((n % (spread * 20)) / spread) + 1
+  local level = 3 + (patient % 2)
+  local dip = (session > 4 and math.random() < 0.08) and 2 or 0
+  local body = '{"occurredOn":"2026-11-02","modality":"video","therapistId":"t-' .. (patient % 25) .. '","measurements":['
+    .. '{"instrument":"wai-sr","items":' .. items(12, level - dip + math.random(0, 1) - (math.random() < 0.5 and 1 or 0), 1, 5) .. '},'
+    .. '{"instrument":"phq-9","items":' .. items(9, math.random(0, 2), 0, 3) .. '}]}'
+  return wrk.format(nil, "/api/v1/patients/bench-" .. run .. "-" .. patient .. "/sessions/" .. session, nil, body)
+end
+
+response = function(status, headers, body)
+  if status ~= 200 and status ~= 201 then
+    print("unexpected status " .. status .. ": " .. body)
+    wrk.thread:stop()
+  end
+end

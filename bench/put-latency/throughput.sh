@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Session PUT throughput and latency at 1 and 8 connections, with the service's and PostgreSQL's CPU time per PUT, against
+# pgbench (one single-row INSERT per committed transaction, the floor of any durable write) at the same concurrency on
+# the same embedded PostgreSQL cluster, in the same run. With BASE=<folder of another checkout>, that build is measured
+# too, one after the other, each on a fresh cluster, so the two can be compared as ratios to their own pgbench.
+# Usage: bench/put-latency/throughput.sh [seconds]   (needs wrk: apt-get install -y wrk)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-20}
+here=$(pwd)
+lua=$here/bench/put-latency/put-session-spread.lua
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+ticks=$(getconf CLK_TCK)
+
+# CPU seconds of a process tree: the process itself, its live children, and the children it has reaped.
+cpu_of() {
+  local pid=$1 total
+  total=$(awk '{print $14+$15+$16+$17}' "/proc/$pid/stat")
+  for child in $(pgrep -P "$pid" || true); do
+    total=$((total + $(awk '{print $14+$15}' "/proc/$child/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
+measure() { # name source-folder port
+  local name=$1 src=$2 port=$3 data
+  data=$(mktemp -d /tmp/alliance-throughput.XXXXXX); chmod 755 "$data"
+  local admin_key="bench-admin-key-$(date +%s)-0123456789"
+  (cd "$src" && dotnet build -c Release src/AllianceMonitor.Api -v q -nologo >/dev/null)
+  ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production \
+    Database__EmbeddedDataPath="$data/postgres" Bootstrap__AdminKey="$admin_key" Logging__LogLevel__Default=Warning \
+    dotnet "$src/src/AllianceMonitor.Api/bin/Release/net10.0/AllianceMonitor.Api.dll" >"$data/service.log" 2>&1 &
+  local service=$!
+  trap "kill $service 2>/dev/null || true" EXIT
+  for _ in $(seq 1 240); do curl -fs http://127.0.0.1:$port/health/ready >/dev/null && break; sleep 0.5; done
+  local api=http://127.0.0.1:$port/api/v1
+  json() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+  local clinic ingest
+  clinic=$(curl -fs -X POST $api/clinics -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' -d '{"name":"Bench"}' | json id)
+  ingest=$(curl -fs -X POST $api/clinics/$clinic/api-keys -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' \
+    -d '{"name":"platform","roles":["ingest"]}' | json key)
+  local pgport postmaster
+  pgport=$(sed -n 4p "$data/postgres/pgdata/postmaster.pid"); postmaster=$(sed -n 1p "$data/postgres/pgdata/postmaster.pid")
+  export PGPASSWORD; PGPASSWORD=$(cat "$data/postgres/superuser.password")
+  "$pgbin/psql" -q -h 127.0.0.1 -p "$pgport" -U alliance -d postgres -c \
+    "CREATE TABLE bench_reference (id bigserial PRIMARY KEY, patient text NOT NULL, session int NOT NULL, body jsonb NOT NULL)"
+  echo "INSERT INTO bench_reference (patient, session, body) VALUES ('bench-1', :client_id, '{\"wai-sr\": 4.5}');" >"$data/reference.sql"
+
+  INGEST_KEY=$ingest RUN_ID=warm CONNECTIONS=8 wrk -t1 -c8 -d10s -s "$lua" http://127.0.0.1:$port >/dev/null
+  for c in 1 8; do
+    local s0 p0 s1 p1 out
+    s0=$(cpu_of $service); p0=$(cpu_of $postmaster)
+    out=$(INGEST_KEY=$ingest RUN_ID=run$c CONNECTIONS=$c wrk -t1 -c$c -d${seconds}s --latency -s "$lua" http://127.0.0.1:$port)
+    s1=$(cpu_of $service); p1=$(cpu_of $postmaster)
+    local rps p50 p99 total
+    rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
+    p50=$(echo "$out" | awk '$1=="50%"{print $2}'); p99=$(echo "$out" | awk '$1=="99%"{print $2}')
+    total=$(echo "$out" | awk '/requests in/{print $1}')
+    rm -f "$data"/pgbench.*
+    local pg
+    pg=$(cd "$data" && "$pgbin/pgbench" -n -h 127.0.0.1 -p "$pgport" -U alliance -c $c -j $c -T "$seconds" -f reference.sql -l --log-prefix=pgbench postgres 2>/dev/null)
+    local tps pg50 pg99
+    tps=$(echo "$pg" | awk -F'= ' '/^tps/{split($2,a," "); print a[1]}')
+    read -r pg50 pg99 < <(cat "$data"/pgbench.* | awk '{print $3/1000}' | sort -n | awk '{v[NR]=$1} END {print v[int(NR*0.5)], v[int(NR*0.99)]}')
+    printf '%-6s c=%d  PUT: %8s req/s  p50 %8s  p99 %8s | service CPU %5.2f ms/PUT, postgres CPU %5.2f ms/PUT | pgbench: %8.0f tps  p50 %.2fms  p99 %.2fms | PUT/pgbench throughput %.3f\n' \
+      "$name" "$c" "$rps" "$p50" "$p99" \
+      "$(echo "($s1 - $s0) * 1000 / $ticks / $total" | bc -l)" "$(echo "($p1 - $p0) * 1000 / $ticks / $total" | bc -l)" \
+      "$tps" "$pg50" "$pg99" "$(echo "$rps / $tps" | bc -l)"
+  done
+  kill $service; wait $service 2>/dev/null || true
+  rm -rf "$data"
+}
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work on the machine shows in every figure)"
+# FIRST=base measures the other build first, so a run in each order shows how much the order (the machine's load
+# drifting) moves the figures.
+if [ -n "${BASE:-}" ] && [ "${FIRST:-this}" = base ]; then measure base "$BASE" 5102; fi
+measure this "$here" 5101
+if [ -n "${BASE:-}" ] && [ "${FIRST:-this}" != base ]; then measure base "$BASE" 5102; fi
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,118 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using AllianceMonitor.Analysis.Instruments;
+using AllianceMonitor.Analysis.Ruptures;
+using AllianceMonitor.Api.Alerts;
+using AllianceMonitor.Api.Calibrations;
+using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.Series;
+using AllianceMonitor.Api.Sessions;
+using AllianceMonitor.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AllianceMonitor.Api.Tests.Sessions;
+
+/// <summary>
+/// The read batch maps its rows column by column; here every entity it reads is compared, field by field (as JSON),
+/// with EF Core's own reading of the same rows, so a column read into the wrong field fails here.
+/// </summary>
+public sealed class SessionReadBatchTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    [Fact]
+    public async Task The_batch_reads_what_ef_core_reads()
+    {
+        var tenant = await Tenant.CreateAsync(factory);
+        var ingest = factory.Client(tenant.Ingest);
+        (await ingest.PutAsJsonAsync("/api/v1/patients/p-1/sessions/1", Ratings.Session(54, phq9Total: 4))).EnsureSuccessStatusCode();
+        (await ingest.PutAsJsonAsync("/api/v1/patients/p-1/sessions/2", Ratings.Session(54, phq9Total: 5))).EnsureSuccessStatusCode();
+        (await ingest.PutAsJsonAsync("/api/v1/patients/p-1/sessions/3", Ratings.Session(30, phq9Total: 21))).EnsureSuccessStatusCode();
+        (await ingest.PutAsJsonAsync("/api/v1/patients/p-1/sessions/3", Ratings.Session(31, phq9Total: 21))).EnsureSuccessStatusCode();
+        await SeedCalibrationsAsync(tenant.ClinicId);
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        var store = scope.ServiceProvider.GetRequiredService<CalibrationStore>();
+        SessionState? state = null;
+        await scope.ServiceProvider.GetRequiredService<UnitOfWork>().ExecuteAsync(
+            async () => state = await SessionReadBatch.ReadAsync(
+                db, store, tenant.ClinicId, "p-1", 3, "t-7", AlertSync.AlertedInstruments, DateTimeOffset.UtcNow, CancellationToken.None),
+            _ => StatusCodes.Status400BadRequest, // rolls back: the batch must not need a commit to read
+            CancellationToken.None);
+
+        await using var ef = factory.NewDbContext();
+        var patient = await ef.Patients.AsNoTracking().SingleAsync(p => p.ClinicId == tenant.ClinicId && p.ExternalId == "p-1");
+        Assert.False(state!.PatientCreated);
+        Assert.Equal(
+            (patient.Id, patient.ClinicId, patient.TherapistId, patient.CreatedAt),
+            (state.Patient.Id, state.Patient.ClinicId, state.Patient.TherapistId, state.Patient.CreatedAt));
+        Assert.Equal(await ef.Therapists.Where(t => t.ClinicId == tenant.ClinicId && t.ExternalId == "t-7").Select(t => t.Id).SingleAsync(), state.Therapist!.Id);
+
+        var session = await ef.Sessions.AsNoTracking().Include(s => s.Measurements).SingleAsync(s => s.PatientId == patient.Id && s.Number == 3);
+        Assert.Equal(OfDetails(session), OfDetails(state.Session!));
+        Assert.Equal(3, state.Session!.Measurements.Count); // the WAI-SR corrected once, the PHQ-9 unchanged
+        Assert.Equal(
+            session.Measurements.OrderBy(m => m.Id).Select(Of),
+            state.Session.Measurements.OrderBy(m => m.Id).Select(Of));
+
+        var alerts = await ef.Alerts.AsNoTracking().Where(a => a.PatientId == patient.Id).OrderBy(a => a.Id).ToListAsync();
+        Assert.NotEmpty(alerts);
+        Assert.Contains(alerts, a => a.Kind == AlertKind.Deterioration);
+        Assert.Equal(alerts.Select(Of), state.Alerts.OrderBy(a => a.Id).Select(Of));
+
+        var rows = await AllianceSeries.LoadAsync(ef, tenant.ClinicId, patient.Id, AlertSync.AlertedInstruments, CancellationToken.None);
+        Assert.Equal(
+            rows.Where(r => r.Session != 3).OrderBy(r => (r.Session, r.Instrument)),
+            state.OtherSessionRows.OrderBy(r => (r.Session, r.Instrument)));
+
+        var expected = await new CalibrationStore(ef, TimeProvider.System).ForClinicAsync(tenant.ClinicId, CancellationToken.None);
+        Assert.Equal(Of(expected.Settings), Of(state.Calibrations.Settings));
+        foreach (var (instrument, rater) in new[] { ("wai-sr", Rater.Client), ("wai-sr-t", Rater.Therapist), ("wai-sr", Rater.Therapist) })
+        {
+            Assert.Equal(Of(expected.Current(instrument, rater)), Of(state.Calibrations.Current(instrument, rater)));
+        }
+
+        Assert.Equal(2, state.Calibrations.Current("wai-sr", Rater.Client).Version);
+        Assert.Same(state.Calibrations, store.Loaded(tenant.ClinicId));
+    }
+
+    /// <summary>Two versions of the client WAI-SR (the batch must pick the later), one older-format one without a model, and settings.</summary>
+    private async Task SeedCalibrationsAsync(Guid clinicId)
+    {
+        await using var db = factory.NewDbContext();
+        var now = DateTimeOffset.UtcNow;
+        var model = new PredictionModel(PredictionModel.RobustMethod, 0.31, 0.22, 4.05, 0.41, 0.012, 0.021, 0.13, 1.17, 0.91);
+        db.Calibrations.AddRange(
+            new CalibrationRecord(new Calibration("wai-sr", 1, false, 4.0, 0.2, 0.3, 3.0, 31, 120, null, model))
+            {
+                ClinicId = clinicId, Rater = Rater.Client, Trigger = CalibrationTrigger.Auto, FittedAt = now.AddDays(-1),
+            },
+            new CalibrationRecord(new Calibration("wai-sr", 2, false, 4.1, 0.25, 0.35, 3.1, 32, 130, -0.5, model with { Phi = 0.33 }))
+            {
+                ClinicId = clinicId, Rater = Rater.Client, Trigger = CalibrationTrigger.Manual, FittedAt = now, SymptomInstrument = "phq-9",
+            },
+            new CalibrationRecord(new Calibration("wai-sr-t", 1, true, 4.2, 0.1, 0.2, 3.2, 5, 20))
+            {
+                ClinicId = clinicId, Rater = Rater.Therapist, Trigger = CalibrationTrigger.Auto, FittedAt = now, DefaultReason = "too few patients",
+            });
+        db.ClinicSettings.Add(new ClinicSettings { ClinicId = clinicId, Detector = DetectorSettings.Default with { RepairWindow = 4 }, UpdatedAt = now });
+        await db.SaveChangesAsync();
+    }
+
+    private static string Of(object value) => JsonSerializer.Serialize(value, value.GetType(), Json);
+
+    private static string OfDetails(Session session) =>
+        Of(new { session.Id, session.PatientId, session.Number, session.OccurredOn, session.Modality, session.TherapistId, session.CreatedAt, session.UpdatedAt });
+
+    private static string Of(Measurement m) => Of((object)m);
+
+    private static string Of(Alert a) => Of(new
+    {
+        a.Id, a.ClinicId, a.PatientId, a.Instrument, a.Rater, a.Kind, a.Session, a.Status, a.RuptureStatus, a.StatusSession, a.Severity,
+        a.Evidence, a.CreatedAt, a.UpdatedAt, a.AcknowledgedAt, a.AcknowledgedBy, a.AcknowledgeNote, a.ResolvedAt, a.ResolvedBy, a.ResolveNote,
+    });
+}
