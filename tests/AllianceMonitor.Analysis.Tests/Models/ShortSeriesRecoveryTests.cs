@@ -127,3 +127,48 @@ public sealed class ShortSeriesRecoveryTests(ShortSeriesFits fits, ITestOutputHe
         Assert.True(Coverage(within, Truth) >= 0.9, $"within coverage {Coverage(within, Truth):P0}");
     }
 }
+
+/// <summary>
+/// The joint estimator's fits of alliance_to_symptoms on the same 50 seeds and clinics as <see cref="ShortSeriesFits"/>.
+/// A fit takes seconds (an outer search over the residual-variance ratio around a mixed model with three random
+/// effects), so these 100 fits take minutes; they are shared by the tests below.
+/// </summary>
+public sealed class JointShortSeriesFits
+{
+    private readonly Lazy<Dictionary<double, List<FixedEffect>>> _within = new(() =>
+    {
+        var model = new EstimatedModel(ModelCatalog.AllianceToSymptoms, Estimator.Joint);
+        var fits = new Dictionary<double, List<FixedEffect>>();
+        foreach (var feedback in new[] { 0.0, -0.10 })
+        {
+            var estimates = new FixedEffect[ShortSeriesFits.Seeds];
+            Parallel.For(1, ShortSeriesFits.Seeds + 1, seed =>
+                estimates[seed - 1] = model.Fit(ShortSeriesFits.Data(feedback, seed)).Fixed(model.WithinTerm));
+            fits[feedback] = [.. estimates];
+        }
+
+        return fits;
+    });
+
+    public IReadOnlyList<FixedEffect> Within(double feedback) => _within.Value[feedback];
+}
+
+/// <summary>Issue 18's acceptance point, met by the joint estimator (docs/analysis.md, "The joint estimator").</summary>
+public sealed class JointShortSeriesRecoveryTests(JointShortSeriesFits fits, ITestOutputHelper output) : IClassFixture<JointShortSeriesFits>
+{
+    private static readonly double Truth = new SimulationParameters().WithinEffect;
+
+    [Theory]
+    [InlineData(-0.10)]
+    [InlineData(0.0)]
+    public void Joint_within_effect_is_unbiased_and_covered_in_short_series_with_or_without_strong_feedback(double feedback)
+    {
+        var within = fits.Within(feedback);
+        var bias = within.Average(e => e.Estimate) - Truth;
+        var coverage = within.Count(e => e.CiLow <= Truth && Truth <= e.CiHigh) / (double)within.Count;
+        output.WriteLine($"feedback {feedback}: bias {bias:+0.000;-0.000}, coverage {coverage:P0} over {within.Count} seeds");
+
+        Assert.True(Math.Abs(bias) < 0.05, $"within bias {bias:F3}");
+        Assert.True(coverage >= 0.9, $"within coverage {coverage:P0}");
+    }
+}

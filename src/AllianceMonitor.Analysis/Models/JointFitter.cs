@@ -1,0 +1,184 @@
+using AllianceMonitor.Analysis.Mixed;
+
+namespace AllianceMonitor.Analysis.Models;
+
+/// <summary>A fitted <see cref="JointModel"/>.</summary>
+/// <param name="Fit">The stacked fit at the estimated scale; its residual variance is the outcome equation's.</param>
+/// <param name="Scale">
+/// sigma_outcome / sigma_predictor: the factor on the predictor rows (lme4's prior weight <c>Scale^2</c> on them).
+/// </param>
+/// <param name="Objective">
+/// The REML criterion or ML deviance of the original (unscaled) data: the stacked fit's objective minus
+/// 2 * pairs * log(Scale), the Jacobian of the scaling (lme4: the deviance includes -sum(log weights)).
+/// </param>
+public sealed record JointFit(JointModel Model, MixedModelFit Fit, double Scale, double Objective, int ScaleEvaluations)
+{
+    public double OutcomeResidualVariance => Fit.ResidualVariance;
+
+    public double PredictorResidualVariance => Fit.ResidualVariance / (Scale * Scale);
+
+    public FixedEffect Within => Fit.Fixed(Model.WithinTerm);
+
+    public FixedEffect CarryOver => Fit.Fixed(Model.CarryOverTerm);
+}
+
+/// <summary>
+/// Fits a <see cref="JointModel"/>: the engine profiles one residual variance, so the ratio of the two equations' residual
+/// SDs (the scale on the predictor rows) is profiled in an outer one-dimensional search (Brent on log scale), each step a
+/// full fit warm-started from the last. Fixed effects and variance parameters are asymptotically orthogonal in a linear
+/// mixed model, so the standard errors at the estimated scale need no correction for it.
+/// </summary>
+public static class JointFitter
+{
+    /// <summary>Tolerance of the outer search on log(scale): the scale to a relative 1e-5.</summary>
+    private const double LogScaleTolerance = 1e-5;
+
+    private const int MaxScaleEvaluations = 60;
+
+    /// <summary>
+    /// The inner fits of the scale search: the default optimizer with a looser fallback simplex, since a search step
+    /// needs the objective to about 1e-7, not to rounding. The fit at the chosen scale uses the default optimizer.
+    /// </summary>
+    private static readonly NewtonPolishedOptimizer SearchOptimizer = new(
+        new BoundedNelderMead(SimplexTolerance: 1e-2, MaxRestarts: 0),
+        new BoundedNelderMead(SimplexTolerance: 1e-6, MaxRestarts: 1));
+
+    public static JointFit Fit(JointDesign design, FitMethod method = FitMethod.Reml)
+    {
+        double[]? warm = null;
+        var cache = new Dictionary<double, (double Objective, MixedModelFit Fit)>();
+        (double Objective, MixedModelFit Fit) At(double logScale)
+        {
+            if (!cache.TryGetValue(logScale, out var result))
+            {
+                var fit = MixedModelFitter.Fit(design.Spec(Math.Exp(logScale)), method, SearchOptimizer, warm);
+                warm = fit.Theta.ToArray();
+                result = (Objective(fit.Objective, design.Pairs, Math.Exp(logScale)), fit);
+                cache[logScale] = result;
+            }
+
+            return result;
+        }
+
+        var start = Math.Log(design.StartScale());
+        var best = Brent(u => At(u).Objective, start - 0.5, start + 0.5);
+        var scale = Math.Exp(best);
+        var final = MixedModelFitter.Fit(design.Spec(scale), method, startTheta: At(best).Fit.Theta);
+        return new JointFit(design.Model, final, scale, Objective(final.Objective, design.Pairs, scale), cache.Count);
+    }
+
+    /// <summary>The objective of the unscaled data from the stacked fit's at <paramref name="scale"/>.</summary>
+    public static double Objective(double stackedObjective, int pairs, double scale) => stackedObjective - (2 * pairs * Math.Log(scale));
+
+    /// <summary>
+    /// Brent's minimisation (golden section with parabolic steps) of a unimodal function; the bracket is widened first
+    /// until its midpoint is lower than both ends.
+    /// </summary>
+    internal static double Brent(Func<double, double> f, double low, double high)
+    {
+        const double Golden = 0.3819660112501051;
+        var evaluations = 0;
+        var middle = 0.5 * (low + high);
+        var (fLow, fMiddle, fHigh) = (f(low), f(middle), f(high));
+        while ((fLow < fMiddle || fHigh < fMiddle) && evaluations++ < 20)
+        {
+            // Move the bracket towards the lower end, keeping its width.
+            var width = high - low;
+            if (fLow < fHigh)
+            {
+                (high, fHigh, middle, fMiddle) = (middle, fMiddle, low, fLow);
+                low -= width / 2;
+                fLow = f(low);
+            }
+            else
+            {
+                (low, fLow, middle, fMiddle) = (middle, fMiddle, high, fHigh);
+                high += width / 2;
+                fHigh = f(high);
+            }
+        }
+
+        double x = middle, w = middle, v = middle, fx = fMiddle, fw = fMiddle, fv = fMiddle;
+        double d = 0, e = 0;
+        for (var iteration = 0; iteration < MaxScaleEvaluations; iteration++)
+        {
+            var m = 0.5 * (low + high);
+            var tol = LogScaleTolerance;
+            if (Math.Abs(x - m) <= (2 * tol) - (0.5 * (high - low)))
+            {
+                break;
+            }
+
+            var golden = true;
+            if (Math.Abs(e) > tol)
+            {
+                var r = (x - w) * (fx - fv);
+                var q = (x - v) * (fx - fw);
+                var p = ((x - v) * q) - ((x - w) * r);
+                q = 2 * (q - r);
+                if (q > 0)
+                {
+                    p = -p;
+                }
+
+                q = Math.Abs(q);
+                if (Math.Abs(p) < Math.Abs(0.5 * q * e) && p > q * (low - x) && p < q * (high - x))
+                {
+                    e = d;
+                    d = p / q;
+                    var u0 = x + d;
+                    if (u0 - low < 2 * tol || high - u0 < 2 * tol)
+                    {
+                        d = x < m ? tol : -tol;
+                    }
+
+                    golden = false;
+                }
+            }
+
+            if (golden)
+            {
+                e = (x < m ? high : low) - x;
+                d = Golden * e;
+            }
+
+            var u = x + (Math.Abs(d) >= tol ? d : (d > 0 ? tol : -tol));
+            var fu = f(u);
+            if (fu <= fx)
+            {
+                if (u < x)
+                {
+                    high = x;
+                }
+                else
+                {
+                    low = x;
+                }
+
+                (v, fv, w, fw, x, fx) = (w, fw, x, fx, u, fu);
+            }
+            else
+            {
+                if (u < x)
+                {
+                    low = u;
+                }
+                else
+                {
+                    high = u;
+                }
+
+                if (fu <= fw || w == x)
+                {
+                    (v, fv, w, fw) = (w, fw, u, fu);
+                }
+                else if (fu <= fv || v == x || v == w)
+                {
+                    (v, fv) = (u, fu);
+                }
+            }
+        }
+
+        return x;
+    }
+}
