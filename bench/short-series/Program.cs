@@ -38,7 +38,7 @@ if (args.Length > 0 && args[0] == "joint-probe")
     Console.WriteLine($"one fit: {clock.Elapsed.TotalSeconds:0.00} s, {one.Optimization.Evaluations} evaluations, {one.Optimization.StopReason}, theta {string.Join(" ", one.Theta.Select(t => t.ToString("0.000", CultureInfo.InvariantCulture)))}");
     clock.Restart();
     var joint = JointFitter.Fit(design);
-    Console.WriteLine($"joint: {clock.Elapsed.TotalSeconds:0.00} s, {joint.ScaleEvaluations} scales, scale {joint.Scale:0.000} (start {design.StartScale():0.000}), within {joint.Within.Estimate:0.000}");
+    Console.WriteLine($"joint: {clock.Elapsed.TotalSeconds:0.00} s, {joint.Evaluations} evaluations, scale {joint.Scale:0.000} (start {design.StartScale():0.000}), within {joint.Within.Estimate:0.000}");
     return;
 }
 

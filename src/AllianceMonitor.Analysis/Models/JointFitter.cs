@@ -11,7 +11,8 @@ namespace AllianceMonitor.Analysis.Models;
 /// The REML criterion or ML deviance of the original (unscaled) data: the stacked fit's objective minus
 /// 2 * pairs * log(Scale), the Jacobian of the scaling (lme4: the deviance includes -sum(log weights)).
 /// </param>
-public sealed record JointFit(JointModel Model, MixedModelFit Fit, double Scale, double Objective, int ScaleEvaluations)
+/// <param name="Evaluations">Scales the outer search fitted at.</param>
+public sealed record JointFit(JointModel Model, MixedModelFit Fit, double Scale, double Objective, int Evaluations)
 {
     public double OutcomeResidualVariance => Fit.ResidualVariance;
 
@@ -25,34 +26,26 @@ public sealed record JointFit(JointModel Model, MixedModelFit Fit, double Scale,
 /// <summary>
 /// Fits a <see cref="JointModel"/>: the engine profiles one residual variance, so the ratio of the two equations' residual
 /// SDs (the scale on the predictor rows) is profiled in an outer one-dimensional search (Brent on log scale), each step a
-/// full fit warm-started from the last. Fixed effects and variance parameters are asymptotically orthogonal in a linear
+/// full fit. Fixed effects and variance parameters are asymptotically orthogonal in a linear
 /// mixed model, so the standard errors at the estimated scale need no correction for it.
 /// </summary>
 public static class JointFitter
 {
-    /// <summary>Tolerance of the outer search on log(scale): the scale to a relative 1e-5.</summary>
-    private const double LogScaleTolerance = 1e-5;
+    /// <summary>Tolerance of the outer search on log(scale): the scale to a relative 1e-4, where the objective is flat to about 1e-5.</summary>
+    private const double LogScaleTolerance = 1e-4;
 
     private const int MaxScaleEvaluations = 60;
 
-    /// <summary>
-    /// The inner fits of the scale search: the default optimizer with a looser fallback simplex, since a search step
-    /// needs the objective to about 1e-7, not to rounding. The fit at the chosen scale uses the default optimizer.
-    /// </summary>
-    private static readonly NewtonPolishedOptimizer SearchOptimizer = new(
-        new BoundedNelderMead(SimplexTolerance: 1e-2, MaxRestarts: 0),
-        new BoundedNelderMead(SimplexTolerance: 1e-6, MaxRestarts: 1));
-
     public static JointFit Fit(JointDesign design, FitMethod method = FitMethod.Reml)
     {
-        double[]? warm = null;
         var cache = new Dictionary<double, (double Objective, MixedModelFit Fit)>();
         (double Objective, MixedModelFit Fit) At(double logScale)
         {
             if (!cache.TryGetValue(logScale, out var result))
             {
-                var fit = MixedModelFitter.Fit(design.Spec(Math.Exp(logScale)), method, SearchOptimizer, warm);
-                warm = fit.Theta.ToArray();
+                // Each scale's fit starts from lme4's start, as lme4 would refit at new weights: a start carried over from
+                // the last scale can stay in a worse local optimum of a singular fit.
+                var fit = MixedModelFitter.Fit(design.Spec(Math.Exp(logScale)), method);
                 result = (Objective(fit.Objective, design.Pairs, Math.Exp(logScale)), fit);
                 cache[logScale] = result;
             }
@@ -61,10 +54,9 @@ public static class JointFitter
         }
 
         var start = Math.Log(design.StartScale());
-        var best = Brent(u => At(u).Objective, start - 0.5, start + 0.5);
-        var scale = Math.Exp(best);
-        var final = MixedModelFitter.Fit(design.Spec(scale), method, startTheta: At(best).Fit.Theta);
-        return new JointFit(design.Model, final, scale, Objective(final.Objective, design.Pairs, scale), cache.Count);
+        var best = Brent(u => At(u).Objective, start - 0.2, start + 0.2);
+        var (objective, final) = At(best);
+        return new JointFit(design.Model, final, Math.Exp(best), objective, cache.Count);
     }
 
     /// <summary>The objective of the unscaled data from the stacked fit's at <paramref name="scale"/>.</summary>
