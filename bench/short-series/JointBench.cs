@@ -89,6 +89,7 @@ internal static class JointBench
                 {
                     var (w, c) = chosen[e].Fit(list[d]);
                     results[d, e] = (w, c, clock.Elapsed.TotalSeconds);
+                    Log(label, chosen[e].Label, d, w, c);
                 }
                 catch (Exception ex) when (ex is InsufficientDataException or InvalidOperationException)
                 {
@@ -119,6 +120,22 @@ internal static class JointBench
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"| {label} | {chosen[e].Label} | {Signed(t.WithinBias)} | {t.WithinCoverage:P0} | {t.WithinSe:0.000} | {t.WithinSd:0.000} | {Signed(t.CarryBias)} | {t.CarryCoverage:P0} | {t.Failed} | {seconds[e] / Math.Max(1, t.Count + t.Failed):0.00} |"));
+        }
+    }
+
+    private static readonly Lock LogGate = new();
+
+    /// <summary>With JOINT_LOG set, every estimate is appended there as it is made, so a run stopped early still tells its seeds.</summary>
+    private static void Log(string label, string estimator, int dataset, Estimate within, Estimate carry)
+    {
+        if (Environment.GetEnvironmentVariable("JOINT_LOG") is { Length: > 0 } path)
+        {
+            lock (LogGate)
+            {
+                File.AppendAllText(path, string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{label},{estimator},{dataset + 1},{within.Value:R},{within.StdError:R},{within.CiLow:R},{within.CiHigh:R},{carry.Value:R},{carry.CiLow:R},{carry.CiHigh:R}\n"));
+            }
         }
     }
 

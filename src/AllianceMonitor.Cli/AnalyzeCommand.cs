@@ -28,11 +28,9 @@ public static class AnalyzeCommand
         {
             Description = "How each lagged model is estimated: person-mean-centred (predictors and the lagged outcome centred on "
                 + "the patient's mean), initial-conditions (Wooldridge 2005: the raw lagged outcome with the first session's "
-                + "outcome and the predictor's person mean as covariates; no short-series bias in the carry-over), joint (outcome and predictor "
-                + "modelled together from the raw values at t and the first session's, with correlated random effects per patient: no person "
-                + "mean, so feedback of the outcome into the predictor does not bias the within effect; slower, seconds per model) or both "
-                + "(the first two), with the Anderson–Hsiao check, side by side with a sentence where their 95% intervals do not overlap.",
-            HelpName = "person-mean-centred|initial-conditions|joint|both",
+                + "outcome and the predictor's person mean as covariates; no short-series bias in the carry-over) or both, with the Anderson–Hsiao check, "
+                + "side by side with a sentence where their 95% intervals do not overlap.",
+            HelpName = "person-mean-centred|initial-conditions|both",
             DefaultValueFactory = _ => "both",
         };
         var effects = new Option<bool>("--effects")
@@ -57,7 +55,7 @@ public static class AnalyzeCommand
         {
             Description = "Fit the lagged models with patients nested in therapists, (1 | therapist_id) + (1 + x_within | therapist_id:patient_id), "
                 + "instead of the one-level ones. Only the person-mean-centred estimator has a nested form: with 'both' (the default) the "
-                + "person-mean-centred nested fits are reported and nothing is compared; initial-conditions and joint are rejected. Needs therapist_id "
+                + "person-mean-centred nested fits are reported and nothing is compared; initial-conditions is rejected. Needs therapist_id "
                 + $"filled in for at least {TherapistLevelModels.MinTherapists} therapists; pairs without a therapist are left out. Also prints "
                 + "therapist_level: the same nested fits and next-session symptoms on the alliance split three ways (therapist's mean, "
                 + "patient's mean within the therapist, session within the patient), as GET /analysis/summary does.",
@@ -73,7 +71,6 @@ public static class AnalyzeCommand
             "alliance-monitor analyze --input clinic.csv",
             "alliance-monitor analyze --input clinic.csv --method ml --model alliance_to_symptoms > report.json",
             "alliance-monitor analyze --input clinic.csv --estimator initial-conditions",
-            "alliance-monitor analyze --input clinic.csv --estimator joint --model alliance_to_symptoms",
             "alliance-monitor analyze --input clinic.csv --effects --min-therapists 20",
             "alliance-monitor analyze --input clinic.csv --therapist-level",
             "alliance-monitor analyze --input rated.csv --model agreement");
@@ -115,8 +112,7 @@ public static class AnalyzeCommand
             "both" => AnalysisReportBuilder.BothEstimators,
             "person-mean-centred" => [Estimator.PersonMeanCentred],
             "initial-conditions" => [Estimator.InitialConditions],
-            "joint" => [Estimator.Joint],
-            var other => throw new InputException($"Option --estimator: '{other}' is not person-mean-centred, initial-conditions, joint or both."),
+            var other => throw new InputException($"Option --estimator: '{other}' is not person-mean-centred, initial-conditions or both."),
         };
 
         if (therapistLevel && agreement)
@@ -124,9 +120,9 @@ public static class AnalyzeCommand
             throw new InputException("Option --therapist-level: the agreement model has no nested form; leave out one of the two.");
         }
 
-        if (therapistLevel && estimatorName is "initial-conditions" or "joint")
+        if (therapistLevel && estimatorName == "initial-conditions")
         {
-            throw new InputException($"Option --therapist-level: the {estimatorName} estimator has no nested form; use person-mean-centred.");
+            throw new InputException("Option --therapist-level: the initial-conditions estimator has no nested form; use person-mean-centred.");
         }
 
         var file = CsvObservationReader.ReadFileWithModality(path, progress);

@@ -8,52 +8,22 @@ public sealed record EstimatedModel(LaggedModelDefinition Question, Estimator Es
 {
     private InitialConditionsModel InitialConditions => new(Question);
 
-    private JointModel Joint => new(Question);
+    /// <summary>The catalog name for the person-mean-centred model; the initial-conditions one adds a suffix.</summary>
+    public string Name => Estimator == Estimator.PersonMeanCentred ? Question.Name : InitialConditions.Name;
 
-    /// <summary>The catalog name for the person-mean-centred model; the other estimators add a suffix.</summary>
-    public string Name => Estimator switch
-    {
-        Estimator.PersonMeanCentred => Question.Name,
-        Estimator.InitialConditions => InitialConditions.Name,
-        _ => Joint.Name,
-    };
+    public string Formula => Estimator == Estimator.PersonMeanCentred ? Question.Formula : InitialConditions.Formula;
 
-    public string Formula => Estimator switch
-    {
-        Estimator.PersonMeanCentred => Question.Formula,
-        Estimator.InitialConditions => InitialConditions.Formula,
-        _ => Joint.Formula,
-    };
+    /// <summary>The within-patient lagged effect of the predictor: the same term in both estimators.</summary>
+    public string WithinTerm => Question.PredictorWithin;
 
-    /// <summary>The within-patient lagged effect of the predictor: the same term in the two single-equation estimators.</summary>
-    public string WithinTerm => Estimator == Estimator.Joint ? Joint.WithinTerm : Question.PredictorWithin;
+    /// <summary>The outcome's own lagged coefficient (carry-over): centred in one estimator, raw in the other.</summary>
+    public string CarryOverTerm => Estimator == Estimator.PersonMeanCentred ? Question.OutcomeWithin : InitialConditions.LaggedOutcome;
 
-    /// <summary>The outcome's own lagged coefficient (carry-over): centred in one estimator, raw in the others.</summary>
-    public string CarryOverTerm => Estimator switch
-    {
-        Estimator.PersonMeanCentred => Question.OutcomeWithin,
-        Estimator.InitialConditions => InitialConditions.LaggedOutcome,
-        _ => Joint.CarryOverTerm,
-    };
-
-    /// <summary>The single-equation model's frame; the joint model has none of its own (see <see cref="Fit"/>).</summary>
     /// <exception cref="InsufficientDataException">Fewer complete pairs or patients than the model needs.</exception>
-    public MixedModelSpec Build(IReadOnlyCollection<SessionObservation> observations) => Estimator switch
-    {
-        Estimator.PersonMeanCentred => LaggedDesign.Build(observations, Question),
-        Estimator.InitialConditions => InitialConditionsDesign.Build(observations, InitialConditions),
-        _ => throw new InvalidOperationException("The joint estimator profiles a residual-variance ratio around its mixed model; fit it with Fit."),
-    };
-
-    /// <summary>
-    /// Fits the model: one mixed-model fit, or for the joint estimator the stacked fit at its estimated variance ratio
-    /// (whose residual variance is the outcome equation's).
-    /// </summary>
-    /// <exception cref="InsufficientDataException">Fewer complete pairs or patients than the model needs.</exception>
-    public MixedModelFit Fit(IReadOnlyCollection<SessionObservation> observations, FitMethod method = FitMethod.Reml) =>
-        Estimator == Estimator.Joint
-            ? JointFitter.Fit(JointDesign.Build(observations, Joint), method).Fit
-            : MixedModelFitter.Fit(Build(observations), method);
+    public MixedModelSpec Build(IReadOnlyCollection<SessionObservation> observations) =>
+        Estimator == Estimator.PersonMeanCentred
+            ? LaggedDesign.Build(observations, Question)
+            : InitialConditionsDesign.Build(observations, InitialConditions);
 
     /// <summary>Each question with each estimator, the question order kept and the estimators in the given order.</summary>
     public static IReadOnlyList<EstimatedModel> For(IEnumerable<LaggedModelDefinition> questions, IReadOnlyList<Estimator> estimators) =>

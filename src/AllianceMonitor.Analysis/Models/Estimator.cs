@@ -14,11 +14,4 @@ public enum Estimator
     /// (Wooldridge 2005): free of the short-series bias of a centred lagged outcome (Nickell 1981).
     /// </summary>
     InitialConditions,
-
-    /// <summary>
-    /// The outcome and the predictor modelled jointly, each from the raw values at t and the first session's values, with
-    /// correlated random effects per patient (a bivariate dynamic random-effects model; Allison, Williams &amp; Moral-Benito
-    /// 2017): no person mean, so feedback of the outcome into later predictor values does not bias the within effect.
-    /// </summary>
-    Joint,
 }

@@ -36,6 +36,14 @@ public static class JointFitter
 
     private const int MaxScaleEvaluations = 60;
 
+    /// <summary>
+    /// The fits of the search steps: the default optimizer with a looser fallback simplex, since a step needs the
+    /// objective to about 1e-8, not to rounding. The fit at the chosen scale uses the default optimizer.
+    /// </summary>
+    private static readonly NewtonPolishedOptimizer SearchOptimizer = new(
+        new BoundedNelderMead(SimplexTolerance: 1e-2, MaxRestarts: 0),
+        new BoundedNelderMead(SimplexTolerance: 1e-6, MaxRestarts: 1));
+
     public static JointFit Fit(JointDesign design, FitMethod method = FitMethod.Reml)
     {
         var cache = new Dictionary<double, (double Objective, MixedModelFit Fit)>();
@@ -45,7 +53,7 @@ public static class JointFitter
             {
                 // Each scale's fit starts from lme4's start, as lme4 would refit at new weights: a start carried over from
                 // the last scale can stay in a worse local optimum of a singular fit.
-                var fit = MixedModelFitter.Fit(design.Spec(Math.Exp(logScale)), method);
+                var fit = MixedModelFitter.Fit(design.Spec(Math.Exp(logScale)), method, SearchOptimizer);
                 result = (Objective(fit.Objective, design.Pairs, Math.Exp(logScale)), fit);
                 cache[logScale] = result;
             }
@@ -54,9 +62,10 @@ public static class JointFitter
         }
 
         var start = Math.Log(design.StartScale());
-        var best = Brent(u => At(u).Objective, start - 0.2, start + 0.2);
-        var (objective, final) = At(best);
-        return new JointFit(design.Model, final, Math.Exp(best), objective, cache.Count);
+        var best = Brent(u => At(u).Objective, start - 0.1, start + 0.1);
+        var scale = Math.Exp(best);
+        var final = MixedModelFitter.Fit(design.Spec(scale), method, startTheta: At(best).Fit.Theta);
+        return new JointFit(design.Model, final, scale, Objective(final.Objective, design.Pairs, scale), cache.Count);
     }
 
     /// <summary>The objective of the unscaled data from the stacked fit's at <paramref name="scale"/>.</summary>

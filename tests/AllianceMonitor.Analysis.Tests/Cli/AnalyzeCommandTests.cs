@@ -130,37 +130,6 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
-    public void Joint_estimator_prints_the_joint_model_with_lme4_estimates()
-    {
-        var result = CliRunner.Run("analyze", "--input", Lme4Fixture.PathOf("small.csv"), "--model", "alliance_to_symptoms", "--estimator", "joint");
-
-        Assert.Equal(0, result.ExitCode);
-        using var report = JsonDocument.Parse(result.Stdout);
-        var model = Assert.Single(report.RootElement.GetProperty("models").EnumerateArray());
-        Assert.Equal("alliance_to_symptoms_joint", model.GetProperty("name").GetString());
-        Assert.Equal("joint", model.GetProperty("estimator").GetString());
-        Assert.Empty(report.RootElement.GetProperty("comparisons").EnumerateArray());
-        using var reference = JsonDocument.Parse(File.ReadAllText(Lme4Fixture.PathOf("small.joint.lme4.json")));
-        var reml = reference.RootElement.GetProperty("fits").EnumerateArray().Single(f => f.GetProperty("method").GetString() == "REML");
-        foreach (var expected in reml.GetProperty("fixed_effects").EnumerateArray())
-        {
-            var term = expected.GetProperty("term").GetString();
-            var actual = model.GetProperty("fixed_effects").EnumerateArray().Single(f => f.GetProperty("term").GetString() == term);
-            Tolerance.Close(expected.GetProperty("estimate").GetDouble(), actual.GetProperty("estimate").GetDouble(), 1e-3, 1e-4, $"{term} estimate");
-        }
-    }
-
-    [Fact]
-    public void Joint_estimator_has_no_therapist_level()
-    {
-        var result = CliRunner.Run("analyze", "--input", Lme4Fixture.PathOf("small.csv"), "--estimator", "joint", "--therapist-level");
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Equal(string.Empty, result.Stdout);
-        Assert.Contains("joint estimator has no nested form", result.Stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Unknown_estimator_is_rejected_without_output()
     {
         var result = CliRunner.Run("analyze", "--input", Lme4Fixture.PathOf("small.csv"), "--estimator", "gmm");

@@ -85,14 +85,12 @@ public sealed class JointModelTests
     }
 
     [Fact]
-    public void Estimated_model_reports_the_outcome_equation_terms()
+    public void Model_names_the_outcome_equation_terms()
     {
-        var model = new EstimatedModel(ModelCatalog.AllianceToSymptoms, Estimator.Joint);
-
-        Assert.Equal("alliance_to_symptoms_joint", model.Name);
-        Assert.Equal("symptoms_next:alliance", model.WithinTerm);
-        Assert.Equal("symptoms_next:symptoms", model.CarryOverTerm);
-        Assert.Equal("alliance_next:symptoms_next", new JointModel(ModelCatalog.AllianceToSymptoms).ContemporaneousTerm);
+        Assert.Equal("alliance_to_symptoms_joint", Model.Name);
+        Assert.Equal("symptoms_next:alliance", Model.WithinTerm);
+        Assert.Equal("symptoms_next:symptoms", Model.CarryOverTerm);
+        Assert.Equal("alliance_next:symptoms_next", Model.ContemporaneousTerm);
         Assert.Equal("symptoms_next:alliance_next", new JointModel(ModelCatalog.SymptomsToAlliance).ContemporaneousTerm);
         Assert.Equal("alliance_next:symptoms", new JointModel(ModelCatalog.SymptomsToAlliance).WithinTerm);
     }

@@ -15,9 +15,5 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         #pragma warning disable CS1591
         Initial_conditions,
         #pragma warning restore CS1591
-        [EnumMember(Value = "joint")]
-        #pragma warning disable CS1591
-        Joint,
-        #pragma warning restore CS1591
     }
 }
