@@ -26,8 +26,10 @@ public sealed record JointFit(JointModel Model, MixedModelFit Fit, double Scale,
 /// <summary>
 /// Fits a <see cref="JointModel"/>: the engine profiles one residual variance, so the ratio of the two equations' residual
 /// SDs (the scale on the predictor rows) is profiled in an outer one-dimensional search (Brent on log scale), each step a
-/// full fit. Fixed effects and variance parameters are asymptotically orthogonal in a linear
-/// mixed model, so the standard errors at the estimated scale need no correction for it.
+/// full fit. The standard errors are the stacked fit's, at the estimated theta and scale, as lme4's vcov at fixed weights.
+/// They are too small under feedback (docs/analysis.md): fixed effects and variance parameters are orthogonal only when
+/// every regressor is strictly exogenous, and here the lagged values are only predetermined. A profile-likelihood
+/// interval for the within effect (refitting with it held fixed) would account for that; it is not implemented.
 /// </summary>
 public static class JointFitter
 {
