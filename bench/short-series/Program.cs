@@ -12,6 +12,42 @@ using AllianceMonitor.Analysis.Simulation;
 // so that 30 sessions do not run patients into the PHQ-9 floor of 0, which would bias every estimator.
 // ShortSeriesBench variants [SEEDS] [PATIENTS] [IMPROVEMENT_SD] [MIN_SESSIONS] [MAX_SESSIONS] [IMPROVEMENT] [SEED_BASE]
 // (defaults 100 400 0.2 6 8 0.15 7000; seeds SEED_BASE + 1...): the initial-conditions specifications of Variants.cs.
+// ShortSeriesBench joint [SEEDS] [PATIENTS] [MIN_SESSIONS] [MAX_SESSIONS] [SEED_BASE] [FEEDBACKS, comma-separated] [ONLY]
+// (defaults 100 400 6 8 30000 0,-0.02,-0.10 all): the joint estimator (JointBench.cs) on SessionSimulator defaults.
+// ShortSeriesBench joint-csv DIRECTORY [ONLY]: the same estimators on CSVs of another generator (independent.py).
+if (args.Length > 0 && args[0] == "joint")
+{
+    string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
+    JointBench.Run(
+        int.Parse(Arg(1, "100"), CultureInfo.InvariantCulture),
+        int.Parse(Arg(2, "400"), CultureInfo.InvariantCulture),
+        int.Parse(Arg(3, "6"), CultureInfo.InvariantCulture),
+        int.Parse(Arg(4, "8"), CultureInfo.InvariantCulture),
+        ulong.Parse(Arg(5, "30000"), CultureInfo.InvariantCulture),
+        Arg(6, "0,-0.02,-0.10").Split(',').Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray(),
+        Arg(7, "all"));
+    return;
+}
+
+if (args.Length > 0 && args[0] == "joint-probe")
+{
+    var data = SessionSimulator.Simulate(400, 30001, new SimulationParameters(MinSessions: 6, MaxSessions: 8, SymptomsToAllianceEffect: -0.10, SymptomsCarryOver: 0.45)).Observations;
+    var design = JointDesign.Build(data, new JointModel(ModelCatalog.AllianceToSymptoms, OutcomeTrend: args[1] is "outcome" or "both", PredictorTrend: args[1] == "both", RandomPredictorSlope: args[1] == "slope"));
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    var one = MixedModelFitter.Fit(design.Spec(design.StartScale()));
+    Console.WriteLine($"one fit: {clock.Elapsed.TotalSeconds:0.00} s, {one.Optimization.Evaluations} evaluations, {one.Optimization.StopReason}, theta {string.Join(" ", one.Theta.Select(t => t.ToString("0.000", CultureInfo.InvariantCulture)))}");
+    clock.Restart();
+    var joint = JointFitter.Fit(design);
+    Console.WriteLine($"joint: {clock.Elapsed.TotalSeconds:0.00} s, {joint.Evaluations} evaluations, scale {joint.Scale:0.000} (start {design.StartScale():0.000}), within {joint.Within.Estimate:0.000}");
+    return;
+}
+
+if (args.Length > 0 && args[0] == "joint-csv")
+{
+    JointBench.RunCsv(args[1], args.Length > 2 ? args[2] : "all");
+    return;
+}
+
 if (args.Length > 0 && args[0] == "variants")
 {
     Variants.Run(
@@ -116,6 +152,18 @@ internal sealed class Tally
     public double CarryCoverage => _rows.Average(r => r.CarryCovered ? 1.0 : 0.0);
 
     public double WithinSe => _rows.Average(r => r.Se);
+
+    public int Count => _rows.Count;
+
+    /// <summary>The SD of the within estimates across datasets: what the mean SE should match.</summary>
+    public double WithinSd
+    {
+        get
+        {
+            var mean = _rows.Average(r => r.Within);
+            return Math.Sqrt(_rows.Sum(r => (r.Within - mean) * (r.Within - mean)) / Math.Max(1, _rows.Count - 1));
+        }
+    }
 
     public void Add(Estimate within, double withinTruth, Estimate carry, double carryTruth) =>
         _rows.Add((within.Value - withinTruth, carry.Value - carryTruth, within.Covers(withinTruth), carry.Covers(carryTruth), within.StdError));

@@ -4,11 +4,20 @@
 # Usage: bench/short-series/run.sh [SEEDS] [PATIENTS] [IMPROVEMENT_SD]   (defaults 100 400 0.2; prints a markdown table)
 #        bench/short-series/run.sh variants [SEEDS] [PATIENTS] [IMPROVEMENT_SD] [MIN_SESSIONS] [MAX_SESSIONS] [IMPROVEMENT] [SEED_BASE]
 #        (specifications within the initial-conditions family, see Variants.cs)
+#        bench/short-series/run.sh joint [SEEDS] [PATIENTS] [MIN_SESSIONS] [MAX_SESSIONS] [SEED_BASE] [FEEDBACKS] [ONLY]
+#        bench/short-series/run.sh joint-csv DIRECTORY [ONLY]   (the joint estimator, see JointBench.cs and independent.py)
+#        bench/short-series/run.sh independent FEEDBACK [SEEDS] [PATIENTS] [SEED_BASE] [RHO_UV] [ONLY]
+#        (generates RI-CLPM datasets with independent.py into a temporary directory, then fits them as joint-csv)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 dotnet build "$here" -c Release -v quiet -nologo > /dev/null
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); commit $(git -C "$here" rev-parse --short HEAD)"
-if [ "${1:-}" = variants ]; then
+if [ "${1:-}" = independent ]; then
+  dir="$(mktemp -d)"
+  trap 'rm -rf "$dir"' EXIT
+  python3 "$here/independent.py" "$dir/feedback_$2" "$2" "${3:-100}" "${4:-400}" "${5:-50000}" "${6:-0.3}"
+  /usr/bin/time -f "wall %e s, peak memory %M kB" dotnet "$here/bin/Release/net10.0/ShortSeriesBench.dll" joint-csv "$dir/feedback_$2" "${7:-all}"
+elif [ "${1:-}" = variants ] || [ "${1:-}" = joint ] || [ "${1:-}" = joint-csv ]; then
   /usr/bin/time -f "wall %e s, peak memory %M kB" dotnet "$here/bin/Release/net10.0/ShortSeriesBench.dll" "$@"
 else
   /usr/bin/time -f "wall %e s, peak memory %M kB" dotnet "$here/bin/Release/net10.0/ShortSeriesBench.dll" "${1:-100}" "${2:-400}" "${3:-0.2}"

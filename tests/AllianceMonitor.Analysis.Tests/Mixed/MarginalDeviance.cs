@@ -9,13 +9,17 @@ namespace AllianceMonitor.Analysis.Tests.Mixed;
 /// </summary>
 internal static class MarginalDeviance
 {
-    public static double Evaluate(MixedModelSpec spec, double[] theta, FitMethod method)
+    /// <param name="weights">
+    /// lme4's prior weights: row r's residual variance is sigma^2 / w_r, so V has 1 / w_r on its diagonal (and the
+    /// deviance, through log det V, the -sum(log w) lme4 adds). Null: all 1.
+    /// </param>
+    public static double Evaluate(MixedModelSpec spec, double[] theta, FitMethod method, IReadOnlyList<double>? weights = null)
     {
         int n = spec.ObservationCount, p = spec.FixedTerms.Count;
         var v = new double[n, n];
         for (var r = 0; r < n; r++)
         {
-            v[r, r] = 1;
+            v[r, r] = weights is null ? 1 : 1 / weights[r];
         }
 
         var offset = 0;

@@ -1,0 +1,187 @@
+using AllianceMonitor.Analysis.Mixed;
+
+namespace AllianceMonitor.Analysis.Models;
+
+/// <summary>A fitted <see cref="JointModel"/>.</summary>
+/// <param name="Fit">The stacked fit at the estimated scale; its residual variance is the outcome equation's.</param>
+/// <param name="Scale">
+/// sigma_outcome / sigma_predictor: the factor on the predictor rows (lme4's prior weight <c>Scale^2</c> on them).
+/// </param>
+/// <param name="Objective">
+/// The REML criterion or ML deviance of the original (unscaled) data: the stacked fit's objective minus
+/// 2 * pairs * log(Scale), the Jacobian of the scaling (lme4: the deviance includes -sum(log weights)).
+/// </param>
+/// <param name="Evaluations">Scales the outer search fitted at.</param>
+public sealed record JointFit(JointModel Model, MixedModelFit Fit, double Scale, double Objective, int Evaluations)
+{
+    public double OutcomeResidualVariance => Fit.ResidualVariance;
+
+    public double PredictorResidualVariance => Fit.ResidualVariance / (Scale * Scale);
+
+    public FixedEffect Within => Fit.Fixed(Model.WithinTerm);
+
+    public FixedEffect CarryOver => Fit.Fixed(Model.CarryOverTerm);
+}
+
+/// <summary>
+/// Fits a <see cref="JointModel"/>: the engine profiles one residual variance, so the ratio of the two equations' residual
+/// SDs (the scale on the predictor rows) is profiled in an outer one-dimensional search (Brent on log scale), each step a
+/// full fit. The standard errors are the stacked fit's, at the estimated theta and scale, as lme4's vcov at fixed weights.
+/// They are too small under feedback (docs/analysis.md): fixed effects and variance parameters are orthogonal only when
+/// every regressor is strictly exogenous, and here the lagged values are only predetermined. A profile-likelihood
+/// interval for the within effect (refitting with it held fixed) would account for that; it is not implemented.
+/// </summary>
+public static class JointFitter
+{
+    /// <summary>Tolerance of the outer search on log(scale): the scale to a relative 1e-4, where the objective is flat to about 1e-5.</summary>
+    private const double LogScaleTolerance = 1e-4;
+
+    private const int MaxScaleEvaluations = 60;
+
+    /// <summary>
+    /// The fits of the search steps: the default optimizer with a looser fallback simplex, since a step needs the
+    /// objective to about 1e-8, not to rounding. The fit at the chosen scale uses the default optimizer.
+    /// </summary>
+    private static readonly NewtonPolishedOptimizer SearchOptimizer = new(
+        new BoundedNelderMead(SimplexTolerance: 1e-2, MaxRestarts: 0),
+        new BoundedNelderMead(SimplexTolerance: 1e-6, MaxRestarts: 1));
+
+    public static JointFit Fit(JointDesign design, FitMethod method = FitMethod.Reml)
+    {
+        var cache = new Dictionary<double, (double Objective, MixedModelFit Fit)>();
+        (double Objective, MixedModelFit Fit) At(double logScale)
+        {
+            if (!cache.TryGetValue(logScale, out var result))
+            {
+                // Each scale's fit starts from lme4's start, as lme4 would refit at new weights: a start carried over from
+                // the last scale can stay in a worse local optimum of a singular fit.
+                var fit = MixedModelFitter.Fit(design.Spec(Math.Exp(logScale)), method, SearchOptimizer);
+                result = (Objective(fit.Objective, design.Pairs, Math.Exp(logScale)), fit);
+                cache[logScale] = result;
+            }
+
+            return result;
+        }
+
+        var start = Math.Log(design.StartScale());
+        var best = Brent(u => At(u).Objective, start - 0.1, start + 0.1);
+        var scale = Math.Exp(best);
+        var final = MixedModelFitter.Fit(design.Spec(scale), method, startTheta: At(best).Fit.Theta);
+        return new JointFit(design.Model, final, scale, Objective(final.Objective, design.Pairs, scale), cache.Count);
+    }
+
+    /// <summary>The objective of the unscaled data from the stacked fit's at <paramref name="scale"/>.</summary>
+    public static double Objective(double stackedObjective, int pairs, double scale) => stackedObjective - (2 * pairs * Math.Log(scale));
+
+    /// <summary>
+    /// Brent's minimisation (golden section with parabolic steps) of a unimodal function; the bracket is widened first
+    /// until its midpoint is lower than both ends.
+    /// </summary>
+    internal static double Brent(Func<double, double> f, double low, double high)
+    {
+        const double Golden = 0.3819660112501051;
+        var evaluations = 0;
+        var middle = 0.5 * (low + high);
+        var (fLow, fMiddle, fHigh) = (f(low), f(middle), f(high));
+        while ((fLow < fMiddle || fHigh < fMiddle) && evaluations++ < 20)
+        {
+            // Move the bracket towards the lower end, keeping its width.
+            var width = high - low;
+            if (fLow < fHigh)
+            {
+                (high, fHigh, middle, fMiddle) = (middle, fMiddle, low, fLow);
+                low -= width / 2;
+                fLow = f(low);
+            }
+            else
+            {
+                (low, fLow, middle, fMiddle) = (middle, fMiddle, high, fHigh);
+                high += width / 2;
+                fHigh = f(high);
+            }
+        }
+
+        double x = middle, w = middle, v = middle, fx = fMiddle, fw = fMiddle, fv = fMiddle;
+        double d = 0, e = 0;
+        for (var iteration = 0; iteration < MaxScaleEvaluations; iteration++)
+        {
+            var m = 0.5 * (low + high);
+            var tol = LogScaleTolerance;
+            if (Math.Abs(x - m) <= (2 * tol) - (0.5 * (high - low)))
+            {
+                break;
+            }
+
+            var golden = true;
+            if (Math.Abs(e) > tol)
+            {
+                var r = (x - w) * (fx - fv);
+                var q = (x - v) * (fx - fw);
+                var p = ((x - v) * q) - ((x - w) * r);
+                q = 2 * (q - r);
+                if (q > 0)
+                {
+                    p = -p;
+                }
+
+                q = Math.Abs(q);
+                if (Math.Abs(p) < Math.Abs(0.5 * q * e) && p > q * (low - x) && p < q * (high - x))
+                {
+                    e = d;
+                    d = p / q;
+                    var u0 = x + d;
+                    if (u0 - low < 2 * tol || high - u0 < 2 * tol)
+                    {
+                        d = x < m ? tol : -tol;
+                    }
+
+                    golden = false;
+                }
+            }
+
+            if (golden)
+            {
+                e = (x < m ? high : low) - x;
+                d = Golden * e;
+            }
+
+            var u = x + (Math.Abs(d) >= tol ? d : (d > 0 ? tol : -tol));
+            var fu = f(u);
+            if (fu <= fx)
+            {
+                if (u < x)
+                {
+                    high = x;
+                }
+                else
+                {
+                    low = x;
+                }
+
+                (v, fv, w, fw, x, fx) = (w, fw, x, fx, u, fu);
+            }
+            else
+            {
+                if (u < x)
+                {
+                    low = u;
+                }
+                else
+                {
+                    high = u;
+                }
+
+                if (fu <= fw || w == x)
+                {
+                    (v, fv, w, fw) = (w, fw, u, fu);
+                }
+                else if (fu <= fv || v == x || v == w)
+                {
+                    (v, fv) = (u, fu);
+                }
+            }
+        }
+
+        return x;
+    }
+}
