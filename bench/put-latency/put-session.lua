@@ -1,8 +1,11 @@
--- One client PUTs new sessions, 20 per patient, as a platform would after each session: every request is a real
--- write (a new session with a WAI-SR and a PHQ-9) followed by rupture detection over the patient's history.
--- Alliance mostly sits at a patient's level with small moves and an occasional deep dip, so alerts are raised too.
+-- Clients PUT new sessions, 20 per patient, as a platform would after each session: every request is a real write (a
+-- new session with a WAI-SR and a PHQ-9) followed by rupture detection over the patient's history. Alliance mostly sits
+-- at a patient's level with small moves and an occasional deep dip, so alerts are raised too. With CONNECTIONS clients
+-- (default 1) consecutive requests go to CONNECTIONS different patients, each still in session order, so concurrent
+-- requests do not all queue on one patient's row lock. Run it with one wrk thread (-t1): the counter is per thread.
 local counter = 0
 local run = os.getenv("RUN_ID") or tostring(os.time())
+local spread = tonumber(os.getenv("CONNECTIONS") or "1")
 wrk.method = "PUT"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("INGEST_KEY")
@@ -20,8 +23,10 @@ end
 
 request = function()
   counter = counter + 1
-  local patient = math.floor((counter - 1) / 20)
-  local session = (counter - 1) % 20 + 1
+  local n = counter - 1
+  local block = math.floor(n / (spread * 20))
+  local patient = block * spread + (n % spread)
+  local session = math.floor((n % (spread * 20)) / spread) + 1
   local level = 3 + (patient % 2)
   local dip = (session > 4 and math.random() < 0.08) and 2 or 0
   local body = '{"occurredOn":"2026-11-02","modality":"video","therapistId":"t-' .. (patient % 25) .. '","measurements":['

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-20}
 here=$(pwd)
-lua=$here/bench/put-latency/put-session-spread.lua
+lua=$here/bench/put-latency/put-session.lua
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 ticks=$(getconf CLK_TCK)
 
