@@ -170,7 +170,7 @@ public sealed class FormBrowserTests(KestrelApiFactory factory) : IClassFixture<
         new Actions(driver).SendKeys(Keys.Tab).Perform();
         Assert.Equal("next", driver.SwitchTo().ActiveElement().GetAttribute("id"));
         new Actions(driver).SendKeys(Keys.Enter).Perform();
-        new WebDriverWait(driver, TimeSpan.FromSeconds(20)).Until(d => d.FindElements(By.Id("progress")).FirstOrDefault()?.Text != step);
+        WaitForNextStep(step);
     }
 
     /// <summary>Clicks each chosen answer's label, then the button.</summary>
@@ -186,7 +186,18 @@ public sealed class FormBrowserTests(KestrelApiFactory factory) : IClassFixture<
 
         Assert.Equal(values.Select(v => v.ToString(CultureInfo.InvariantCulture)), Checked());
         driver.FindElement(By.Id("next")).Click();
-        new WebDriverWait(driver, TimeSpan.FromSeconds(20)).Until(d => d.FindElements(By.Id("progress")).FirstOrDefault()?.Text != step);
+        WaitForNextStep(step);
+    }
+
+    /// <summary>
+    /// Waits until the page shows another step. The button posts the form and the browser loads the next page, so the
+    /// progress element read on the old page can go stale while it is being read: that is the page changing, not a failure.
+    /// </summary>
+    private void WaitForNextStep(string? step)
+    {
+        var wait = new WebDriverWait(driver!, TimeSpan.FromSeconds(20));
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
+        wait.Until(d => d.FindElements(By.Id("progress")).FirstOrDefault()?.Text != step);
     }
 
     private List<string> Checked() =>
