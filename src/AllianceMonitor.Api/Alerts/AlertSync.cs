@@ -8,7 +8,6 @@ using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Observability;
 using AllianceMonitor.Api.Series;
-using Microsoft.EntityFrameworkCore;
 
 namespace AllianceMonitor.Api.Alerts;
 
@@ -21,34 +20,19 @@ namespace AllianceMonitor.Api.Alerts;
 /// corrected session updates or withdraws its alert and never adds a second one. Alerts raised before the changed
 /// session keep the evidence they were raised with; only their repair tracking moves on.
 /// </summary>
-public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibrations, TimeProvider clock)
+public sealed class AlertSync(AllianceDbContext db, TimeProvider clock)
 {
-    /// <returns>How many alerts were created, updated or withdrawn; each has an outbox event for the webhooks.</returns>
-    public async Task<int> RunAsync(Guid clinicId, Patient patient, int changedSession, CancellationToken cancellationToken)
-    {
-        var rows = await AllianceSeries.LoadAsync(db, clinicId, patient.Id, AlertedInstruments, cancellationToken);
-        var stored = await db.Alerts.Where(a => a.PatientId == patient.Id).ToListAsync(cancellationToken);
-        if (!HasSeries(rows, stored))
-        {
-            return 0;
-        }
-
-        // Settings and every series' calibration in one read for the whole replay, not one query per series.
-        var clinic = await calibrations.ForClinicAsync(clinicId, cancellationToken);
-        return Reconcile(clinicId, patient, changedSession, rows, stored, clinic, subscribedEvents: null);
-    }
-
     /// <summary>
-    /// The same replay on rows the caller has read already (the session PUT reads them in its one read batch and adds
-    /// the session it is writing): no database access.
+    /// The replay on rows the caller has read already (the session PUT reads them in its one read batch and adds the
+    /// session it is writing): no database access.
     /// </summary>
     /// <param name="rows">The patient's ratings in force of <see cref="AlertedInstruments"/>, as <see cref="AllianceSeries.LoadAsync"/> returns them.</param>
     /// <param name="stored">The patient's stored alerts, tracked.</param>
-    /// <param name="subscribedEvents">The event types the clinic's webhook subscriptions ask for; null to look them up per event.</param>
+    /// <param name="subscribedEvents">The event types the clinic's webhook subscriptions ask for.</param>
     /// <returns>How many alerts were created, updated or withdrawn; each has an outbox event for the webhooks.</returns>
     public int Reconcile(
         Guid clinicId, Patient patient, int changedSession, IReadOnlyCollection<RatingRow> rows, IReadOnlyList<Alert> stored,
-        ClinicCalibrations clinic, IReadOnlySet<string>? subscribedEvents)
+        ClinicCalibrations clinic, IReadOnlySet<string> subscribedEvents)
     {
         using var span = Telemetry.Source.StartActivity(Telemetry.AlertReplay);
         var patientId = patient.Id;
@@ -101,21 +85,12 @@ public sealed class AlertSync(AllianceDbContext db, CalibrationStore calibration
 
         foreach (var (alert, created) in changes)
         {
-            if (subscribedEvents is null)
-            {
-                AlertEvents.Enqueue(db, alert, patient, created);
-            }
-            else
-            {
-                AlertEvents.Enqueue(db, alert, patient, created, subscribedEvents);
-            }
+            AlertEvents.Enqueue(db, alert, patient, created, subscribedEvents);
         }
 
         // Saved by the unit of work at commit, with the session and the audit entry.
         return changes.Count;
     }
-
-    private static bool HasSeries(List<RatingRow> rows, List<Alert> stored) => rows.Count > 0 || stored.Count > 0;
 
     /// <summary>Alliance measures and the outcome measures a deterioration can be judged on, read in one query.</summary>
     public static readonly IReadOnlyList<string> AlertedInstruments =
