@@ -60,9 +60,7 @@ public sealed partial class SessionImport(
             if (!validation.IsValid)
             {
                 // Grouped as the PUT's validation step groups them, so a line's errors read as its PUT's 400 would.
-                tally.Reject(line.Number, validation.Errors
-                    .GroupBy(e => e.PropertyName)
-                    .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()));
+                tally.Reject(line.Number, ValidationFilter.ErrorsByField(validation));
                 continue;
             }
 

@@ -25,15 +25,19 @@ public sealed class ValidationFilter : IEndpointFilter
             var result = await validator.ValidateAsync(new ValidationContext<object>(argument), http.RequestAborted);
             if (!result.IsValid)
             {
-                var errors = result.Errors
-                    .GroupBy(e => e.PropertyName)
-                    .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+                var errors = ErrorsByField(result);
                 return TypedResults.ValidationProblem(errors, detail: Describe(errors));
             }
         }
 
         return await next(context);
     }
+
+    /// <summary>Each field's distinct messages, as a 400 names them (the bulk import reports each rejected line the same way).</summary>
+    public static Dictionary<string, string[]> ErrorsByField(FluentValidation.Results.ValidationResult result) =>
+        result.Errors
+            .GroupBy(e => e.PropertyName)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
 
     private static string Describe(Dictionary<string, string[]> errors) =>
         string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
