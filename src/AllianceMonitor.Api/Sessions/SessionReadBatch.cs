@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Text;
-using System.Text.Json;
 using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Ruptures;
@@ -248,7 +247,7 @@ public static class SessionReadBatch
     {
         await reader.NextResultAsync(ct);
         var settings = await reader.ReadAsync(ct)
-            ? JsonSerializer.Deserialize<DetectorSettings>(reader.GetString(0), JsonSerializerOptions.Default) ?? DetectorSettings.Default
+            ? Data.Configurations.ClinicSettingsConfiguration.ReadDetector(reader.GetString(0))
             : DetectorSettings.Default;
         await reader.NextResultAsync(ct);
         var latest = new List<CalibrationRecord>();

@@ -18,6 +18,10 @@ internal sealed class ClinicSettingsConfiguration : IEntityTypeConfiguration<Cli
             .HasColumnType("jsonb")
             .HasConversion(
                 v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
-                v => JsonSerializer.Deserialize<DetectorSettings>(v, JsonSerializerOptions.Default) ?? DetectorSettings.Default);
+                v => ReadDetector(v));
     }
+
+    /// <summary>The stored document as settings; the session PUT's read batch reads the column with this too.</summary>
+    public static DetectorSettings ReadDetector(string json) =>
+        JsonSerializer.Deserialize<DetectorSettings>(json, JsonSerializerOptions.Default) ?? DetectorSettings.Default;
 }
