@@ -21,28 +21,50 @@ public static class DeteriorationRule
     public const int Severity = 3;
 
     /// <param name="history">The patient's scores on the measure, in session order, one per session.</param>
-    public static IReadOnlyList<DetectedAlert> Replay(IReadOnlyList<RatedSession> history, InstrumentDefinition instrument, DetectorSettings settings)
+    public static IReadOnlyList<DetectedAlert> Replay(IReadOnlyList<RatedSession> history, InstrumentDefinition instrument, DetectorSettings settings) =>
+        Resume(DeteriorationState.Start(instrument, settings), history, instrument, settings).Alerts;
+
+    /// <summary>
+    /// Judges <paramref name="later"/> sessions from a stored state: the first rated session and whether the last one
+    /// was reliably deteriorated are all the rule carries. <see cref="Replay"/> is this from <see cref="DeteriorationState.Start"/>.
+    /// Returns the alerts these sessions raised (earlier ones never change) and the state after them.
+    /// </summary>
+    /// <exception cref="ArgumentException">The state is for other settings or another rule version, or a session is not after its last one.</exception>
+    public static (IReadOnlyList<DetectedAlert> Alerts, DeteriorationState State) Resume(
+        DeteriorationState state, IEnumerable<RatedSession> later, InstrumentDefinition instrument, DetectorSettings settings)
     {
-        if (!settings.AlertsOnDeterioration(instrument) || history.Count < 2)
+        if (!state.IsFor(instrument, settings))
         {
-            return [];
+            throw new ArgumentException("The state was computed under other settings or another rule version: replay from the start.", nameof(state));
         }
 
+        var alerting = settings.AlertsOnDeterioration(instrument);
         var alerts = new List<DetectedAlert>();
-        var inEpisode = false;
-        foreach (var session in history.Skip(1))
+        foreach (var session in later)
         {
-            var assessment = ReliableChangeClassifier.Classify(instrument, history[0], session)!;
-            var deteriorated = assessment.Status == ChangeStatus.ReliablyDeteriorated;
-            if (deteriorated && !inEpisode)
+            if (session.Session <= state.LastSession)
             {
-                alerts.Add(new DetectedAlert(AlertKind.Deterioration, session.Session, Evidence(assessment), null, Severity, null));
+                throw new ArgumentException($"Session {session.Session} is not after the state's last session {state.LastSession}: replay from before it.", nameof(later));
             }
 
-            inEpisode = deteriorated;
+            if (state.First is not { } first)
+            {
+                state = state with { First = session, Sessions = 1, LastSession = session.Session };
+                continue;
+            }
+
+            // Without alerts on this measure nothing is classified (nor can be: it may have no reliable-change value).
+            var assessment = alerting ? ReliableChangeClassifier.Classify(instrument, first, session)! : null;
+            var deteriorated = assessment?.Status == ChangeStatus.ReliablyDeteriorated;
+            if (deteriorated && !state.InEpisode)
+            {
+                alerts.Add(new DetectedAlert(AlertKind.Deterioration, session.Session, Evidence(assessment!), null, Severity, null));
+            }
+
+            state = state with { InEpisode = deteriorated, Sessions = state.Sessions + 1, LastSession = session.Session };
         }
 
-        return alerts;
+        return (alerts, state);
     }
 
     public static AlertEvidence Evidence(ChangeAssessment a) => new(
@@ -71,4 +93,20 @@ public static class DeteriorationRule
 
     private static string Points(InstrumentDefinition instrument, double points) =>
         (points * (instrument.PercentFactor ?? 1)).ToString("0.#", CultureInfo.InvariantCulture);
+}
+
+/// <summary>What <see cref="DeteriorationRule"/> carries from one session to the next.</summary>
+/// <param name="Fingerprint">The instrument, the rule version and whether the clinic's settings alert on this measure.</param>
+/// <param name="First">The first rated session, the one every change is measured from.</param>
+/// <param name="InEpisode">Whether the last session was reliably deteriorated (then the next one raises no new alert).</param>
+public sealed record DeteriorationState(int RuleVersion, string Fingerprint, int Sessions, int? LastSession, RatedSession? First, bool InEpisode)
+{
+    public static DeteriorationState Start(InstrumentDefinition instrument, DetectorSettings settings) =>
+        new(DeteriorationRule.RuleVersion, FingerprintOf(instrument, settings), 0, null, null, false);
+
+    public bool IsFor(InstrumentDefinition instrument, DetectorSettings settings) =>
+        RuleVersion == DeteriorationRule.RuleVersion && Fingerprint == FingerprintOf(instrument, settings);
+
+    public static string FingerprintOf(InstrumentDefinition instrument, DetectorSettings settings) =>
+        string.Create(CultureInfo.InvariantCulture, $"{instrument.Code}|{DeteriorationRule.RuleVersion}|{(settings.AlertsOnDeterioration(instrument) ? "alerts" : "silent")}");
 }

@@ -6,9 +6,11 @@ namespace AllianceMonitor.Analysis.Ruptures;
 /// <summary>A low but possibly stable alliance: the SRS concern threshold, or a usual level in the clinic's lowest decile.</summary>
 internal static class LowAllianceRule
 {
+    /// <param name="count">Sessions so far, this one included.</param>
+    /// <param name="sum">Their ratings' sum, added in session order.</param>
     public static AlertEvidence? Check(
         InstrumentDefinition instrument, Calibration calibration, DetectorSettings settings,
-        int session, double value, List<double> allValues, int? lastLowAlert)
+        int session, double value, int count, double sum, int? lastLowAlert)
     {
         if (lastLowAlert is { } last && session - last < settings.LowAllianceCooldown)
         {
@@ -24,12 +26,12 @@ internal static class LowAllianceRule
                 RuptureDetector.SrsRule, RuptureDetector.RuleVersion, calibration.Version, calibration.IsDefault, null, text);
         }
 
-        if (allValues.Count < Calibration.MinRatedSessions)
+        if (count < Calibration.MinRatedSessions)
         {
             return null;
         }
 
-        var level = RuptureDetector.ShrunkenMean(allValues, calibration);
+        var level = RuptureDetector.ShrunkenMean(count, sum, calibration);
         if (level >= calibration.LowAllianceThreshold)
         {
             return null;

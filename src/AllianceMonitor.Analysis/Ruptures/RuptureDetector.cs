@@ -43,70 +43,40 @@ public static class RuptureDetector
     /// prediction and band the detector used, so a point below the band is a point that raised an alert.
     /// </summary>
     public static DetectorRun Run(
-        IReadOnlyList<RatedSession> history, InstrumentDefinition instrument, Calibration calibration, DetectorSettings settings)
+        IReadOnlyList<RatedSession> history, InstrumentDefinition instrument, Calibration calibration, DetectorSettings settings) =>
+        Resume(DetectorState.Start(instrument, calibration, settings), history, instrument, calibration, settings).Run;
+
+    /// <summary>
+    /// Judges <paramref name="later"/> sessions from a stored <paramref name="state"/> instead of replaying the ones
+    /// before: the one loop <see cref="Run"/> is, started where the state left off. Returns the alerts that are new or
+    /// can still have changed (the open rupture the state carried, and every alert raised by these sessions), the
+    /// judgements of these sessions, and the state after them. Alerts before them that the state does not carry are
+    /// final: they are exactly as the previous replay left them.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The state was computed under another instrument, calibration, settings or rule version, or a session is not after
+    /// the state's last one (a correction of an earlier session needs a replay from before it).
+    /// </exception>
+    public static (DetectorRun Run, DetectorState State) Resume(
+        DetectorState state, IEnumerable<RatedSession> later, InstrumentDefinition instrument, Calibration calibration, DetectorSettings settings)
     {
-        var context = new Context(instrument, calibration, settings);
-        var alerts = new List<DetectedAlert>();
-        var judgements = new List<SessionJudgement>();
-        var allValues = new List<double>();
-        var filter = new TrendFilter(context.Model, context.Resolution);
-        var taken = 0;
-        Episode? open = null;
-        Pending? pending = null;
-        int? lastLowAlert = null;
-
-        foreach (var (session, value) in history.OrderBy(h => h.Session))
+        if (!state.IsFor(instrument, calibration, settings))
         {
-            allValues.Add(value);
-            if (open is not null)
-            {
-                judgements.Add(new SessionJudgement(session, value, open.Baseline, null, InRupture: true));
-                open = Track(open, session, value, context, alerts, filter, ref taken);
-                pending = null;
-            }
-            else if (taken >= settings.MinBaselineSessions && !context.AtCeiling(value))
-            {
-                var prediction = filter.Predict(session);
-                var z = context.Standardize(context.Sign * (prediction.Mean - value) / prediction.Sd);
-                judgements.Add(new SessionJudgement(session, value, context.Shown(prediction.Mean), context.OneSessionDrop(prediction), InRupture: false));
-                if (z >= context.Thresholds.OneSession)
-                {
-                    alerts.Add(new DetectedAlert(AlertKind.Rupture, session, EvidenceText.OneSession(context, value, prediction, z), RuptureStatus.Open, 2, null));
-                    open = new Episode(alerts.Count - 1, context.Shown(prediction.Mean), [new RatedSession(session, value)], 1);
-                }
-                else if (pending is { } earlier && TwoLow(context, earlier, session, value) is { } pair)
-                {
-                    alerts.Add(new DetectedAlert(AlertKind.Rupture, session, pair.Evidence, RuptureStatus.Open, 2, null));
-                    filter = earlier.Before;
-                    taken--;
-                    open = new Episode(alerts.Count - 1, context.Shown(pair.Predicted), [earlier.Session, new RatedSession(session, value)], 2);
-                }
-
-                pending = null;
-                if (open is null)
-                {
-                    var before = z >= TwoSessionMinimum ? filter.Copy() : null;
-                    filter.Update(session, value, null);
-                    taken++;
-                    pending = before is null ? null : new Pending(before, new RatedSession(session, value));
-                }
-            }
-            else
-            {
-                judgements.Add(new SessionJudgement(session, value, taken >= settings.MinBaselineSessions ? context.Shown(filter.Predict(session).Mean) : null, null, InRupture: false));
-                filter.Update(session, value, context.CensoredAt(value));
-                taken++;
-                pending = null;
-            }
-
-            if (LowAllianceRule.Check(instrument, calibration, settings, session, value, allValues, lastLowAlert) is { } low)
-            {
-                alerts.Add(new DetectedAlert(AlertKind.LowAlliance, session, low, null, 1, null));
-                lastLowAlert = session;
-            }
+            throw new ArgumentException("The state was computed under another calibration, settings or rule version: replay from the start.", nameof(state));
         }
 
-        return new DetectorRun(alerts, judgements);
+        var loop = new DetectorLoop(new Context(instrument, calibration, settings), state);
+        foreach (var (session, value) in later.OrderBy(h => h.Session))
+        {
+            if (session <= state.LastSession)
+            {
+                throw new ArgumentException($"Session {session} is not after the state's last session {state.LastSession}: replay from before it.", nameof(later));
+            }
+
+            loop.Step(session, value);
+        }
+
+        return (loop.Result(), loop.Save());
     }
 
     /// <summary>The empirical Bayes estimate of the patient's level: the mean of the values pulled towards the clinic's grand mean.</summary>
@@ -119,65 +89,13 @@ public static class RuptureDetector
     }
 
     /// <summary>
-    /// The two-session rule: the previous session and this one, judged together against the prediction made before
-    /// the first of them. Their combined drop in SDs of the combined drop must reach the two-session threshold, and each
-    /// must be at least <see cref="TwoSessionMinimum"/> SDs low on its own.
+    /// <see cref="ShrunkenMean(IReadOnlyCollection{double}, Calibration)"/> from the count and the sum of the values,
+    /// the sum added in order as <see cref="Enumerable.Average(IEnumerable{double})"/> adds it, so the two agree bit for bit.
     /// </summary>
-    private static (AlertEvidence Evidence, double Predicted)? TwoLow(Context context, Pending earlier, int session, double value)
+    public static double ShrunkenMean(int count, double sum, Calibration calibration)
     {
-        var (first, second, covariance) = earlier.Before.PredictPair(earlier.Session.Session, session);
-        var drop1 = context.Sign * (first.Mean - earlier.Session.Value);
-        var drop2 = context.Sign * (second.Mean - value);
-        if (context.Standardize(drop1 / first.Sd) < TwoSessionMinimum || context.Standardize(drop2 / second.Sd) < TwoSessionMinimum)
-        {
-            return null;
-        }
-
-        var combinedSd = Math.Sqrt((first.Sd * first.Sd) + (second.Sd * second.Sd) + (2 * covariance));
-        var z = context.Standardize((drop1 + drop2) / combinedSd);
-        if (z < context.Thresholds.TwoSessions)
-        {
-            return null;
-        }
-
-        return (EvidenceText.TwoSessions(context, earlier.Session.Value, value, second, combinedSd, z), second.Mean);
+        var between = calibration.BetweenVariance;
+        var weight = count * between / ((count * between) + (calibration.WithinSd * calibration.WithinSd));
+        return calibration.GrandMean + (weight * ((sum / count) - calibration.GrandMean));
     }
-
-    private static Episode? Track(Episode open, int session, double value, Context context, List<DetectedAlert> alerts, TrendFilter filter, ref int taken)
-    {
-        // Sessions since the alert: the repair window counts from the session that raised it.
-        var since = open.Dip.Count - open.AtAlert + 1;
-        if (context.Sign * (open.Baseline - value) <= context.RepairTolerance)
-        {
-            // A repaired dip was a departure from the patient's level, not part of it: it stays out of the prediction.
-            alerts[open.AlertIndex] = alerts[open.AlertIndex] with { Status = RuptureStatus.Repaired, Severity = 1, StatusSession = session };
-            filter.Update(session, value, context.CensoredAt(value));
-            taken++;
-            return null;
-        }
-
-        if (since >= context.Settings.RepairWindow)
-        {
-            // Not repaired: the lower level is now the patient's level, so the dip joins the prediction (and a
-            // chronically low level is the low-alliance rule's concern, not a string of new ruptures).
-            alerts[open.AlertIndex] = alerts[open.AlertIndex] with { Status = RuptureStatus.Unrepaired, Severity = 3, StatusSession = session };
-            foreach (var dip in open.Dip.Append(new RatedSession(session, value)))
-            {
-                filter.Update(dip.Session, dip.Value, context.CensoredAt(dip.Value));
-                taken++;
-            }
-
-            return null;
-        }
-
-        open.Dip.Add(new RatedSession(session, value));
-        return open;
-    }
-
-    /// <param name="Dip">The ratings of the dip so far, the rupture's own first.</param>
-    /// <param name="AtAlert">How many of them were known when the alert was raised (2 for the two-low-sessions rule).</param>
-    private sealed record Episode(int AlertIndex, double Baseline, List<RatedSession> Dip, int AtAlert);
-
-    /// <summary>A session that was low enough to start a pair, and the filter as it stood before that session.</summary>
-    private sealed record Pending(TrendFilter Before, RatedSession Session);
 }

@@ -44,6 +44,32 @@ public sealed class TrendFilter
 
     public TrendFilter Copy() => new(this);
 
+    /// <summary>The filter's state, to carry to the next session without replaying the ones before.</summary>
+    public FilterState Save() => new(_x.ToArray(), _p.ToArray(), _last);
+
+    /// <summary>A filter of this model in the <paramref name="state"/> <see cref="Save"/> returned: it predicts bit for bit as the saved one did.</summary>
+    public static TrendFilter Restore(PredictionModel model, double resolution, FilterState state)
+    {
+        var filter = new TrendFilter(model, resolution);
+        if (state.X.Count != 3 || state.P.Count != 9)
+        {
+            throw new ArgumentException("A filter state has 3 means and 9 covariances.", nameof(state));
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            filter._x[i] = state.X[i];
+        }
+
+        for (var i = 0; i < 9; i++)
+        {
+            filter._p[i] = state.P[i];
+        }
+
+        filter._last = state.Last;
+        return filter;
+    }
+
     /// <summary>The distribution of the rating at <paramref name="session"/> given every rating taken in so far.</summary>
     public Prediction Predict(int session)
     {
