@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Agreement;
 using AllianceMonitor.Analysis.Change;
@@ -12,46 +13,60 @@ using AllianceMonitor.Api.Series;
 namespace AllianceMonitor.Api.Alerts;
 
 /// <summary>
-/// The live path: after a session write, replays the patient's alliance series through the rupture detector and the
+/// The live path: after a session write, judges the patient's alliance series through the rupture detector and the
 /// patient's own symptom and well-being series through the deterioration rule, sets each client alliance series
 /// against the therapist's ratings of the same sessions (the unnoticed-drop rule), and brings the stored alerts in line,
-/// inside the request's unit of work. A change to either side's rating of a session replays both, because every
-/// series of the patient is replayed on every write. Alerts are keyed by (series, kind, session), so a
-/// corrected session updates or withdraws its alert and never adds a second one. Alerts raised before the changed
-/// session keep the evidence they were raised with; only their repair tracking moves on.
+/// inside the request's unit of work. A series whose stored state (<see cref="SeriesDetectorState"/>) ends before the
+/// written session, under the current calibration, settings and rule version, is judged from that state on the new
+/// session alone; any other is replayed from its first session (<see cref="SeriesPlan"/>). Both give exactly what a
+/// replay of every series would (IncrementalDetectionTests, IncrementalAlertTests). Alerts are keyed by (series, kind,
+/// session), so a corrected session updates or withdraws its alert and never adds a second one. Alerts raised before
+/// the changed session keep the evidence they were raised with; only their repair tracking moves on.
 /// </summary>
 public sealed class AlertSync(AllianceDbContext db, TimeProvider clock)
 {
     /// <summary>
-    /// The replay on rows the caller has read already (the session PUT reads them in its one read batch and adds the
-    /// session it is writing): no database access.
+    /// The judgement on rows the caller has read already (the session PUT reads them in its one read batch and adds the
+    /// session it is writing). No database access, unless a series must be replayed that the batch read only after its
+    /// stored state (the settings or the rule version changed since the state was stored): then one read of the whole series.
     /// </summary>
-    /// <param name="rows">The patient's ratings in force of <see cref="AlertedInstruments"/>, as <see cref="AllianceSeries.LoadAsync"/> returns them.</param>
+    /// <param name="rows">The patient's ratings in force of <see cref="AlertedInstruments"/>, as <see cref="Sessions.SessionReadBatch"/> reads them.</param>
+    /// <param name="states">The patient's stored detector states, tracked: updated, added or removed here, saved by the unit of work.</param>
     /// <param name="stored">The patient's stored alerts, tracked.</param>
     /// <param name="subscribedEvents">The event types the clinic's webhook subscriptions ask for.</param>
     /// <returns>How many alerts were created, updated or withdrawn; each has an outbox event for the webhooks.</returns>
-    public int Reconcile(
-        Guid clinicId, Patient patient, int changedSession, IReadOnlyCollection<RatingRow> rows, IReadOnlyList<Alert> stored,
-        ClinicCalibrations clinic, IReadOnlySet<string> subscribedEvents)
+    public async Task<int> ReconcileAsync(
+        Guid clinicId, Patient patient, int changedSession, IReadOnlyCollection<RatingRow> rows, IReadOnlyList<SeriesDetectorState> states,
+        IReadOnlyList<Alert> stored, ClinicCalibrations clinic, IReadOnlySet<string> subscribedEvents, CancellationToken cancellationToken)
     {
         using var span = Telemetry.Source.StartActivity(Telemetry.AlertReplay);
         var patientId = patient.Id;
-        var series = AllianceSeries.Group(rows);
-        var keys = series.Keys.Select(k => (k.Instrument, k.Rater))
-            .Union(stored.Select(a => (a.Instrument, a.Rater)))
-            .ToList();
+        var plan = SeriesPlan.Make(patientId, changedSession, rows, states, clinic, complete: false);
+        if (!plan.Complete)
+        {
+            var whole = await AllianceSeries.LoadAsync(db, clinicId, patientId, AlertedInstruments, cancellationToken);
+            plan = SeriesPlan.Make(
+                patientId, changedSession, whole.Where(r => r.Session != changedSession).Concat(rows.Where(r => r.Session == changedSession)),
+                states, clinic, complete: true);
+        }
+
+        span?.SetTag("alerts.series_resumed", plan.Series.Values.Count(s => s.Resumed is not null));
+        span?.SetTag("alerts.series_replayed", plan.Series.Values.Count(s => s.Resumed is null));
+        var keys = plan.Series.Keys.Union(stored.Select(a => (a.Instrument, a.Rater))).ToList();
         if (keys.Count == 0)
         {
             return 0;
         }
 
         var now = Timestamps.Now(clock);
+        var runs = plan.Series.Values.Where(s => s.Instrument.MeasuresAlliance)
+            .ToDictionary(s => (s.Instrument.Code, s.Rater), s => Judge(s, clinic));
         var changes = new List<(Alert Alert, bool Created)>();
         foreach (var (instrumentCode, rater) in keys)
         {
             var instrument = InstrumentCatalog.Find(instrumentCode)!;
-            var history = series.GetValueOrDefault((patientId, instrumentCode, rater)) ?? [];
-            var detected = Detect(instrument, rater, history, clinic, series, patientId)
+            var series = plan.Series.GetValueOrDefault((instrumentCode, rater));
+            var detected = Detect(instrument, rater, series, runs, plan, clinic, patientId, now)
                 .ToDictionary(a => (a.Kind, a.Session));
             var existing = stored.Where(a => a.Instrument == instrumentCode && a.Rater == rater)
                 .ToDictionary(a => (a.Kind, a.Session));
@@ -74,6 +89,7 @@ public sealed class AlertSync(AllianceDbContext db, TimeProvider clock)
                 }
             }
 
+            // A resumed series has no alert at or after the changed session but those it detected: its state ends before it.
             foreach (var row in existing.Values.Where(r => r.Session >= changedSession && r.Status != AlertStatus.Withdrawn
                                                             && !detected.ContainsKey((r.Kind, r.Session))))
             {
@@ -88,7 +104,7 @@ public sealed class AlertSync(AllianceDbContext db, TimeProvider clock)
             AlertEvents.Enqueue(db, alert, patient, created, subscribedEvents);
         }
 
-        // Saved by the unit of work at commit, with the session and the audit entry.
+        // Saved by the unit of work at commit, with the session, the states and the audit entry.
         return changes.Count;
     }
 
@@ -96,40 +112,88 @@ public sealed class AlertSync(AllianceDbContext db, TimeProvider clock)
     public static readonly IReadOnlyList<string> AlertedInstruments =
         [.. AllianceSeries.Instruments, .. InstrumentCatalog.WithReliableChange.Select(i => i.Code)];
 
-    private static IReadOnlyList<DetectedAlert> Detect(
-        InstrumentDefinition instrument, Rater rater, List<RatedSession> history, ClinicCalibrations clinic,
-        Dictionary<(Guid Patient, string Instrument, Rater Rater), List<RatedSession>> series, Guid patientId)
+    /// <summary>
+    /// The rupture detector on one alliance series, from its state or from the start: the alerts that are new or can
+    /// still change, the judgements of the sessions taken in, and the state after them.
+    /// </summary>
+    private static (DetectorRun Run, DetectorState State) Judge(PlannedSeries series, ClinicCalibrations clinic)
     {
+        var (instrument, calibration) = (series.Instrument, clinic.Current(series.Instrument.Code, series.Rater));
+        var from = series.Resumed as DetectorState ?? DetectorState.Start(instrument, calibration, clinic.Settings);
+        return RuptureDetector.Resume(from, series.Sessions, instrument, calibration, clinic.Settings);
+    }
+
+    private IReadOnlyList<DetectedAlert> Detect(
+        InstrumentDefinition instrument, Rater rater, PlannedSeries? series, Dictionary<(string, Rater), (DetectorRun Run, DetectorState State)> runs,
+        SeriesPlan plan, ClinicCalibrations clinic, Guid patientId, DateTimeOffset now)
+    {
+        if (series is null)
+        {
+            // Alerts stored on a series without ratings or state: a replay of nothing, which withdraws them from the changed session on.
+            return [];
+        }
+
         if (instrument.MeasuresAlliance)
         {
-            var run = RuptureDetector.Run(history, instrument, clinic.Current(instrument.Code, rater), clinic.Settings);
+            var (run, state) = runs[(instrument.Code, rater)];
+            Store(series, patientId, state.Sessions, state.LastSession, RuptureDetector.RuleVersion, state.CalibrationVersion, state.ToJson(), now);
             if (rater != Rater.Client || !run.Alerts.Any(a => a.Kind == AlertKind.Rupture)
-                || TherapistSide(instrument, series, patientId) is not { } therapist)
+                || TherapistSide(instrument, plan) is not { } therapist)
             {
                 return run.Alerts;
             }
 
             // Unnoticed drops are stored on the client's series, where the rupture that raised them is.
-            var therapistRun = RuptureDetector.Run(therapist.History, therapist.Form, clinic.Current(therapist.Form.Code, Rater.Therapist), clinic.Settings);
-            return [.. run.Alerts, .. UnnoticedDropRule.Find(run, therapistRun, therapist.Form, clinic.Settings)];
+            return [.. run.Alerts, .. UnnoticedDropRule.Find(run, runs[(therapist.Code, Rater.Therapist)].Run, therapist, clinic.Settings)];
         }
 
+        var from = series.Resumed as DeteriorationState ?? DeteriorationState.Start(instrument, clinic.Settings);
+        var (alerts, after) = DeteriorationRule.Resume(from, series.Sessions, instrument, clinic.Settings);
+        Store(series, patientId, after.Sessions, after.LastSession, DeteriorationRule.RuleVersion, 0, JsonSerializer.Serialize(after), now);
+
         // Reliable change is a patient-reported standard: the published values are for the patient's own form.
-        return rater == Rater.Client ? DeteriorationRule.Replay(history, instrument, clinic.Settings) : [];
+        return rater == Rater.Client ? alerts : [];
+    }
+
+    /// <summary>Keeps the series' state for the next PUT: added, updated when it moved, removed when the series has no rating left.</summary>
+    private void Store(PlannedSeries series, Guid patientId, int sessions, int? lastSession, int ruleVersion, int calibrationVersion, string json, DateTimeOffset now)
+    {
+        if (lastSession is not { } last)
+        {
+            if (series.Stored is { } gone)
+            {
+                db.SeriesDetectorStates.Remove(gone);
+            }
+
+            return;
+        }
+
+        var row = series.Stored;
+        if (row is null)
+        {
+            row = new SeriesDetectorState { PatientId = patientId, Instrument = series.Instrument.Code, Rater = series.Rater, State = json };
+            db.SeriesDetectorStates.Add(row);
+        }
+        else if (row.State == json)
+        {
+            return;
+        }
+
+        (row.LastSession, row.Sessions, row.RuleVersion, row.CalibrationVersion, row.State, row.UpdatedAt) =
+            (last, sessions, ruleVersion, calibrationVersion, json, now);
     }
 
     /// <summary>
-    /// The therapist's ratings opposite a client alliance series: the first of <see cref="TherapistForms.Of"/> this
+    /// The therapist form opposite a client alliance series: the first of <see cref="TherapistForms.Of"/> this
     /// patient's therapist has rated (WAI-SR-T for the WAI-SR, else the same form rated by the therapist).
     /// </summary>
-    private static (InstrumentDefinition Form, List<RatedSession> History)? TherapistSide(
-        InstrumentDefinition clientForm, Dictionary<(Guid Patient, string Instrument, Rater Rater), List<RatedSession>> series, Guid patientId)
+    private static InstrumentDefinition? TherapistSide(InstrumentDefinition clientForm, SeriesPlan plan)
     {
         foreach (var code in TherapistForms.Of(clientForm.Code))
         {
-            if (series.TryGetValue((patientId, code, Rater.Therapist), out var history) && history.Count > 0)
+            if (plan.Series.TryGetValue((code, Rater.Therapist), out var series) && series.HasRatings)
             {
-                return (InstrumentCatalog.Find(code)!, history);
+                return InstrumentCatalog.Find(code)!;
             }
         }
 

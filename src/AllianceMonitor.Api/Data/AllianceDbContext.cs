@@ -25,6 +25,7 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
     public DbSet<FormSettings> FormSettings => Set<FormSettings>();
     public DbSet<ClinicChangeCounter> ClinicChangeCounters => Set<ClinicChangeCounter>();
     public DbSet<ClinicRefitMark> ClinicRefitMarks => Set<ClinicRefitMark>();
+    public DbSet<SeriesDetectorState> SeriesDetectorStates => Set<SeriesDetectorState>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         VocabularyColumns.Configure(configurationBuilder);

@@ -19,7 +19,12 @@ namespace AllianceMonitor.Api.Sessions;
 /// <param name="Patient">Locked until the transaction ends; tracked.</param>
 /// <param name="Therapist">The body's therapist, created if new; tracked. Null when the body names none.</param>
 /// <param name="Session">The stored session with every revision of its forms; tracked. Null for a new session.</param>
-/// <param name="OtherSessionRows">The patient's ratings in force of the alerted instruments, every session but this one.</param>
+/// <param name="OtherSessionRows">
+/// The patient's ratings in force of the alerted instruments, every session but this one; of a series whose stored
+/// detector state can be resumed (its last session before this one, under the current calibration version), only the
+/// sessions after the state's last.
+/// </param>
+/// <param name="DetectorStates">Where each of the patient's series' detection stood after its last session; tracked.</param>
 /// <param name="Alerts">The patient's stored alerts, tracked.</param>
 /// <param name="SubscribedEvents">The event types some webhook subscription of the clinic asks for.</param>
 public sealed record SessionState(
@@ -28,6 +33,7 @@ public sealed record SessionState(
     Therapist? Therapist,
     Session? Session,
     List<RatingRow> OtherSessionRows,
+    List<SeriesDetectorState> DetectorStates,
     List<Alert> Alerts,
     ClinicCalibrations Calibrations,
     IReadOnlySet<string> SubscribedEvents);
@@ -123,7 +129,14 @@ public static class SessionReadBatch
             WHERE {OfPatient} AND s.number = @number;
             SELECT s.number, m.instrument, m.rater, m.timing, m.total
             FROM measurements m JOIN sessions s ON s.id = m.session_id JOIN patients p ON p.id = s.patient_id
-            WHERE {OfPatient} AND s.number <> @number AND m.superseded_at IS NULL AND m.instrument = ANY(@instruments);
+            WHERE {OfPatient} AND s.number <> @number AND m.superseded_at IS NULL AND m.instrument = ANY(@instruments)
+                AND NOT EXISTS (SELECT 1 FROM series_detector_states st
+                    WHERE st.patient_id = p.id AND st.instrument = m.instrument AND st.rater = m.rater
+                        AND s.number <= st.last_session AND st.last_session < @number
+                        AND st.calibration_version = COALESCE((SELECT max(c.version) FROM calibrations c
+                            WHERE c.clinic_id = @clinic AND c.instrument = st.instrument AND c.rater = st.rater), 0));
+            SELECT st.instrument, st.rater, st.last_session, st.sessions, st.rule_version, st.calibration_version, st.state, st.updated_at
+            FROM series_detector_states st JOIN patients p ON p.id = st.patient_id WHERE {OfPatient};
             SELECT a.id, a.clinic_id, a.patient_id, a.instrument, a.rater, a.kind, a."session", a.status, a.rupture_status, a.status_session, a.severity,
                 a.observed, a.baseline, a.drop_in_sds, a.threshold, a."rule", a.rule_version, a.calibration_version, a.default_calibration,
                 a.expected_symptom_change, a.explanation, a.prediction_sd, a.threshold_sds, a.method, a.first_session, a."change",
@@ -225,6 +238,13 @@ public static class SessionReadBatch
         }
 
         await reader.NextResultAsync(ct);
+        var detectorStates = new List<SeriesDetectorState>();
+        while (await reader.ReadAsync(ct))
+        {
+            detectorStates.Add(Track(db, SessionRows.DetectorState(reader, patient.Id)));
+        }
+
+        await reader.NextResultAsync(ct);
         var alerts = new List<Alert>();
         while (await reader.ReadAsync(ct))
         {
@@ -240,7 +260,7 @@ public static class SessionReadBatch
         }
 
         var clinic = cached ?? await ReadCalibrationsAsync(reader, ct);
-        return new SessionState(patient, patientCreated, therapist, session, rows, alerts, clinic, subscribed);
+        return new SessionState(patient, patientCreated, therapist, session, rows, detectorStates, alerts, clinic, subscribed);
     }
 
     private static async Task<ClinicCalibrations> ReadCalibrationsAsync(DbDataReader reader, CancellationToken ct)
@@ -257,6 +277,18 @@ public static class SessionReadBatch
         }
 
         return new ClinicCalibrations(settings, latest);
+    }
+
+    /// <summary>The state the context already tracks for this series (a previous write of the unit of work), else this one.</summary>
+    private static SeriesDetectorState Track(AllianceDbContext db, SeriesDetectorState state)
+    {
+        if (db.SeriesDetectorStates.Local.FindEntryUntyped([state.PatientId, state.Instrument, state.Rater]) is { } tracked)
+        {
+            return tracked.Entity;
+        }
+
+        db.Entry(state).State = EntityState.Unchanged;
+        return state;
     }
 
     /// <summary>

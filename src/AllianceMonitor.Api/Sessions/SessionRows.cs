@@ -73,6 +73,19 @@ internal static class SessionRows
         ResolveNote = NullableString(r, 37),
     };
 
+    public static SeriesDetectorState DetectorState(DbDataReader r, Guid patientId) => new()
+    {
+        PatientId = patientId,
+        Instrument = r.GetString(0),
+        Rater = StoredNames.Parse<Rater>(r.GetString(1)),
+        LastSession = r.GetInt32(2),
+        Sessions = r.GetInt32(3),
+        RuleVersion = r.GetInt32(4),
+        CalibrationVersion = r.GetInt32(5),
+        State = r.GetString(6),
+        UpdatedAt = r.GetFieldValue<DateTimeOffset>(7),
+    };
+
     public static CalibrationRecord Calibration(DbDataReader r)
     {
         var model = r.IsDBNull(17)

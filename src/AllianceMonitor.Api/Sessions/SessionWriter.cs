@@ -13,7 +13,7 @@ namespace AllianceMonitor.Api.Sessions;
 /// Applies a session PUT: the body is the session's full state. An unchanged form keeps its revision, a changed
 /// one gets a new revision, a form no longer sent stops being in force; nothing is overwritten or deleted.
 /// It runs inside the request's <see cref="UnitOfWork"/>, which saves the session, its new revisions, the alerts,
-/// their webhook events and the audit entry in one SaveChanges and commits; the patient row lock taken here holds
+/// the series' detector states, their webhook events and the audit entry in one SaveChanges and commits; the patient row lock taken here holds
 /// until then. Round trips of a PUT (the authentication lookup aside): one read batch (<see cref="SessionReadBatch"/>),
 /// one UPDATE when a revision is superseded, and the unit of work's save; an unchanged PUT saves only its audit entry.
 /// </summary>
@@ -100,9 +100,11 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, C
         session.Measurements.AddRange(additions);
 
         // In the same transaction: a session is never stored without its alerts, nor an alert without its session. The
-        // replay runs on the rows read above with this session's forms in force merged in, not on a second read.
+        // judgement runs on the rows read above with this session's forms in force merged in, not on a second read; a series
+        // whose stored detector state ends before this session is judged from that state on this session alone.
         var rows = state.OtherSessionRows.Concat(InForce(session, patient.Id)).ToList();
-        alerts.Reconcile(clinicId, patient, request.SessionNumber, rows, state.Alerts, state.Calibrations, state.SubscribedEvents);
+        await alerts.ReconcileAsync(
+            clinicId, patient, request.SessionNumber, rows, state.DetectorStates, state.Alerts, state.Calibrations, state.SubscribedEvents, cancellationToken);
         Telemetry.SessionsIngested.Add(1, new KeyValuePair<string, object?>("outcome", created ? "created" : "revised"));
         return (session, created);
     }

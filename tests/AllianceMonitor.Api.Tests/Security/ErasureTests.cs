@@ -27,6 +27,9 @@ public sealed class ErasureTests(ApiFactory factory) : IClassFixture<ApiFactory>
         await using (var db = factory.NewDbContext())
         {
             internalId = await db.Patients.Where(p => p.ExternalId == ExternalId).Select(p => p.Id).SingleAsync();
+
+            // Where the patient's series' detection stood is theirs too (issue 15): it must go with them.
+            Assert.True(await db.SeriesDetectorStates.AnyAsync(s => s.PatientId == internalId), "the patient's series have stored detector states");
         }
 
         // The alert event has been fanned out: a delivery to the (unreachable) receiver is pending or being retried.
@@ -40,6 +43,8 @@ public sealed class ErasureTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.DoesNotContain(internalId.ToString(), outsideAudit, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("kept-b21c", outsideAudit, StringComparison.Ordinal);
         Assert.Single((await DeliveriesAsync(admin, webhook.Id)).Items);
+        await using var after = factory.NewDbContext();
+        Assert.False(await after.SeriesDetectorStates.AnyAsync(s => s.PatientId == internalId));
     }
 
     [Fact]

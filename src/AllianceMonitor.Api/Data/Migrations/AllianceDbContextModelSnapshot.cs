@@ -957,6 +957,56 @@ namespace AllianceMonitor.Api.Data.Migrations
                     b.ToTable("research_keys", (string)null);
                 });
 
+            modelBuilder.Entity("AllianceMonitor.Api.Data.SeriesDetectorState", b =>
+                {
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Instrument")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("instrument");
+
+                    b.Property<string>("Rater")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("rater");
+
+                    b.Property<int>("CalibrationVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("calibration_version");
+
+                    b.Property<int>("LastSession")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_session");
+
+                    b.Property<int>("RuleVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("rule_version");
+
+                    b.Property<int>("Sessions")
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("PatientId", "Instrument", "Rater")
+                        .HasName("pk_series_detector_states");
+
+                    b.ToTable("series_detector_states", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_series_detector_states_rater", "rater IN ('client', 'therapist', 'observer')");
+                        });
+                });
+
             modelBuilder.Entity("AllianceMonitor.Api.Data.Session", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1355,6 +1405,16 @@ namespace AllianceMonitor.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_research_keys_clinics_clinic_id");
+                });
+
+            modelBuilder.Entity("AllianceMonitor.Api.Data.SeriesDetectorState", b =>
+                {
+                    b.HasOne("AllianceMonitor.Api.Data.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_series_detector_states_patients_patient_id");
                 });
 
             modelBuilder.Entity("AllianceMonitor.Api.Data.Session", b =>
