@@ -11,4 +11,4 @@ var config = DefaultConfig.Instance
     .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance))
     .AddColumn(StatisticColumn.P95)
     .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "alliance-detector-latency"));
-BenchmarkRunner.Run<AllianceMonitor.Bench.DetectorLatency.DetectionStep>(config, args);
+BenchmarkRunner.Run([typeof(AllianceMonitor.Bench.DetectorLatency.DetectionStep), typeof(AllianceMonitor.Bench.DetectorLatency.IncrementalStep)], config, args);
