@@ -1,11 +1,15 @@
 -- Clients PUT new sessions, 20 per patient, as a platform would after each session: every request is a real write (a
 -- new session with a WAI-SR and a PHQ-9) followed by rupture detection over the patient's history. Alliance mostly sits
 -- at a patient's level with small moves and an occasional deep dip, so alerts are raised too. With CONNECTIONS clients
--- (default 1) consecutive requests go to CONNECTIONS different patients, each still in session order, so concurrent
--- requests do not all queue on one patient's row lock. Run it with one wrk thread (-t1): the counter is per thread.
+-- (default 1) requests go round-robin over 8 x CONNECTIONS patients, each still in session order: a platform posts many
+-- patients' sessions at once, and one patient's next session only after the last (days apart, not milliseconds), so
+-- requests in flight together are for different patients and do not queue on one patient's row lock (round-robin over
+-- just CONNECTIONS patients put a patient's next session in flight while a slow previous one still held the lock).
+-- Run it with one wrk thread (-t1): the counter is per thread.
 local counter = 0
 local run = os.getenv("RUN_ID") or tostring(os.time())
-local spread = tonumber(os.getenv("CONNECTIONS") or "1")
+local connections = tonumber(os.getenv("CONNECTIONS") or "1")
+local spread = connections == 1 and 1 or 8 * connections
 wrk.method = "PUT"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("INGEST_KEY")

@@ -3,7 +3,10 @@
 # pgbench (one single-row INSERT per committed transaction, the floor of any durable write) at the same concurrency on
 # the same embedded PostgreSQL cluster, in the same run. With BASE=<folder of another checkout>, that build is measured
 # too, one after the other, each on a fresh cluster, so the two can be compared as ratios to their own pgbench.
-# Usage: bench/put-latency/throughput.sh [seconds]   (needs wrk: apt-get install -y wrk)
+# The automatic refit (a background job that refits a clinic's calibration after every refitEvery new sessions) is off,
+# so the figures are the PUT's own; REFIT=on keeps it at its default 30 s check, and its cost at clinic size is measured
+# by bench/clinic-scale/run.sh.
+# Usage: [REFIT=on] bench/put-latency/throughput.sh [seconds]   (needs wrk: apt-get install -y wrk)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-20}
@@ -29,6 +32,7 @@ measure() { # name source-folder port
   (cd "$src" && dotnet build -c Release src/AllianceMonitor.Api -v q -nologo >/dev/null)
   ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production \
     Database__EmbeddedDataPath="$data/postgres" Bootstrap__AdminKey="$admin_key" Logging__LogLevel__Default=Warning \
+    Calibration__CheckInterval="$([ "${REFIT:-off}" = on ] && echo 00:00:30 || echo 12:00:00)" \
     dotnet "$src/src/AllianceMonitor.Api/bin/Release/net10.0/AllianceMonitor.Api.dll" >"$data/service.log" 2>&1 &
   local service=$!
   trap "kill $service 2>/dev/null || true" EXIT

@@ -34,6 +34,10 @@ public static class DatabaseSetup
     /// request; for these short statements planning costs more than running them. Npgsql keeps a connection's prepared
     /// statements when it returns to the pool: its reset then leaves out the DISCARD ALL that would drop them
     /// (<c>DatabaseSetupTests</c> checks that they survive). A connection string that sets Max Auto Prepare keeps its own values.
+    /// Nor is a connection reset on its way back to the pool: the reset is seven statements (CLOSE ALL, UNLISTEN *, RESET ALL
+    /// and others) that PostgreSQL parses and runs before the next request's first command, and nothing here leaves session
+    /// state behind to reset: transactions end before a connection returns, advisory locks are transaction-scoped, and the
+    /// key-change listener (the one LISTEN) owns a connection outside the pool.
     /// </summary>
     public static string WithAutoPrepare(string connectionString)
     {
@@ -43,6 +47,8 @@ public static class DatabaseSetup
             builder.MaxAutoPrepare = MaxAutoPrepare;
             builder.AutoPrepareMinUsages = 2;
         }
+
+        builder.NoResetOnClose = true;
 
         return builder.ConnectionString;
     }

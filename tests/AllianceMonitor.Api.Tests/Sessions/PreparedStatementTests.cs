@@ -9,10 +9,11 @@ namespace AllianceMonitor.Api.Tests.Sessions;
 public sealed class PreparedStatementTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
     [Fact]
-    public void The_service_pool_auto_prepares_and_an_explicit_setting_is_kept()
+    public void The_service_pool_auto_prepares_skips_the_reset_and_an_explicit_setting_is_kept()
     {
         var settings = new NpgsqlConnectionStringBuilder(factory.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
         Assert.Equal((DatabaseSetup.MaxAutoPrepare, 2), (settings.MaxAutoPrepare, settings.AutoPrepareMinUsages));
+        Assert.True(settings.NoResetOnClose, "a pooled connection is handed back without the seven-statement reset");
 
         var own = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithAutoPrepare("Host=db;Max Auto Prepare=7;Auto Prepare Min Usages=9"));
         Assert.Equal((7, 9), (own.MaxAutoPrepare, own.AutoPrepareMinUsages));

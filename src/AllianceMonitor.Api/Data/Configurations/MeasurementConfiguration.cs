@@ -1,7 +1,6 @@
 using System.Text.Json;
 using AllianceMonitor.Analysis.Instruments;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AllianceMonitor.Api.Data.Configurations;
@@ -24,10 +23,8 @@ internal sealed class MeasurementConfiguration : IEntityTypeConfiguration<Measur
             .HasConversion(
                 v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
                 v => JsonSerializer.Deserialize<Dictionary<string, double>>(v, JsonSerializerOptions.Default) ?? new(),
-                new ValueComparer<Dictionary<string, double>>(
-                    (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
-                    v => v.Aggregate(0, (hash, pair) => HashCode.Combine(hash, pair.Key, pair.Value)),
-                    v => new Dictionary<string, double>(v)));
+                WrittenOnceComparer.For<Dictionary<string, double>>());
+        builder.Property(m => m.Items).Metadata.SetValueComparer(WrittenOnceComparer.For<double[]?>());
 
         builder.HasIndex(m => new { m.SessionId, m.Instrument, m.Rater, m.Timing, m.Revision }).IsUnique();
 
