@@ -54,9 +54,10 @@ public static class ClinicSeriesReader
             var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
             if (transaction is not null)
             {
-                // JIT compiling this one scan costs PostgreSQL more than it saves; only for this transaction.
-                await using var jit = new NpgsqlCommand("SET LOCAL jit = off", connection, transaction);
-                await jit.ExecuteNonQueryAsync(cancellationToken);
+                // For this transaction only: JIT compiling this one scan costs PostgreSQL more than it saves, and the hash
+                // of the clinic's sessions (about 75 MB at a million) spills to disk in 16 batches at the default 4 MB.
+                await using var settings = new NpgsqlCommand("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", connection, transaction);
+                await settings.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await using var command = new NpgsqlCommand(Sql, connection, transaction);
@@ -83,21 +84,27 @@ public static class ClinicSeriesReader
     {
         private readonly Dictionary<Guid, int> _patientIndex = [];
         private readonly List<Guid> _patients = [];
-        private readonly List<int> _patient = [];
-        private readonly List<int> _session = [];
-        private readonly List<byte> _instrument = [];
-        private readonly List<byte> _rater = [];
-        private readonly List<byte> _timing = [];
-        private readonly List<double> _total = [];
+        private Guid _lastPatient;
+        private int _lastIndex = -1;
+        private readonly Column<int> _patient = new();
+        private readonly Column<int> _session = new();
+        private readonly Column<byte> _instrument = new();
+        private readonly Column<byte> _rater = new();
+        private readonly Column<byte> _timing = new();
+        private readonly Column<double> _total = new();
 
         public void Add(Guid patient, int session, short instrument, short rater, short timing, double total)
         {
-            if (!_patientIndex.TryGetValue(patient, out var index))
+            // A patient's rows mostly arrive together (the scan follows the tables' insertion order): skip the lookup then.
+            var index = _lastIndex;
+            if ((index < 0 || patient != _lastPatient) && !_patientIndex.TryGetValue(patient, out index))
             {
                 index = _patients.Count;
                 _patientIndex.Add(patient, index);
                 _patients.Add(patient);
             }
+
+            (_lastPatient, _lastIndex) = (patient, index);
 
             _patient.Add(index);
             _session.Add(session);
@@ -118,9 +125,9 @@ public static class ClinicSeriesReader
             Array.Sort(order, (a, b) => string.CompareOrdinal(ids[a], ids[b]));
 
             var starts = new int[patients + 1];
-            foreach (var p in _patient)
+            for (var i = 0; i < _patient.Count; i++)
             {
-                starts[p + 1]++;
+                starts[_patient[i] + 1]++;
             }
 
             for (var p = 0; p < patients; p++)
@@ -135,7 +142,15 @@ public static class ClinicSeriesReader
                 rows[next[_patient[i]]++] = i;
             }
 
-            var folder = new PatientFolder();
+            // Each series' accumulator sized once for its ratings: growing a list of a million copies it again and again.
+            var capacity = new Dictionary<(string, Rater), int>();
+            for (var i = 0; i < _instrument.Count; i++)
+            {
+                var key = (Instruments[_instrument[i]], Raters[_rater[i]]);
+                capacity[key] = capacity.GetValueOrDefault(key) + 1;
+            }
+
+            var folder = new PatientFolder(capacity);
             foreach (var p in order)
             {
                 for (var k = starts[p]; k < starts[p + 1]; k++)
@@ -149,10 +164,34 @@ public static class ClinicSeriesReader
         }
     }
 
+    /// <summary>A growing column in fixed chunks of 65,536 values: no copy on growth, and no chunk of small values on the large object heap.</summary>
+    private sealed class Column<T>
+        where T : struct
+    {
+        private const int Shift = 16;
+        private const int Mask = (1 << Shift) - 1;
+        private readonly List<T[]> _chunks = [];
+
+        public int Count { get; private set; }
+
+        public T this[int index] => _chunks[index >> Shift][index & Mask];
+
+        public void Add(T value)
+        {
+            if ((Count & Mask) == 0)
+            {
+                _chunks.Add(new T[Mask + 1]);
+            }
+
+            _chunks[Count >> Shift][Count & Mask] = value;
+            Count++;
+        }
+    }
+
     private readonly record struct Row(int Session, string Instrument, Rater Rater, Timing Timing, double Total);
 
     /// <summary>Collects one patient's rows, then hands each of the patient's series to its accumulator.</summary>
-    private sealed class PatientFolder
+    private sealed class PatientFolder(Dictionary<(string Instrument, Rater Rater), int> capacity)
     {
         private readonly List<Row> _rows = [];
         private readonly Dictionary<(string Instrument, Rater Rater), ClinicSeries> _series = [];
@@ -211,7 +250,7 @@ public static class ClinicSeriesReader
                     s => s.Key, s => sessions.Select(n => s.Value.TryGetValue(n, out var v) ? v : double.NaN).ToArray(), StringComparer.Ordinal);
                 if (!_series.TryGetValue(group.Key, out var series))
                 {
-                    series = new ClinicSeries();
+                    series = new ClinicSeries(capacity.GetValueOrDefault(group.Key));
                     _series[group.Key] = series;
                 }
 

@@ -20,6 +20,7 @@ public sealed class StreamedRefitTests(ApiFactory factory) : IClassFixture<ApiFa
 {
     [Theory]
     [InlineData(45, 11UL)]
+    [InlineData(160, 12UL)] // a few thousand sessions, read unordered and grouped by patient in the service
     public async Task The_streamed_refit_equals_the_whole_clinic_refit_on_the_same_data(int patients, ulong seed)
     {
         var tenant = await Tenant.CreateAsync(factory);
