@@ -20,17 +20,8 @@ public sealed partial class ClinicSeries
 {
     private readonly List<string> _patients = [];
     private readonly List<int> _starts = [];
-    private readonly List<int> _sessions;
-    private readonly List<double> _values;
-    private readonly int _capacity;
-
-    /// <param name="capacity">Ratings expected, when known: the columns are then allocated once instead of grown by doubling.</param>
-    public ClinicSeries(int capacity = 0)
-    {
-        _capacity = capacity;
-        _sessions = new List<int>(capacity);
-        _values = new List<double>(capacity);
-    }
+    private readonly List<int> _sessions = [];
+    private readonly List<double> _values = [];
 
     // One column per symptom measure seen with this series, a value per rating; NaN where the session has none.
     private readonly Dictionary<string, List<double>> _symptoms = new(StringComparer.Ordinal);
@@ -69,8 +60,7 @@ public sealed partial class ClinicSeries
 
             if (!_symptoms.TryGetValue(instrument, out var stored))
             {
-                stored = new List<double>(Math.Max(_capacity, _values.Count + sessions.Length));
-                stored.AddRange(Enumerable.Repeat(double.NaN, _values.Count));
+                stored = Enumerable.Repeat(double.NaN, _values.Count).ToList();
                 _symptoms[instrument] = stored;
             }
 

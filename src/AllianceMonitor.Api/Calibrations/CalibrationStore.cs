@@ -88,14 +88,8 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
         {
             var instrument = InstrumentCatalog.Find(series.Instrument)!;
             var version = 1 + (previous.FirstOrDefault(c => c.Instrument == instrument.Code && c.Rater == series.Rater)?.Version ?? 0);
-
-            // The symptom model and the detector's calibration read the same packed series and share nothing else, so
-            // they run side by side: the robust calibration is one thread, the mixed model's fit spreads over the rest.
-            // The effect only passes through the calibration, so adding it afterwards gives the same record.
-            var effectTask = Task.Run(() => SymptomEffect(series.Ratings, clinic.SymptomInstrument), cancellationToken);
-            var fitted = SafeCalibration.Fit(instrument, series.Ratings, version, settings, null);
-            var effect = await effectTask;
-            var (calibration, defaultReason) = (fitted.Calibration with { SymptomEffectPerPoint = effect }, fitted.DefaultReason);
+            var effect = SymptomEffect(series.Ratings, clinic.SymptomInstrument);
+            var (calibration, defaultReason) = SafeCalibration.Fit(instrument, series.Ratings, version, settings, effect);
             records.Add(new CalibrationRecord(calibration)
             {
                 ClinicId = clinicId,

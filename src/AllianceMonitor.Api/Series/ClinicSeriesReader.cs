@@ -18,14 +18,15 @@ public sealed record ClinicAllianceSeries(string Instrument, Rater Rater, Clinic
 public sealed record ClinicRatings(IReadOnlyList<ClinicAllianceSeries> Series, string? SymptomInstrument);
 
 /// <summary>
-/// Reads a clinic's ratings in force for the refit and folds them, patient by patient, into the packed
-/// <see cref="ClinicSeries"/> accumulators (issue 15). The query has no ORDER BY: sorting two million rows by patient cost
-/// PostgreSQL seconds and spilled to disk, while grouping them here costs a pass over a few packed columns (a patient
-/// index, a session number, three small codes and the total per rating, about 20 bytes each; no row objects and no
-/// strings per rating). Patients are then folded in the order the ORDER BY gave (their ids' ordinal order), so the
-/// calibration is the same bit for bit. Runs on the caller's connection and transaction, so the refit reads what its
-/// advisory lock and change mark were taken over.
+/// Reads a clinic's ratings in force for the refit in one query ordered by patient and folds each patient, as its rows
+/// stream past, into the packed <see cref="ClinicSeries"/> accumulators (issue 15): the service holds one patient's rows
+/// at a time, no row objects and no string per rating (instrument, rater and timing come as small codes). Runs on the
+/// caller's connection and transaction, so the refit reads what its advisory lock and change mark were taken over.
 /// </summary>
+/// <remarks>
+/// Reading without the ORDER BY and grouping the rows in the service was tried: PostgreSQL saved its sort but the
+/// service spent more CPU packing and regrouping two million rows than the sort cost, and held them all (bench/README.md).
+/// </remarks>
 public static class ClinicSeriesReader
 {
     // Codes, not names: 1-based positions in the arrays passed (array_position), so no string is read per rating.
@@ -37,6 +38,7 @@ public static class ClinicSeriesReader
         JOIN sessions s ON s.patient_id = p.id
         JOIN measurements m ON m.session_id = s.id
         WHERE p.clinic_id = @clinic AND m.superseded_at IS NULL AND m.instrument = ANY(@instruments)
+        ORDER BY s.patient_id
         """;
 
     private static readonly string[] SymptomCodes = InstrumentCatalog.Symptoms.Select(i => i.Code).ToArray();
@@ -46,7 +48,9 @@ public static class ClinicSeriesReader
 
     public static async Task<ClinicRatings> ReadAsync(AllianceDbContext db, Guid clinicId, CancellationToken cancellationToken)
     {
-        var columns = new RatingColumns();
+        var folder = new PatientFolder();
+        Guid? patient = null;
+        var id = string.Empty;
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -68,7 +72,13 @@ public static class ClinicSeriesReader
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                columns.Add(reader.GetGuid(0), reader.GetInt32(1), reader.GetInt16(2), reader.GetInt16(3), reader.GetInt16(4), reader.GetDouble(5));
+                var next = reader.GetGuid(0);
+                if (next != patient)
+                {
+                    (patient, id) = (next, next.ToString());
+                }
+
+                folder.Add(id, reader.GetInt32(1), reader.GetInt16(2) - 1, Raters[reader.GetInt16(3) - 1], Timings[reader.GetInt16(4) - 1], reader.GetDouble(5));
             }
         }
         finally
@@ -76,116 +86,7 @@ public static class ClinicSeriesReader
             await db.Database.CloseConnectionAsync();
         }
 
-        return columns.Fold();
-    }
-
-    /// <summary>The rows as read, packed column by column, and each patient's first-seen index.</summary>
-    private sealed class RatingColumns
-    {
-        private readonly Dictionary<Guid, int> _patientIndex = [];
-        private readonly List<Guid> _patients = [];
-        private Guid _lastPatient;
-        private int _lastIndex = -1;
-        private readonly Column<int> _patient = new();
-        private readonly Column<int> _session = new();
-        private readonly Column<byte> _instrument = new();
-        private readonly Column<byte> _rater = new();
-        private readonly Column<byte> _timing = new();
-        private readonly Column<double> _total = new();
-
-        public void Add(Guid patient, int session, short instrument, short rater, short timing, double total)
-        {
-            // A patient's rows mostly arrive together (the scan follows the tables' insertion order): skip the lookup then.
-            var index = _lastIndex;
-            if ((index < 0 || patient != _lastPatient) && !_patientIndex.TryGetValue(patient, out index))
-            {
-                index = _patients.Count;
-                _patientIndex.Add(patient, index);
-                _patients.Add(patient);
-            }
-
-            (_lastPatient, _lastIndex) = (patient, index);
-
-            _patient.Add(index);
-            _session.Add(session);
-            _instrument.Add((byte)(instrument - 1));
-            _rater.Add((byte)(rater - 1));
-            _timing.Add((byte)(timing - 1));
-            _total.Add(total);
-        }
-
-        /// <summary>Groups the rows by patient (a counting sort) and folds the patients in their ids' ordinal order.</summary>
-        public ClinicRatings Fold()
-        {
-            var patients = _patients.Count;
-            var ids = _patients.Select(p => p.ToString()).ToArray();
-
-            // A uuid's text is its bytes in order, in lower-case hex: ordinal order of the text is PostgreSQL's uuid order.
-            var order = Enumerable.Range(0, patients).ToArray();
-            Array.Sort(order, (a, b) => string.CompareOrdinal(ids[a], ids[b]));
-
-            var starts = new int[patients + 1];
-            for (var i = 0; i < _patient.Count; i++)
-            {
-                starts[_patient[i] + 1]++;
-            }
-
-            for (var p = 0; p < patients; p++)
-            {
-                starts[p + 1] += starts[p];
-            }
-
-            var rows = new int[_patient.Count];
-            var next = starts[..^1];
-            for (var i = 0; i < _patient.Count; i++)
-            {
-                rows[next[_patient[i]]++] = i;
-            }
-
-            // Each series' accumulator sized once for its ratings: growing a list of a million copies it again and again.
-            var capacity = new Dictionary<(string, Rater), int>();
-            for (var i = 0; i < _instrument.Count; i++)
-            {
-                var key = (Instruments[_instrument[i]], Raters[_rater[i]]);
-                capacity[key] = capacity.GetValueOrDefault(key) + 1;
-            }
-
-            var folder = new PatientFolder(capacity);
-            foreach (var p in order)
-            {
-                for (var k = starts[p]; k < starts[p + 1]; k++)
-                {
-                    var i = rows[k];
-                    folder.Add(ids[p], _session[i], _instrument[i], Raters[_rater[i]], Timings[_timing[i]], _total[i]);
-                }
-            }
-
-            return folder.Finish();
-        }
-    }
-
-    /// <summary>A growing column in fixed chunks of 65,536 values: no copy on growth, and no chunk of small values on the large object heap.</summary>
-    private sealed class Column<T>
-        where T : struct
-    {
-        private const int Shift = 16;
-        private const int Mask = (1 << Shift) - 1;
-        private readonly List<T[]> _chunks = [];
-
-        public int Count { get; private set; }
-
-        public T this[int index] => _chunks[index >> Shift][index & Mask];
-
-        public void Add(T value)
-        {
-            if ((Count & Mask) == 0)
-            {
-                _chunks.Add(new T[Mask + 1]);
-            }
-
-            _chunks[Count >> Shift][Count & Mask] = value;
-            Count++;
-        }
+        return folder.Finish();
     }
 
     /// <param name="Instrument">Index into <see cref="Instruments"/>: the alliance instruments first, then the symptom measures.</param>
@@ -197,7 +98,7 @@ public static class ClinicSeriesReader
     /// Plain loops over the patient's few rows, not LINQ: a hundred thousand patients each paid for a sort comparer that
     /// looked the instrument up per comparison, a dictionary per symptom measure, a grouping and a distinct.
     /// </remarks>
-    private sealed class PatientFolder(Dictionary<(string Instrument, Rater Rater), int> capacity)
+    private sealed class PatientFolder
     {
         private static readonly int AllianceCount = AllianceSeries.Instruments.Length;
 
@@ -300,7 +201,7 @@ public static class ClinicSeriesReader
 
                 if (!_series.TryGetValue(key, out var series))
                 {
-                    series = new ClinicSeries(capacity.GetValueOrDefault((Instruments[key.Instrument], key.Rater)));
+                    series = new ClinicSeries();
                     _series[key] = series;
                 }
 
