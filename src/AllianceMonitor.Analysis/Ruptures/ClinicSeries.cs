@@ -16,7 +16,7 @@ namespace AllianceMonitor.Analysis.Ruptures;
 /// residual, refines its model over every patient's series, and sets the null on quantiles of every prediction error,
 /// none of which sufficient statistics reproduce exactly.
 /// </remarks>
-public sealed class ClinicSeries
+public sealed partial class ClinicSeries
 {
     private readonly List<string> _patients = [];
     private readonly List<int> _starts = [];

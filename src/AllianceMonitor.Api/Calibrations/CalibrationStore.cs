@@ -117,7 +117,7 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
         try
         {
             var model = ModelCatalog.AllianceToSymptoms;
-            var fit = MixedModelFitter.Fit(LaggedDesign.Build(series.Observations(symptomInstrument), model), FitMethod.Reml);
+            var fit = MixedModelFitter.Fit(series.LaggedSymptomDesign(symptomInstrument!, model), FitMethod.Reml);
             return fit.Converged ? fit.Fixed(model.PredictorWithin).Estimate : null;
         }
         catch (Exception e) when (e is InsufficientDataException or InvalidOperationException or ArithmeticException)

@@ -18,16 +18,22 @@ public sealed record ClinicAllianceSeries(string Instrument, Rater Rater, Clinic
 public sealed record ClinicRatings(IReadOnlyList<ClinicAllianceSeries> Series, string? SymptomInstrument);
 
 /// <summary>
-/// Reads a clinic's ratings in force for the refit in one streamed query ordered by patient, holding one patient's rows
-/// at a time and folding each into the packed <see cref="ClinicSeries"/> accumulators: no row objects, no per-rating
-/// patient-id strings, no grouping of the whole clinic in memory (issue 15). Runs on the caller's connection and
-/// transaction, so the refit reads what its advisory lock and change mark were taken over.
+/// Reads a clinic's ratings in force for the refit in one query ordered by patient and folds each patient, as its rows
+/// stream past, into the packed <see cref="ClinicSeries"/> accumulators (issue 15): the service holds one patient's rows
+/// at a time, no row objects and no string per rating (instrument, rater and timing come as small codes). Runs on the
+/// caller's connection and transaction, so the refit reads what its advisory lock and change mark were taken over.
 /// </summary>
+/// <remarks>
+/// Reading without the ORDER BY and grouping the rows in the service was tried: PostgreSQL saved its sort but the
+/// service spent more CPU packing and regrouping two million rows than the sort cost, and held them all (bench/README.md).
+/// </remarks>
 public static class ClinicSeriesReader
 {
+    // Codes, not names: 1-based positions in the arrays passed (array_position), so no string is read per rating.
     private const string Sql =
         """
-        SELECT s.patient_id, s.number, m.instrument, m.rater, m.timing, m.total
+        SELECT s.patient_id, s.number, array_position(@instruments, m.instrument::text)::int2,
+               array_position(@raters, m.rater::text)::int2, array_position(@timings, m.timing::text)::int2, m.total
         FROM patients p
         JOIN sessions s ON s.patient_id = p.id
         JOIN measurements m ON m.session_id = s.id
@@ -36,26 +42,43 @@ public static class ClinicSeriesReader
         """;
 
     private static readonly string[] SymptomCodes = InstrumentCatalog.Symptoms.Select(i => i.Code).ToArray();
+    private static readonly string[] Instruments = [.. AllianceSeries.Instruments, .. SymptomCodes];
+    private static readonly Rater[] Raters = Enum.GetValues<Rater>();
+    private static readonly Timing[] Timings = Enum.GetValues<Timing>();
 
     public static async Task<ClinicRatings> ReadAsync(AllianceDbContext db, Guid clinicId, CancellationToken cancellationToken)
     {
         var folder = new PatientFolder();
+        Guid? patient = null;
+        var id = string.Empty;
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = new NpgsqlCommand(Sql, (NpgsqlConnection)db.Database.GetDbConnection())
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            if (transaction is not null)
             {
-                Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
-            };
+                // For this transaction only: JIT compiling this one scan costs PostgreSQL more than it saves, and the hash
+                // of the clinic's sessions (about 75 MB at a million) spills to disk in 16 batches at the default 4 MB.
+                await using var settings = new NpgsqlCommand("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", connection, transaction);
+                await settings.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using var command = new NpgsqlCommand(Sql, connection, transaction);
             command.Parameters.AddWithValue("clinic", clinicId);
-            command.Parameters.AddWithValue("instruments", (string[])[.. AllianceSeries.Instruments, .. SymptomCodes]);
+            command.Parameters.AddWithValue("instruments", Instruments);
+            command.Parameters.AddWithValue("raters", Raters.Select(r => r.StoredName()).ToArray());
+            command.Parameters.AddWithValue("timings", Timings.Select(t => t.StoredName()).ToArray());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                folder.Add(
-                    reader.GetGuid(0),
-                    new Row(reader.GetInt32(1), reader.GetString(2), StoredNames.Parse<Rater>(reader.GetString(3)),
-                        StoredNames.Parse<Timing>(reader.GetString(4)), reader.GetDouble(5)));
+                var next = reader.GetGuid(0);
+                if (next != patient)
+                {
+                    (patient, id) = (next, next.ToString());
+                }
+
+                folder.Add(id, reader.GetInt32(1), reader.GetInt16(2) - 1, Raters[reader.GetInt16(3) - 1], Timings[reader.GetInt16(4) - 1], reader.GetDouble(5));
             }
         }
         finally
@@ -66,38 +89,49 @@ public static class ClinicSeriesReader
         return folder.Finish();
     }
 
-    private readonly record struct Row(int Session, string Instrument, Rater Rater, Timing Timing, double Total);
+    /// <param name="Instrument">Index into <see cref="Instruments"/>: the alliance instruments first, then the symptom measures.</param>
+    /// <param name="Rank">0 for the instrument's usual timing, 1 otherwise (<see cref="AllianceSeries.TimingRank"/>).</param>
+    private readonly record struct Row(int Session, int Instrument, Rater Rater, int Rank, double Total);
 
     /// <summary>Collects one patient's rows, then hands each of the patient's series to its accumulator.</summary>
+    /// <remarks>
+    /// Plain loops over the patient's few rows, not LINQ: a hundred thousand patients each paid for a sort comparer that
+    /// looked the instrument up per comparison, a dictionary per symptom measure, a grouping and a distinct.
+    /// </remarks>
     private sealed class PatientFolder
     {
+        private static readonly int AllianceCount = AllianceSeries.Instruments.Length;
+
         private readonly List<Row> _rows = [];
-        private readonly Dictionary<(string Instrument, Rater Rater), ClinicSeries> _series = [];
+        private readonly Dictionary<(int Instrument, Rater Rater), ClinicSeries> _series = [];
 
         // Client-rated symptom rows per measure, over the whole clinic: the most used one is related to alliance.
-        private readonly Dictionary<string, int> _symptomRows = new(StringComparer.Ordinal);
-        private Guid? _patient;
+        private readonly int[] _symptomRows = new int[Instruments.Length];
+        private string? _patient;
 
-        public void Add(Guid patient, Row row)
+        public void Add(string patient, int session, int instrument, Rater rater, Timing timing, double total)
         {
-            if (_patient != patient)
+            if (!string.Equals(_patient, patient, StringComparison.Ordinal))
             {
                 Flush();
                 _patient = patient;
             }
 
-            _rows.Add(row);
+            _rows.Add(new Row(session, instrument, rater, AllianceSeries.TimingRank(Instruments[instrument], timing), total));
         }
 
         public ClinicRatings Finish()
         {
             Flush();
             var series = _series
-                .OrderBy(s => s.Key.Instrument, StringComparer.Ordinal).ThenBy(s => s.Key.Rater.StoredName(), StringComparer.Ordinal)
-                .Select(s => new ClinicAllianceSeries(s.Key.Instrument, s.Key.Rater, s.Value)).ToList();
+                .Select(s => (Instrument: Instruments[s.Key.Instrument], s.Key.Rater, s.Value))
+                .OrderBy(s => s.Instrument, StringComparer.Ordinal).ThenBy(s => s.Rater.StoredName(), StringComparer.Ordinal)
+                .Select(s => new ClinicAllianceSeries(s.Instrument, s.Rater, s.Value)).ToList();
 
             // Ties go to the first measure by code, so the choice does not depend on the order rows are read in.
-            var symptom = _symptomRows.OrderByDescending(s => s.Value).ThenBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Key).FirstOrDefault();
+            var symptom = Enumerable.Range(AllianceCount, Instruments.Length - AllianceCount).Where(i => _symptomRows[i] > 0)
+                .Select(i => (Code: Instruments[i], Rows: _symptomRows[i]))
+                .OrderByDescending(s => s.Rows).ThenBy(s => s.Code, StringComparer.Ordinal).Select(s => s.Code).FirstOrDefault();
             return new ClinicRatings(series, symptom);
         }
 
@@ -108,35 +142,93 @@ public static class ClinicSeriesReader
                 return;
             }
 
-            // Per session the instrument's usual timing counts, as in AllianceSeries.Group; session order within each series.
-            _rows.Sort((a, b) => a.Session != b.Session
-                ? a.Session.CompareTo(b.Session)
-                : AllianceSeries.TimingRank(a.Instrument, a.Timing).CompareTo(AllianceSeries.TimingRank(b.Instrument, b.Timing)));
-            var symptoms = new Dictionary<string, Dictionary<int, double>>(StringComparer.Ordinal);
-            foreach (var row in _rows.Where(r => r.Rater == Rater.Client && SymptomCodes.Contains(r.Instrument)))
+            // Per session the instrument's usual timing first, as in AllianceSeries.Group (insertion sort: a patient has few rows).
+            var rows = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_rows);
+            for (var i = 1; i < rows.Length; i++)
             {
-                _symptomRows[row.Instrument] = _symptomRows.GetValueOrDefault(row.Instrument) + 1;
-                var bySession = symptoms.TryGetValue(row.Instrument, out var found) ? found : symptoms[row.Instrument] = [];
-                bySession.TryAdd(row.Session, row.Total);
-            }
-
-            var id = patient.ToString();
-            foreach (var group in _rows.Where(r => AllianceSeries.Instruments.Contains(r.Instrument)).GroupBy(r => (r.Instrument, r.Rater)))
-            {
-                var rated = group.DistinctBy(r => r.Session).ToList();
-                var sessions = rated.Select(r => r.Session).ToArray();
-                var columns = symptoms.ToDictionary(
-                    s => s.Key, s => sessions.Select(n => s.Value.TryGetValue(n, out var v) ? v : double.NaN).ToArray(), StringComparer.Ordinal);
-                if (!_series.TryGetValue(group.Key, out var series))
+                var row = rows[i];
+                var j = i - 1;
+                for (; j >= 0 && (rows[j].Session > row.Session || (rows[j].Session == row.Session && rows[j].Rank > row.Rank)); j--)
                 {
-                    series = new ClinicSeries();
-                    _series[group.Key] = series;
+                    rows[j + 1] = rows[j];
                 }
 
-                series.AddPatient(id, sessions, [.. rated.Select(r => r.Total)], columns);
+                rows[j + 1] = row;
+            }
+
+            // Client-rated symptom measures this patient has, each with its first (usual-timing) value per session.
+            List<int>? measures = null;
+            foreach (var row in rows)
+            {
+                if (row.Instrument >= AllianceCount && row.Rater == Rater.Client)
+                {
+                    _symptomRows[row.Instrument]++;
+                    measures ??= [];
+                    if (!measures.Contains(row.Instrument))
+                    {
+                        measures.Add(row.Instrument);
+                    }
+                }
+            }
+
+            var done = new List<(int Instrument, Rater Rater)>();
+            foreach (var first in rows)
+            {
+                if (first.Instrument >= AllianceCount || done.Contains((first.Instrument, first.Rater)))
+                {
+                    continue;
+                }
+
+                var key = (first.Instrument, first.Rater);
+                done.Add(key);
+                var sessions = new List<int>();
+                var totals = new List<double>();
+                foreach (var row in rows)
+                {
+                    // The first row of a session is its usual timing; a later one of the same session is the other timing.
+                    if (row.Instrument == key.Instrument && row.Rater == key.Rater && (sessions.Count == 0 || sessions[^1] != row.Session))
+                    {
+                        sessions.Add(row.Session);
+                        totals.Add(row.Total);
+                    }
+                }
+
+                var columns = new Dictionary<string, double[]>(StringComparer.Ordinal);
+                foreach (var measure in measures ?? [])
+                {
+                    columns[Instruments[measure]] = SymptomColumn(rows, measure, sessions);
+                }
+
+                if (!_series.TryGetValue(key, out var series))
+                {
+                    series = new ClinicSeries();
+                    _series[key] = series;
+                }
+
+                series.AddPatient(patient, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sessions), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(totals), columns);
             }
 
             _rows.Clear();
+        }
+
+        /// <summary>The measure's client rating at each of the sessions (the first, usual-timing one), NaN where there is none.</summary>
+        private static double[] SymptomColumn(ReadOnlySpan<Row> rows, int measure, List<int> sessions)
+        {
+            var column = new double[sessions.Count];
+            for (var k = 0; k < sessions.Count; k++)
+            {
+                column[k] = double.NaN;
+                foreach (var row in rows)
+                {
+                    if (row.Session == sessions[k] && row.Instrument == measure && row.Rater == Rater.Client)
+                    {
+                        column[k] = row.Total;
+                        break;
+                    }
+                }
+            }
+
+            return column;
         }
     }
 }

@@ -55,6 +55,55 @@ public sealed class ClinicSeriesTests
         Assert.Equal(fromList.Fixed(model.PredictorWithin).Estimate, fromView.Fixed(model.PredictorWithin).Estimate);
     }
 
+    [Theory]
+    [InlineData(60, 6UL, false, false)]
+    [InlineData(250, 7UL, true, false)]
+    [InlineData(120, 8UL, true, true)]    // patients added out of id order: pairs still come by id, means in the order added
+    public void The_packed_symptom_design_is_the_lagged_design_of_the_observations(int patients, ulong seed, bool gaps, bool shuffled)
+    {
+        var observations = Observations(patients, seed, gaps);
+        if (shuffled)
+        {
+            var rank = observations.Select(o => o.PatientId).Distinct().Select((p, i) => (p, i)).ToDictionary(x => x.p, x => (x.i * 7919) % 1000);
+            observations = [.. observations.OrderBy(o => rank[o.PatientId]).ThenBy(o => o.Session)];
+        }
+
+        var series = Fold(observations);
+        var model = ModelCatalog.AllianceToSymptoms;
+
+        var packed = series.LaggedSymptomDesign("phq-9", model);
+        var reference = LaggedDesign.Build(series.Observations("phq-9"), model);
+
+        Assert.Equal(reference.ResponseName, packed.ResponseName);
+        Assert.Equal(reference.FixedTerms, packed.FixedTerms);
+        Assert.Equal(reference.Response.ToArray(), packed.Response.ToArray());
+        for (var c = 0; c < reference.FixedTerms.Count; c++)
+        {
+            Assert.Equal(reference.FixedColumn(c).ToArray(), packed.FixedColumn(c).ToArray()); // every double bit for bit
+        }
+
+        var (expectedTerm, actualTerm) = (Assert.Single(reference.RandomEffects), Assert.Single(packed.RandomEffects));
+        Assert.Equal(expectedTerm.Terms, actualTerm.Terms);
+        Assert.Equal(expectedTerm.Levels, actualTerm.Levels);
+        Assert.Equal(expectedTerm.GroupIndex.ToArray(), actualTerm.GroupIndex.ToArray());
+        Assert.Equal(expectedTerm.Column(1).ToArray(), actualTerm.Column(1).ToArray());
+        Assert.Equal(
+            MixedModelFitter.Fit(reference, FitMethod.Reml).Fixed(model.PredictorWithin).Estimate,
+            MixedModelFitter.Fit(packed, FitMethod.Reml).Fixed(model.PredictorWithin).Estimate);
+    }
+
+    [Fact]
+    public void The_packed_symptom_design_refuses_too_few_pairs_as_the_lagged_design_does()
+    {
+        var series = Fold(Observations(2, 9, gaps: false));
+        var model = ModelCatalog.AllianceToSymptoms;
+
+        var expected = Assert.Throws<InsufficientDataException>(() => LaggedDesign.Build(series.Observations("phq-9"), model));
+        var actual = Assert.Throws<InsufficientDataException>(() => series.LaggedSymptomDesign("phq-9", model));
+        Assert.Equal(expected.Message, actual.Message);
+        Assert.Throws<InsufficientDataException>(() => series.LaggedSymptomDesign("gad-7", model));
+    }
+
     [Fact]
     public void A_patient_must_come_with_sessions_in_order_and_a_value_each()
     {
@@ -75,7 +124,7 @@ public sealed class ClinicSeriesTests
     private static ClinicSeries Fold(List<SessionObservation> observations)
     {
         var series = new ClinicSeries();
-        foreach (var patient in observations.GroupBy(o => o.PatientId, StringComparer.Ordinal))
+        foreach (var patient in observations.GroupBy(o => o.PatientId, StringComparer.Ordinal)) // in order of first appearance
         {
             var rows = patient.ToList();
             var symptoms = rows.Any(r => r.Symptoms.HasValue)

@@ -19,8 +19,10 @@ namespace AllianceMonitor.Api.Tests.Alerts;
 public sealed class StreamedRefitTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
     [Theory]
-    [InlineData(45, 11UL)]
-    public async Task The_streamed_refit_equals_the_whole_clinic_refit_on_the_same_data(int patients, ulong seed)
+    [InlineData(45, 11UL, false)]
+    [InlineData(160, 12UL, false)] // a few thousand sessions, read unordered and grouped by patient in the service
+    [InlineData(50, 13UL, true)]   // some sessions rate both timings: the usual one counts, for alliance and symptoms alike
+    public async Task The_streamed_refit_equals_the_whole_clinic_refit_on_the_same_data(int patients, ulong seed, bool bothTimings)
     {
         var tenant = await Tenant.CreateAsync(factory);
         var ingest = factory.Client(tenant.Ingest);
@@ -28,7 +30,9 @@ public sealed class StreamedRefitTests(ApiFactory factory) : IClassFixture<ApiFa
         foreach (var (o, i) in simulated.Select((o, i) => (o, i)))
         {
             // Every ninth session without symptoms, so the symptom model sees gaps too.
-            var body = Ratings.Session((int)Math.Round(o.Alliance!.Value * 12), i % 9 == 0 ? null : (int)Math.Clamp(Math.Round(o.Symptoms ?? 10), 0, 27));
+            var alliance = (int)Math.Round(o.Alliance!.Value * 12);
+            int? symptoms = i % 9 == 0 ? null : (int)Math.Clamp(Math.Round(o.Symptoms ?? 10), 0, 27);
+            var body = bothTimings && i % 4 == 1 ? BothTimings(alliance, symptoms ?? 5) : Ratings.Session(alliance, symptoms);
             (await ingest.PutAsJsonAsync($"/api/v1/patients/{o.PatientId}/sessions/{o.Session}", body)).EnsureSuccessStatusCode();
         }
 
@@ -57,6 +61,21 @@ public sealed class StreamedRefitTests(ApiFactory factory) : IClassFixture<ApiFa
     private static double? Symptom(Dictionary<(Guid, int), double>? symptoms, Guid patient, int session) =>
         symptoms is not null && symptoms.TryGetValue((patient, session), out var total) ? total : null;
 
+    /// <summary>The WAI-SR after the session (its usual timing) and before it; the PHQ-9 before (usual) and after.</summary>
+    private static object BothTimings(int alliance, int symptoms) => new
+    {
+        occurredOn = "2026-11-02",
+        modality = "video",
+        therapistId = "t-7",
+        measurements = new object[]
+        {
+            new { instrument = "wai-sr", timing = "pre", items = Ratings.WaiSr(Math.Max(12, alliance - 7)) },
+            new { instrument = "wai-sr", timing = "post", items = Ratings.WaiSr(alliance) },
+            new { instrument = "phq-9", timing = "post", items = Ratings.Phq9(Math.Min(27, symptoms + 4)) },
+            new { instrument = "phq-9", timing = "pre", items = Ratings.Phq9(symptoms) },
+        },
+    };
+
     private static object Fields(Calibration c) =>
         (c.Instrument, c.Version, c.IsDefault, c.GrandMean, c.BetweenVariance, c.WithinSd, c.LowAllianceThreshold, c.Patients, c.Ratings,
             c.SymptomEffectPerPoint, c.Model);
@@ -81,7 +100,8 @@ public sealed class StreamedRefitTests(ApiFactory factory) : IClassFixture<ApiFa
         var symptomCodes = InstrumentCatalog.Symptoms.Select(i => i.Code).ToArray();
         var rows = await AllianceSeries.LoadAsync(db, clinicId, null, [.. AllianceSeries.Instruments, .. symptomCodes], CancellationToken.None);
         var chosen = rows.Where(r => symptomCodes.Contains(r.Instrument) && r.Rater == Rater.Client).GroupBy(r => r.Instrument).MaxBy(g => g.Count());
-        var symptoms = chosen?.GroupBy(r => (r.PatientId, r.Session)).ToDictionary(g => g.Key, g => g.First().Total);
+        var symptoms = chosen?.GroupBy(r => (r.PatientId, r.Session))
+            .ToDictionary(g => g.Key, g => g.MinBy(r => AllianceSeries.TimingRank(r.Instrument, r.Timing))!.Total);
         var results = new List<(Calibration, string?)>();
         foreach (var series in rows.Where(r => AllianceSeries.Instruments.Contains(r.Instrument)).GroupBy(r => (r.Instrument, r.Rater)))
         {
