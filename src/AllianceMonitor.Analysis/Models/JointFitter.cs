@@ -12,8 +12,12 @@ namespace AllianceMonitor.Analysis.Models;
 /// 2 * pairs * log(Scale), the Jacobian of the scaling (lme4: the deviance includes -sum(log weights)).
 /// </param>
 /// <param name="Evaluations">Scales the outer search fitted at.</param>
-public sealed record JointFit(JointModel Model, MixedModelFit Fit, double Scale, double Objective, int Evaluations)
+/// <param name="Robust">Cluster-robust covariances of the fixed effects by patient, at the fit's theta and scale.</param>
+public sealed record JointFit(JointModel Model, MixedModelFit Fit, double Scale, double Objective, int Evaluations, ClusterRobustCovariance Robust)
 {
+    /// <summary>qnorm(0.975).</summary>
+    private const double NormalQuantile975 = 1.959963984540054;
+
     public double OutcomeResidualVariance => Fit.ResidualVariance;
 
     public double PredictorResidualVariance => Fit.ResidualVariance / (Scale * Scale);
@@ -21,6 +25,21 @@ public sealed record JointFit(JointModel Model, MixedModelFit Fit, double Scale,
     public FixedEffect Within => Fit.Fixed(Model.WithinTerm);
 
     public FixedEffect CarryOver => Fit.Fixed(Model.CarryOverTerm);
+
+    /// <summary>The within effect with its CR2 cluster-robust standard error and Wald interval.</summary>
+    public FixedEffect WithinRobust => RobustFixed(Model.WithinTerm);
+
+    /// <summary>The carry-over with its CR2 cluster-robust standard error and Wald interval.</summary>
+    public FixedEffect CarryOverRobust => RobustFixed(Model.CarryOverTerm);
+
+    /// <summary>A fixed effect of the fit with the CR2 cluster-robust standard error and a normal-quantile Wald interval.</summary>
+    public FixedEffect RobustFixed(string term)
+    {
+        var estimate = Fit.Fixed(term).Estimate;
+        var index = Robust.Index(term);
+        var se = Math.Sqrt(Robust.Cr2[index][index]);
+        return new FixedEffect(term, estimate, se, estimate / se, estimate - (NormalQuantile975 * se), estimate + (NormalQuantile975 * se));
+    }
 }
 
 /// <summary>
@@ -66,8 +85,10 @@ public static class JointFitter
         var start = Math.Log(design.StartScale());
         var best = Brent(u => At(u).Objective, start - 0.1, start + 0.1);
         var scale = Math.Exp(best);
-        var final = MixedModelFitter.Fit(design.Spec(scale), method, startTheta: At(best).Fit.Theta);
-        return new JointFit(design.Model, final, scale, Objective(final.Objective, design.Pairs, scale), cache.Count);
+        var spec = design.Spec(scale);
+        var final = MixedModelFitter.Fit(spec, method, startTheta: At(best).Fit.Theta);
+        return new JointFit(
+            design.Model, final, scale, Objective(final.Objective, design.Pairs, scale), cache.Count, JointClusterRobust.Compute(spec, final.Theta));
     }
 
     /// <summary>The objective of the unscaled data from the stacked fit's at <paramref name="scale"/>.</summary>
