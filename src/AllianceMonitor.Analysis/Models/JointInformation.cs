@@ -20,16 +20,87 @@ public static class JointInformation
     /// <returns>(information-based, sandwich with G / (G - 1)) covariances of the fixed effects, row-major p x p.</returns>
     public static (double[] Information, double[] Sandwich) Compute(MixedModelSpec scaledSpec, JointFit fit, int pairs)
     {
-        var term = scaledSpec.RandomEffects[0];
-        int p = scaledSpec.FixedTerms.Count, q = term.Q;
-        var varianceCount = (q * (q + 1) / 2) + 2;
-        var total = p + varianceCount;
-        var beta = fit.Fit.FixedEffects.Select(f => f.Estimate).ToArray();
-        var g = CovarianceOfRandomEffects(fit.Fit.Theta, q, fit.Fit.ResidualVariance);
-        double[] residualVariance = [fit.OutcomeResidualVariance, fit.PredictorResidualVariance];
+        var p = scaledSpec.FixedTerms.Count;
+        var rowScale = Enumerable.Range(0, scaledSpec.ObservationCount).Select(r => r >= pairs ? 1 / fit.Scale : 1).ToArray();
+        var rowClass = Enumerable.Range(0, scaledSpec.ObservationCount).Select(r => r >= pairs ? 1 : 0).ToArray();
+        var parameters = Parameters.At(fit.Fit, [fit.OutcomeResidualVariance, fit.PredictorResidualVariance]);
+        var derivatives = Derivatives(scaledSpec, rowScale, rowClass, parameters);
+        return Covariances(derivatives, p);
+    }
 
-        var hessian = new double[total * total];
-        var outer = new double[total * total];
+    /// <summary>The parameters of the log-likelihood: beta, G (q x q, symmetric) and one residual variance per row class.</summary>
+    public sealed record Parameters(double[] Beta, double[,] G, double[] ResidualVariances)
+    {
+        /// <summary>A one-factor fit's values, with the given residual variances (the fit's own for one class).</summary>
+        public static Parameters At(MixedModelFit fit, double[] residualVariances) =>
+            new(fit.FixedEffects.Select(f => f.Estimate).ToArray(), CovarianceOfRandomEffects(fit.Theta, fit.VarianceComponents.Count, fit.ResidualVariance), residualVariances);
+    }
+
+    /// <summary>
+    /// The per-patient scores and the summed Hessian of the log-likelihood, in the order beta, G's lower triangle
+    /// (column by column within each a: (a, a), (a + 1, a), ...), then the residual variances.
+    /// </summary>
+    public sealed record LogLikelihoodDerivatives(double[][] Scores, double[,] Hessian)
+    {
+        public double[] ScoreSum => Enumerable.Range(0, Hessian.GetLength(0)).Select(j => Scores.Sum(s => s[j])).ToArray();
+    }
+
+    /// <summary>The inverse information and the sandwich, the fixed-effects blocks.</summary>
+    public static (double[] Information, double[] Sandwich) Covariances(LogLikelihoodDerivatives derivatives, int p)
+    {
+        var total = derivatives.Hessian.GetLength(0);
+        var inverse = Inverse(derivatives.Hessian);
+        var information = new double[p * p];
+        var sandwich = new double[p * p];
+        var clusters = derivatives.Scores.Length;
+        var outer = new double[total, total];
+        foreach (var score in derivatives.Scores)
+        {
+            for (var a = 0; a < total; a++)
+            {
+                for (var b = 0; b < total; b++)
+                {
+                    outer[a, b] += score[a] * score[b];
+                }
+            }
+        }
+
+        for (var a = 0; a < p; a++)
+        {
+            for (var b = 0; b < p; b++)
+            {
+                information[(a * p) + b] = -inverse[a, b];
+                var s = 0.0;
+                for (var c = 0; c < total; c++)
+                {
+                    for (var d = 0; d < total; d++)
+                    {
+                        s += inverse[a, c] * outer[c, d] * inverse[d, b];
+                    }
+                }
+
+                sandwich[(a * p) + b] = s * clusters / (clusters - 1);
+            }
+        }
+
+        return (information, sandwich);
+    }
+
+    /// <param name="spec">The model; rows are multiplied by <paramref name="rowScale"/> to give the data of the likelihood.</param>
+    /// <param name="rowClass">Which residual variance each row has.</param>
+    public static LogLikelihoodDerivatives Derivatives(MixedModelSpec spec, double[] rowScale, int[] rowClass, Parameters parameters)
+    {
+        var term = spec.RandomEffects[0];
+        int p = spec.FixedTerms.Count, q = term.Q;
+        var classes = parameters.ResidualVariances.Length;
+        var varianceCount = (q * (q + 1) / 2) + classes;
+        var total = p + varianceCount;
+        var beta = parameters.Beta;
+        var g = parameters.G;
+        var residualVariance = parameters.ResidualVariances;
+
+        var hessian = new double[total, total];
+        var scores = new List<double[]>();
         var blocks = Enumerable.Range(0, term.Levels.Count).Select(_ => new List<int>()).ToArray();
         for (var r = 0; r < term.GroupIndex.Length; r++)
         {
@@ -46,12 +117,12 @@ public static class JointInformation
             for (var i = 0; i < n; i++)
             {
                 var row = rows[i];
-                cls[i] = row >= pairs ? 1 : 0;
-                var unscale = cls[i] == 1 ? 1 / fit.Scale : 1;
-                residual[i] = unscale * scaledSpec.Response[row];
+                cls[i] = rowClass[row];
+                var unscale = rowScale[row];
+                residual[i] = unscale * spec.Response[row];
                 for (var a = 0; a < p; a++)
                 {
-                    x[i, a] = unscale * scaledSpec.FixedColumn(a)[row];
+                    x[i, a] = unscale * spec.FixedColumn(a)[row];
                     residual[i] -= x[i, a] * beta[a];
                 }
 
@@ -99,7 +170,7 @@ public static class JointInformation
                 }
             }
 
-            for (var c = 0; c < 2; c++)
+            for (var c = 0; c < classes; c++)
             {
                 var d = new double[n, n];
                 for (var i = 0; i < n; i++)
@@ -131,7 +202,7 @@ public static class JointInformation
                         }
                     }
 
-                    hessian[(a * total) + b] -= s;
+                    hessian[a, b] -= s;
                 }
             }
 
@@ -154,8 +225,8 @@ public static class JointInformation
                         s += x[i, a] * pw[j][i];
                     }
 
-                    hessian[(a * total) + p + j] -= s;
-                    hessian[((p + j) * total) + a] -= s;
+                    hessian[a, p + j] -= s;
+                    hessian[p + j, a] -= s;
                 }
 
                 for (var k = 0; k < varianceCount; k++)
@@ -169,42 +240,14 @@ public static class JointInformation
                         }
                     }
 
-                    hessian[((p + j) * total) + p + k] += (0.5 * trace2) - Dot(dw, pw[k]);
+                    hessian[p + j, p + k] += (0.5 * trace2) - Dot(dw, pw[k]);
                 }
             }
 
-            for (var a = 0; a < total; a++)
-            {
-                for (var b = 0; b < total; b++)
-                {
-                    outer[(a * total) + b] += score[a] * score[b];
-                }
-            }
+            scores.Add(score);
         }
 
-        var inverse = Inverse(ToMatrix(hessian, total));
-        var information = new double[p * p];
-        var sandwich = new double[p * p];
-        var clusters = blocks.Count(b => b.Count > 0);
-        for (var a = 0; a < p; a++)
-        {
-            for (var b = 0; b < p; b++)
-            {
-                information[(a * p) + b] = -inverse[a, b];
-                var s = 0.0;
-                for (var c = 0; c < total; c++)
-                {
-                    for (var d = 0; d < total; d++)
-                    {
-                        s += inverse[a, c] * outer[(c * total) + d] * inverse[d, b];
-                    }
-                }
-
-                sandwich[(a * p) + b] = s * clusters / (clusters - 1);
-            }
-        }
-
-        return (information, sandwich);
+        return new LogLikelihoodDerivatives([.. scores], hessian);
     }
 
     private static double[,] CovarianceOfRandomEffects(IReadOnlyList<double> theta, int q, double sigma2)
@@ -224,20 +267,6 @@ public static class JointInformation
         }
 
         return g;
-    }
-
-    private static double[,] ToMatrix(double[] a, int n)
-    {
-        var m = new double[n, n];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                m[i, j] = a[(i * n) + j];
-            }
-        }
-
-        return m;
     }
 
     private static double Dot(double[] a, double[] b)
