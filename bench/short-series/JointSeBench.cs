@@ -54,12 +54,11 @@ internal static class JointSeBench
                 var design = JointDesign.Build(datasets[d](), model);
                 var fit = JointFitter.Fit(design);
                 var fitSeconds = clock.Elapsed.TotalSeconds;
-                var (information, sandwich) = JointInformation.Compute(design.Spec(fit.Scale), fit, design.Pairs);
                 double[] Ses(string term)
                 {
-                    var i = fit.Robust.Index(term);
-                    var p = fit.Robust.Terms.Count;
-                    return [fit.Fit.Fixed(term).StdError, Math.Sqrt(fit.Robust.Cr1[i][i]), Math.Sqrt(fit.Robust.Cr2[i][i]), Math.Sqrt(information[(i * p) + i]), Math.Sqrt(sandwich[(i * p) + i])];
+                    var i = fit.FixedThetaSandwich.Index(term);
+                    var r = fit.FixedThetaSandwich;
+                    return [fit.Fit.Fixed(term).StdError, Math.Sqrt(r.Cr1[i][i]), Math.Sqrt(r.Cr2[i][i]), Math.Sqrt(fit.Full.Information[i][i]), Math.Sqrt(fit.Full.Sandwich[i][i])];
                 }
 
                 var r = new Result(fit.Within.Estimate, Ses(model.WithinTerm), fit.CarryOver.Estimate, Ses(model.CarryOverTerm), fitSeconds);

@@ -12,8 +12,16 @@ namespace AllianceMonitor.Analysis.Models;
 /// 2 * pairs * log(Scale), the Jacobian of the scaling (lme4: the deviance includes -sum(log weights)).
 /// </param>
 /// <param name="Evaluations">Scales the outer search fitted at.</param>
-/// <param name="Robust">Cluster-robust covariances of the fixed effects by patient, at the fit's theta and scale.</param>
-public sealed record JointFit(JointModel Model, MixedModelFit Fit, double Scale, double Objective, int Evaluations, ClusterRobustCovariance Robust)
+/// <param name="FixedThetaSandwich">
+/// Cluster-robust covariances (CR1, CR2) of the fixed effects by patient with theta and the scale held at their estimates:
+/// about the model-based ones, and as much too small under feedback (docs/analysis.md).
+/// </param>
+/// <param name="Full">
+/// Covariances that count the estimation of the variance parameters: the full observed information's and the sandwich over
+/// all parameters clustered by patient; the latter gives the reported interval (<see cref="RobustFixed"/>).
+/// </param>
+public sealed record JointFit(
+    JointModel Model, MixedModelFit Fit, double Scale, double Objective, int Evaluations, ClusterRobustCovariance FixedThetaSandwich, JointFullCovariance Full)
 {
     /// <summary>qnorm(0.975).</summary>
     private const double NormalQuantile975 = 1.959963984540054;
@@ -26,18 +34,21 @@ public sealed record JointFit(JointModel Model, MixedModelFit Fit, double Scale,
 
     public FixedEffect CarryOver => Fit.Fixed(Model.CarryOverTerm);
 
-    /// <summary>The within effect with its CR2 cluster-robust standard error and Wald interval.</summary>
+    /// <summary>The within effect with its cluster-robust standard error and Wald interval (<see cref="RobustFixed"/>).</summary>
     public FixedEffect WithinRobust => RobustFixed(Model.WithinTerm);
 
-    /// <summary>The carry-over with its CR2 cluster-robust standard error and Wald interval.</summary>
+    /// <summary>The carry-over with its cluster-robust standard error and Wald interval (<see cref="RobustFixed"/>).</summary>
     public FixedEffect CarryOverRobust => RobustFixed(Model.CarryOverTerm);
 
-    /// <summary>A fixed effect of the fit with the CR2 cluster-robust standard error and a normal-quantile Wald interval.</summary>
+    /// <summary>
+    /// A fixed effect of the fit with the standard error of the sandwich over all parameters, clustered by patient
+    /// (<see cref="JointFullCovariance.Sandwich"/>), and a normal-quantile Wald interval.
+    /// </summary>
     public FixedEffect RobustFixed(string term)
     {
         var estimate = Fit.Fixed(term).Estimate;
-        var index = Robust.Index(term);
-        var se = Math.Sqrt(Robust.Cr2[index][index]);
+        var index = Full.Index(term);
+        var se = Math.Sqrt(Full.Sandwich[index][index]);
         return new FixedEffect(term, estimate, se, estimate / se, estimate - (NormalQuantile975 * se), estimate + (NormalQuantile975 * se));
     }
 }
@@ -88,7 +99,13 @@ public static class JointFitter
         var spec = design.Spec(scale);
         var final = MixedModelFitter.Fit(spec, method, startTheta: At(best).Fit.Theta);
         return new JointFit(
-            design.Model, final, scale, Objective(final.Objective, design.Pairs, scale), cache.Count, JointClusterRobust.Compute(spec, final.Theta));
+            design.Model,
+            final,
+            scale,
+            Objective(final.Objective, design.Pairs, scale),
+            cache.Count,
+            JointClusterRobust.Compute(spec, final.Theta),
+            JointInformation.Compute(spec, final, scale));
     }
 
     /// <summary>The objective of the unscaled data from the stacked fit's at <paramref name="scale"/>.</summary>

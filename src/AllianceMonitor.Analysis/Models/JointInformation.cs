@@ -17,16 +17,21 @@ namespace AllianceMonitor.Analysis.Models;
 /// </remarks>
 public static class JointInformation
 {
-    /// <returns>(information-based, sandwich with G / (G - 1)) covariances of the fixed effects, row-major p x p.</returns>
-    public static (double[] Information, double[] Sandwich) Compute(MixedModelSpec scaledSpec, JointFit fit, int pairs)
+    /// <summary>The covariances of a joint fit's fixed effects at its estimates.</summary>
+    /// <param name="scaledSpec">The stacked spec at <paramref name="scale"/> (predictor rows, the second half, multiplied by it).</param>
+    public static JointFullCovariance Compute(MixedModelSpec scaledSpec, MixedModelFit fit, double scale)
     {
         var p = scaledSpec.FixedTerms.Count;
-        var rowScale = Enumerable.Range(0, scaledSpec.ObservationCount).Select(r => r >= pairs ? 1 / fit.Scale : 1).ToArray();
+        var pairs = scaledSpec.ObservationCount / 2;
+        var rowScale = Enumerable.Range(0, scaledSpec.ObservationCount).Select(r => r >= pairs ? 1 / scale : 1).ToArray();
         var rowClass = Enumerable.Range(0, scaledSpec.ObservationCount).Select(r => r >= pairs ? 1 : 0).ToArray();
-        var parameters = Parameters.At(fit.Fit, [fit.OutcomeResidualVariance, fit.PredictorResidualVariance]);
-        var derivatives = Derivatives(scaledSpec, rowScale, rowClass, parameters);
-        return Covariances(derivatives, p);
+        var parameters = Parameters.At(fit, [fit.ResidualVariance, fit.ResidualVariance / (scale * scale)]);
+        var (information, sandwich) = Covariances(Derivatives(scaledSpec, rowScale, rowClass, parameters), p);
+        return new JointFullCovariance(scaledSpec.FixedTerms, ToRows(information, p), ToRows(sandwich, p));
     }
+
+    private static double[][] ToRows(double[] matrix, int p) =>
+        Enumerable.Range(0, p).Select(r => matrix.AsSpan(r * p, p).ToArray()).ToArray();
 
     /// <summary>The parameters of the log-likelihood: beta, G (q x q, symmetric) and one residual variance per row class.</summary>
     public sealed record Parameters(double[] Beta, double[,] G, double[] ResidualVariances)
@@ -375,4 +380,12 @@ public static class JointInformation
 
         return inv;
     }
+}
+
+/// <summary>The fixed-effects blocks of <see cref="JointInformation"/>'s covariances, row by row in the order of <see cref="Terms"/>.</summary>
+/// <param name="Information">The inverse of the full observed information (model-based, variance parameters estimated).</param>
+/// <param name="Sandwich">The M-estimation sandwich over all parameters, clustered by patient, times G / (G - 1).</param>
+public sealed record JointFullCovariance(IReadOnlyList<string> Terms, IReadOnlyList<IReadOnlyList<double>> Information, IReadOnlyList<IReadOnlyList<double>> Sandwich)
+{
+    public int Index(string term) => Terms.ToList().IndexOf(term) is var i and >= 0 ? i : throw new ArgumentException($"No term {term}.", nameof(term));
 }
