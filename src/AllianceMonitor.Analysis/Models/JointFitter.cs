@@ -56,10 +56,11 @@ public sealed record JointFit(
 /// <summary>
 /// Fits a <see cref="JointModel"/>: the engine profiles one residual variance, so the ratio of the two equations' residual
 /// SDs (the scale on the predictor rows) is profiled in an outer one-dimensional search (Brent on log scale), each step a
-/// full fit. The standard errors are the stacked fit's, at the estimated theta and scale, as lme4's vcov at fixed weights.
-/// They are too small under feedback (docs/analysis.md): fixed effects and variance parameters are orthogonal only when
-/// every regressor is strictly exogenous, and here the lagged values are only predetermined. A profile-likelihood
-/// interval for the within effect (refitting with it held fixed) would account for that; it is not implemented.
+/// full fit. The stacked fit's standard errors (lme4's vcov at the estimated theta and scale) are too small under
+/// feedback and without it (docs/analysis.md): with lagged, only predetermined regressors the fixed effects are not
+/// orthogonal to the variance parameters, whose estimation vcov leaves out, and so does a sandwich at fixed theta
+/// (<see cref="JointFit.FixedThetaSandwich"/>). The reported intervals use the sandwich over all parameters
+/// (<see cref="JointFit.Full"/>, <see cref="JointFit.RobustFixed"/>).
 /// </summary>
 public static class JointFitter
 {
