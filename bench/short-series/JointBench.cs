@@ -53,7 +53,7 @@ internal static class JointBench
         Report(Path.GetFileName(directory), files.Select(f => (IReadOnlyList<SessionObservation>)Read(f)), within, carry, only);
     }
 
-    private static List<SessionObservation> Read(string path)
+    internal static List<SessionObservation> Read(string path)
     {
         var lines = File.ReadAllLines(path);
         var header = lines[0].Split(',');

@@ -29,6 +29,23 @@ if (args.Length > 0 && args[0] == "joint")
     return;
 }
 
+// ShortSeriesBench joint-se SEEDS PATIENTS SEED_BASE FEEDBACKS | joint-se-csv DIRECTORY: the joint estimator's standard errors (JointSeBench.cs).
+if (args.Length > 0 && args[0] == "joint-se")
+{
+    JointSeBench.Run(
+        int.Parse(args[1], CultureInfo.InvariantCulture),
+        int.Parse(args[2], CultureInfo.InvariantCulture),
+        ulong.Parse(args[3], CultureInfo.InvariantCulture),
+        args[4].Split(',').Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray());
+    return;
+}
+
+if (args.Length > 0 && args[0] == "joint-se-csv")
+{
+    JointSeBench.RunCsv(args[1]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "joint-probe")
 {
     var data = SessionSimulator.Simulate(400, 30001, new SimulationParameters(MinSessions: 6, MaxSessions: 8, SymptomsToAllianceEffect: -0.10, SymptomsCarryOver: 0.45)).Observations;

@@ -8,6 +8,8 @@
 #        bench/short-series/run.sh joint-csv DIRECTORY [ONLY]   (the joint estimator, see JointBench.cs and independent.py)
 #        bench/short-series/run.sh independent FEEDBACK [SEEDS] [PATIENTS] [SEED_BASE] [RHO_UV] [ONLY]
 #        (generates RI-CLPM datasets with independent.py into a temporary directory, then fits them as joint-csv)
+#        bench/short-series/run.sh joint-se SEEDS PATIENTS SEED_BASE FEEDBACKS   (the joint estimator's five standard errors, JointSeBench.cs)
+#        bench/short-series/run.sh independent-se FEEDBACK [SEEDS] [PATIENTS] [SEED_BASE] [RHO_UV]   (the same on independent.py data)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 dotnet build "$here" -c Release -v quiet -nologo > /dev/null
@@ -17,7 +19,12 @@ if [ "${1:-}" = independent ]; then
   trap 'rm -rf "$dir"' EXIT
   python3 "$here/independent.py" "$dir/feedback_$2" "$2" "${3:-100}" "${4:-400}" "${5:-50000}" "${6:-0.3}"
   /usr/bin/time -f "wall %e s, peak memory %M kB" dotnet "$here/bin/Release/net10.0/ShortSeriesBench.dll" joint-csv "$dir/feedback_$2" "${7:-all}"
-elif [ "${1:-}" = variants ] || [ "${1:-}" = joint ] || [ "${1:-}" = joint-csv ]; then
+elif [ "${1:-}" = independent-se ]; then
+  dir="$(mktemp -d)"
+  trap 'rm -rf "$dir"' EXIT
+  python3 "$here/independent.py" "$dir/feedback_$2" "$2" "${3:-100}" "${4:-400}" "${5:-50000}" "${6:-0.3}"
+  /usr/bin/time -f "wall %e s, peak memory %M kB" dotnet "$here/bin/Release/net10.0/ShortSeriesBench.dll" joint-se-csv "$dir/feedback_$2"
+elif [ "${1:-}" = variants ] || [ "${1:-}" = joint ] || [ "${1:-}" = joint-csv ] || [ "${1:-}" = joint-se ] || [ "${1:-}" = joint-se-csv ]; then
   /usr/bin/time -f "wall %e s, peak memory %M kB" dotnet "$here/bin/Release/net10.0/ShortSeriesBench.dll" "$@"
 else
   /usr/bin/time -f "wall %e s, peak memory %M kB" dotnet "$here/bin/Release/net10.0/ShortSeriesBench.dll" "${1:-100}" "${2:-400}" "${3:-0.2}"

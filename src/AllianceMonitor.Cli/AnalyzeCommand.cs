@@ -28,9 +28,11 @@ public static class AnalyzeCommand
         {
             Description = "How each lagged model is estimated: person-mean-centred (predictors and the lagged outcome centred on "
                 + "the patient's mean), initial-conditions (Wooldridge 2005: the raw lagged outcome with the first session's "
-                + "outcome and the predictor's person mean as covariates; no short-series bias in the carry-over) or both, with the Anderson–Hsiao check, "
+                + "outcome and the predictor's person mean as covariates; no short-series bias in the carry-over), joint-initial-conditions "
+                + "(the outcome and the predictor modelled together, with cluster-robust intervals; unbiased when the outcome feeds back "
+                + "into the predictor, seconds per model) or both, with the Anderson–Hsiao check and the joint model, "
                 + "side by side with a sentence where their 95% intervals do not overlap.",
-            HelpName = "person-mean-centred|initial-conditions|both",
+            HelpName = "person-mean-centred|initial-conditions|joint-initial-conditions|both",
             DefaultValueFactory = _ => "both",
         };
         var effects = new Option<bool>("--effects")
@@ -112,7 +114,8 @@ public static class AnalyzeCommand
             "both" => AnalysisReportBuilder.BothEstimators,
             "person-mean-centred" => [Estimator.PersonMeanCentred],
             "initial-conditions" => [Estimator.InitialConditions],
-            var other => throw new InputException($"Option --estimator: '{other}' is not person-mean-centred, initial-conditions or both."),
+            "joint-initial-conditions" => [Estimator.JointInitialConditions],
+            var other => throw new InputException($"Option --estimator: '{other}' is not person-mean-centred, initial-conditions, joint-initial-conditions or both."),
         };
 
         if (therapistLevel && agreement)
@@ -120,9 +123,9 @@ public static class AnalyzeCommand
             throw new InputException("Option --therapist-level: the agreement model has no nested form; leave out one of the two.");
         }
 
-        if (therapistLevel && estimatorName == "initial-conditions")
+        if (therapistLevel && estimatorName is "initial-conditions" or "joint-initial-conditions")
         {
-            throw new InputException("Option --therapist-level: the initial-conditions estimator has no nested form; use person-mean-centred.");
+            throw new InputException($"Option --therapist-level: the {estimatorName} estimator has no nested form; use person-mean-centred.");
         }
 
         var file = CsvObservationReader.ReadFileWithModality(path, progress);

@@ -11,6 +11,12 @@ public enum IntervalKind
 
     /// <summary>The values whose profiled ML deviance is within the chi-square(1) 0.95 quantile of its minimum.</summary>
     Profile,
+
+    /// <summary>
+    /// Estimate +- a normal quantile x SE from a sandwich covariance clustered by patient (the Anderson–Hsiao check; the
+    /// joint model's, over all its parameters).
+    /// </summary>
+    ClusterRobustWald,
 }
 
 /// <summary>How p-values and intervals of a family of comparisons are adjusted.</summary>

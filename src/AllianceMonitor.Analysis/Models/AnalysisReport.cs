@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AllianceMonitor.Analysis.Inference;
 
 namespace AllianceMonitor.Analysis.Models;
 
@@ -67,12 +68,14 @@ public sealed record CorrelationReport(
     [property: JsonPropertyName("term")] string Term,
     [property: JsonPropertyName("correlation")] double? Correlation);
 
-/// <summary>One coefficient of a lagged model by the two mixed-model estimators, with the Anderson–Hsiao check.</summary>
+/// <summary>One coefficient of a lagged model by the mixed-model estimators, with the Anderson–Hsiao check.</summary>
 /// <param name="Model">The person-mean-centred model's name (the question).</param>
 /// <param name="AndersonHsiao">The instrumental-variable check (cluster-robust interval); null when the data have too few runs of three sessions.</param>
 /// <param name="IntervalsOverlap">False when the two mixed models' 95% intervals do not overlap: the estimators disagree.</param>
 /// <param name="Sentence">Says so in plain words, with both numbers, when they disagree; null otherwise.</param>
 /// <param name="CheckSentence">Says so when the Anderson–Hsiao interval does not overlap the initial-conditions one; null otherwise.</param>
+/// <param name="JointInitialConditions">The joint model's estimate with its cluster-robust interval; null when it could not be fitted.</param>
+/// <param name="JointSentence">Says so when the joint interval does not overlap the initial-conditions one; null otherwise.</param>
 public sealed record ComparisonReport(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("quantity")] ComparedQuantity Quantity,
@@ -81,14 +84,18 @@ public sealed record ComparisonReport(
     [property: JsonPropertyName("anderson_hsiao")] EstimateReport? AndersonHsiao,
     [property: JsonPropertyName("intervals_overlap")] bool IntervalsOverlap,
     [property: JsonPropertyName("sentence")] string? Sentence,
-    [property: JsonPropertyName("check_sentence")] string? CheckSentence);
+    [property: JsonPropertyName("check_sentence")] string? CheckSentence,
+    [property: JsonPropertyName("joint_initial_conditions")] EstimateReport? JointInitialConditions = null,
+    [property: JsonPropertyName("joint_sentence")] string? JointSentence = null);
 
+/// <param name="Interval">How the standard error and the 95% interval were computed.</param>
 public sealed record EstimateReport(
     [property: JsonPropertyName("term")] string Term,
     [property: JsonPropertyName("estimate")] double Estimate,
     [property: JsonPropertyName("std_error")] double StdError,
     [property: JsonPropertyName("ci_low")] double CiLow,
-    [property: JsonPropertyName("ci_high")] double CiHigh);
+    [property: JsonPropertyName("ci_high")] double CiHigh,
+    [property: JsonPropertyName("interval")] IntervalKind Interval);
 
 public sealed record NullModelReport(
     [property: JsonPropertyName("icc")] double Icc,

@@ -19,7 +19,10 @@ public static class AnalysisReportBuilder
     public static IReadOnlyList<Estimator> BothEstimators { get; } = [Estimator.PersonMeanCentred, Estimator.InitialConditions];
 
     /// <summary>Fits the requested lagged models with each requested estimator, and the null model of alliance.</summary>
-    /// <param name="estimators">Defaults to <see cref="BothEstimators"/>; with both, each model's two fits are compared.</param>
+    /// <param name="estimators">
+    /// Defaults to <see cref="BothEstimators"/>; with both, each model's two fits are compared, beside the Anderson–Hsiao
+    /// check and the joint model (fitted for the comparison when not requested itself).
+    /// </param>
     /// <param name="onStage">Told the name of each fit as it starts, for a caller that shows progress.</param>
     /// <param name="effects">When given, the report also carries the effects (modality moderation, therapist shares).</param>
     /// <exception cref="InsufficientDataException">A model cannot be fitted to these data.</exception>
@@ -33,10 +36,21 @@ public static class AnalysisReportBuilder
     {
         var reports = new List<ModelReport>();
         var fits = new Dictionary<(string Question, Estimator Estimator), (EstimatedModel Model, MixedModelFit Fit)>();
+        var joints = new Dictionary<string, JointFit?>();
         var list = EstimatedModel.For(models, estimators ?? BothEstimators);
         foreach (var (model, index) in list.Select((m, i) => (m, i)))
         {
             onStage?.Invoke($"fitting {model.Name} ({index + 1} of {list.Count + 1})");
+            if (model.Estimator == Estimator.JointInitialConditions)
+            {
+                var jointClock = Stopwatch.StartNew();
+                var joint = JointFitter.Fit(JointDesign.Build(observations, model.Joint), method);
+                jointClock.Stop();
+                reports.Add(ToReport(joint, jointClock.Elapsed.TotalSeconds));
+                joints[model.Question.Name] = joint;
+                continue;
+            }
+
             var spec = model.Build(observations);
             var clock = Stopwatch.StartNew();
             var fit = MixedModelFitter.Fit(spec, method);
@@ -56,15 +70,18 @@ public static class AnalysisReportBuilder
 
         return new AnalysisReport(
             reports,
-            Compare(observations, list, fits),
+            Compare(observations, method, list, fits, joints, onStage),
             new NullModelReport(nullModel.Icc, nullModel.BetweenVariance, nullModel.WithinVariance, nullModel.WithinSd),
             effectsReport);
     }
 
     private static List<ComparisonReport> Compare(
         IReadOnlyCollection<SessionObservation> observations,
+        FitMethod method,
         IReadOnlyList<EstimatedModel> models,
-        Dictionary<(string Question, Estimator Estimator), (EstimatedModel Model, MixedModelFit Fit)> fits)
+        Dictionary<(string Question, Estimator Estimator), (EstimatedModel Model, MixedModelFit Fit)> fits,
+        Dictionary<string, JointFit?> joints,
+        Action<string>? onStage)
     {
         var comparisons = new List<ComparisonReport>();
         foreach (var question in models.Select(m => m.Question).Distinct())
@@ -73,16 +90,35 @@ public static class AnalysisReportBuilder
                 && fits.TryGetValue((question.Name, Estimator.InitialConditions), out var initial))
             {
                 var check = TryAndersonHsiao(observations, question);
+                if (!joints.TryGetValue(question.Name, out var joint))
+                {
+                    onStage?.Invoke($"fitting {new JointModel(question).Name} for the comparison");
+                    joint = TryJoint(observations, question, method);
+                }
+
                 comparisons.Add(EstimatorComparison.Compare(
                     question, ComparedQuantity.WithinEffect, centred.Fit.Fixed(centred.Model.WithinTerm), initial.Fit.Fixed(initial.Model.WithinTerm),
-                    check?.Single(f => f.Term == AndersonHsiao.WithinTerm(question))));
+                    check?.Single(f => f.Term == AndersonHsiao.WithinTerm(question)), joint?.WithinRobust));
                 comparisons.Add(EstimatorComparison.Compare(
                     question, ComparedQuantity.CarryOver, centred.Fit.Fixed(centred.Model.CarryOverTerm), initial.Fit.Fixed(initial.Model.CarryOverTerm),
-                    check?.Single(f => f.Term == AndersonHsiao.CarryOverTerm(question))));
+                    check?.Single(f => f.Term == AndersonHsiao.CarryOverTerm(question)), joint?.CarryOverRobust));
             }
         }
 
         return comparisons;
+    }
+
+    /// <summary>Like the check, the joint model in a comparison is optional: it needs more patients than the single-equation models.</summary>
+    private static JointFit? TryJoint(IReadOnlyCollection<SessionObservation> observations, LaggedModelDefinition question, FitMethod method)
+    {
+        try
+        {
+            return JointFitter.Fit(JointDesign.Build(observations, new JointModel(question)), method);
+        }
+        catch (Exception e) when (e is InsufficientDataException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The check is optional: data the mixed models can fit may still lack runs of three sessions.</summary>
@@ -99,6 +135,18 @@ public static class AnalysisReportBuilder
     }
 
     public static string ToJson(AnalysisReport report) => JsonSerializer.Serialize(report, CompactJson);
+
+    /// <summary>
+    /// The joint fit as a model report: its fixed effects with the cluster-robust standard errors and Wald intervals
+    /// (<see cref="JointFit.RobustFixed"/>), which the formula says; the variances are the stacked fit's, the residual
+    /// variance the outcome equation's.
+    /// </summary>
+    public static ModelReport ToReport(JointFit joint, double fitSeconds) => ToReport(
+        joint.Model.Name,
+        Estimator.JointInitialConditions,
+        $"{joint.Model.Formula}; intervals: cluster-robust Wald (sandwich over all parameters, by patient)",
+        joint.Fit with { FixedEffects = joint.Fit.FixedEffects.Select(f => joint.RobustFixed(f.Term)).ToArray() },
+        fitSeconds);
 
     public static ModelReport ToReport(string name, Estimator estimator, string formula, MixedModelFit fit, double fitSeconds) => new(
         name,

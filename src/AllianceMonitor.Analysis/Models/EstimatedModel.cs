@@ -8,22 +8,43 @@ public sealed record EstimatedModel(LaggedModelDefinition Question, Estimator Es
 {
     private InitialConditionsModel InitialConditions => new(Question);
 
-    /// <summary>The catalog name for the person-mean-centred model; the initial-conditions one adds a suffix.</summary>
-    public string Name => Estimator == Estimator.PersonMeanCentred ? Question.Name : InitialConditions.Name;
+    /// <summary>The joint model of this question (<see cref="Estimator.JointInitialConditions"/>).</summary>
+    public JointModel Joint => new(Question);
 
-    public string Formula => Estimator == Estimator.PersonMeanCentred ? Question.Formula : InitialConditions.Formula;
+    /// <summary>The catalog name for the person-mean-centred model; the other estimators add a suffix.</summary>
+    public string Name => Estimator switch
+    {
+        Estimator.PersonMeanCentred => Question.Name,
+        Estimator.InitialConditions => InitialConditions.Name,
+        _ => Joint.Name,
+    };
 
-    /// <summary>The within-patient lagged effect of the predictor: the same term in both estimators.</summary>
-    public string WithinTerm => Question.PredictorWithin;
+    public string Formula => Estimator switch
+    {
+        Estimator.PersonMeanCentred => Question.Formula,
+        Estimator.InitialConditions => InitialConditions.Formula,
+        _ => Joint.Formula,
+    };
 
-    /// <summary>The outcome's own lagged coefficient (carry-over): centred in one estimator, raw in the other.</summary>
-    public string CarryOverTerm => Estimator == Estimator.PersonMeanCentred ? Question.OutcomeWithin : InitialConditions.LaggedOutcome;
+    /// <summary>The within-patient lagged effect of the predictor: the same term in the two single-equation estimators.</summary>
+    public string WithinTerm => Estimator == Estimator.JointInitialConditions ? Joint.WithinTerm : Question.PredictorWithin;
 
+    /// <summary>The outcome's own lagged coefficient (carry-over): centred in one estimator, raw in the others.</summary>
+    public string CarryOverTerm => Estimator switch
+    {
+        Estimator.PersonMeanCentred => Question.OutcomeWithin,
+        Estimator.InitialConditions => InitialConditions.LaggedOutcome,
+        _ => Joint.CarryOverTerm,
+    };
+
+    /// <summary>The single-equation estimators' model; the joint one is fitted by <see cref="JointFitter"/> instead.</summary>
     /// <exception cref="InsufficientDataException">Fewer complete pairs or patients than the model needs.</exception>
-    public MixedModelSpec Build(IReadOnlyCollection<SessionObservation> observations) =>
-        Estimator == Estimator.PersonMeanCentred
-            ? LaggedDesign.Build(observations, Question)
-            : InitialConditionsDesign.Build(observations, InitialConditions);
+    public MixedModelSpec Build(IReadOnlyCollection<SessionObservation> observations) => Estimator switch
+    {
+        Estimator.PersonMeanCentred => LaggedDesign.Build(observations, Question),
+        Estimator.InitialConditions => InitialConditionsDesign.Build(observations, InitialConditions),
+        _ => throw new InvalidOperationException("The joint estimator is fitted by JointFitter, not as one mixed-model spec."),
+    };
 
     /// <summary>Each question with each estimator, the question order kept and the estimators in the given order.</summary>
     public static IReadOnlyList<EstimatedModel> For(IEnumerable<LaggedModelDefinition> questions, IReadOnlyList<Estimator> estimators) =>

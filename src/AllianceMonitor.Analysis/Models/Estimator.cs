@@ -14,4 +14,11 @@ public enum Estimator
     /// (Wooldridge 2005): free of the short-series bias of a centred lagged outcome (Nickell 1981).
     /// </summary>
     InitialConditions,
+
+    /// <summary>
+    /// The outcome and the predictor at the next session modelled together, each with its initial conditions and
+    /// correlated random effects per patient (<see cref="JointModel"/>): unbiased when the outcome feeds back into the
+    /// predictor, where the other two are not. Its intervals are cluster-robust Wald intervals (<see cref="JointFit.RobustFixed"/>).
+    /// </summary>
+    JointInitialConditions,
 }

@@ -12,8 +12,20 @@ namespace AllianceMonitor.Analysis.Models;
 /// 2 * pairs * log(Scale), the Jacobian of the scaling (lme4: the deviance includes -sum(log weights)).
 /// </param>
 /// <param name="Evaluations">Scales the outer search fitted at.</param>
-public sealed record JointFit(JointModel Model, MixedModelFit Fit, double Scale, double Objective, int Evaluations)
+/// <param name="FixedThetaSandwich">
+/// Cluster-robust covariances (CR1, CR2) of the fixed effects by patient with theta and the scale held at their estimates:
+/// about the model-based ones, and as much too small under feedback (docs/analysis.md).
+/// </param>
+/// <param name="Full">
+/// Covariances that count the estimation of the variance parameters: the full observed information's and the sandwich over
+/// all parameters clustered by patient; the latter gives the reported interval (<see cref="RobustFixed"/>).
+/// </param>
+public sealed record JointFit(
+    JointModel Model, MixedModelFit Fit, double Scale, double Objective, int Evaluations, ClusterRobustCovariance FixedThetaSandwich, JointFullCovariance Full)
 {
+    /// <summary>qnorm(0.975).</summary>
+    private const double NormalQuantile975 = 1.959963984540054;
+
     public double OutcomeResidualVariance => Fit.ResidualVariance;
 
     public double PredictorResidualVariance => Fit.ResidualVariance / (Scale * Scale);
@@ -21,15 +33,34 @@ public sealed record JointFit(JointModel Model, MixedModelFit Fit, double Scale,
     public FixedEffect Within => Fit.Fixed(Model.WithinTerm);
 
     public FixedEffect CarryOver => Fit.Fixed(Model.CarryOverTerm);
+
+    /// <summary>The within effect with its cluster-robust standard error and Wald interval (<see cref="RobustFixed"/>).</summary>
+    public FixedEffect WithinRobust => RobustFixed(Model.WithinTerm);
+
+    /// <summary>The carry-over with its cluster-robust standard error and Wald interval (<see cref="RobustFixed"/>).</summary>
+    public FixedEffect CarryOverRobust => RobustFixed(Model.CarryOverTerm);
+
+    /// <summary>
+    /// A fixed effect of the fit with the standard error of the sandwich over all parameters, clustered by patient
+    /// (<see cref="JointFullCovariance.Sandwich"/>), and a normal-quantile Wald interval.
+    /// </summary>
+    public FixedEffect RobustFixed(string term)
+    {
+        var estimate = Fit.Fixed(term).Estimate;
+        var index = Full.Index(term);
+        var se = Math.Sqrt(Full.Sandwich[index][index]);
+        return new FixedEffect(term, estimate, se, estimate / se, estimate - (NormalQuantile975 * se), estimate + (NormalQuantile975 * se));
+    }
 }
 
 /// <summary>
 /// Fits a <see cref="JointModel"/>: the engine profiles one residual variance, so the ratio of the two equations' residual
 /// SDs (the scale on the predictor rows) is profiled in an outer one-dimensional search (Brent on log scale), each step a
-/// full fit. The standard errors are the stacked fit's, at the estimated theta and scale, as lme4's vcov at fixed weights.
-/// They are too small under feedback (docs/analysis.md): fixed effects and variance parameters are orthogonal only when
-/// every regressor is strictly exogenous, and here the lagged values are only predetermined. A profile-likelihood
-/// interval for the within effect (refitting with it held fixed) would account for that; it is not implemented.
+/// full fit. The stacked fit's standard errors (lme4's vcov at the estimated theta and scale) are too small under
+/// feedback and without it (docs/analysis.md): with lagged, only predetermined regressors the fixed effects are not
+/// orthogonal to the variance parameters, whose estimation vcov leaves out, and so does a sandwich at fixed theta
+/// (<see cref="JointFit.FixedThetaSandwich"/>). The reported intervals use the sandwich over all parameters
+/// (<see cref="JointFit.Full"/>, <see cref="JointFit.RobustFixed"/>).
 /// </summary>
 public static class JointFitter
 {
@@ -66,8 +97,16 @@ public static class JointFitter
         var start = Math.Log(design.StartScale());
         var best = Brent(u => At(u).Objective, start - 0.1, start + 0.1);
         var scale = Math.Exp(best);
-        var final = MixedModelFitter.Fit(design.Spec(scale), method, startTheta: At(best).Fit.Theta);
-        return new JointFit(design.Model, final, scale, Objective(final.Objective, design.Pairs, scale), cache.Count);
+        var spec = design.Spec(scale);
+        var final = MixedModelFitter.Fit(spec, method, startTheta: At(best).Fit.Theta);
+        return new JointFit(
+            design.Model,
+            final,
+            scale,
+            Objective(final.Objective, design.Pairs, scale),
+            cache.Count,
+            JointClusterRobust.Compute(spec, final.Theta),
+            JointInformation.Compute(spec, final, scale));
     }
 
     /// <summary>The objective of the unscaled data from the stacked fit's at <paramref name="scale"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AllianceMonitor.Analysis.Models;
 using AllianceMonitor.Analysis.Tests.Support;
 
 namespace AllianceMonitor.Analysis.Tests.Cli;
@@ -84,14 +85,19 @@ public sealed class AnalyzeCommandTests
             [("alliance_to_symptoms", "within_effect"), ("alliance_to_symptoms", "carry_over"), ("symptoms_to_alliance", "within_effect"), ("symptoms_to_alliance", "carry_over")],
             comparisons.Select(c => (c.GetProperty("model").GetString(), c.GetProperty("quantity").GetString())));
         Assert.Equal(
-            ["model", "quantity", "person_mean_centred", "initial_conditions", "anderson_hsiao", "intervals_overlap", "sentence", "check_sentence"],
+            ["model", "quantity", "person_mean_centred", "initial_conditions", "anderson_hsiao", "intervals_overlap", "sentence", "check_sentence",
+                "joint_initial_conditions", "joint_sentence"],
             comparisons[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(
-            ["term", "estimate", "std_error", "ci_low", "ci_high"],
+            ["term", "estimate", "std_error", "ci_low", "ci_high", "interval"],
             comparisons[0].GetProperty("person_mean_centred").EnumerateObject().Select(p => p.Name));
         Assert.Equal("symptoms_within", comparisons[1].GetProperty("person_mean_centred").GetProperty("term").GetString());
         Assert.Equal("symptoms", comparisons[1].GetProperty("initial_conditions").GetProperty("term").GetString());
         Assert.Equal("symptoms_diff", comparisons[1].GetProperty("anderson_hsiao").GetProperty("term").GetString());
+        Assert.Equal("wald", comparisons[1].GetProperty("initial_conditions").GetProperty("interval").GetString());
+        Assert.Equal("cluster_robust_wald", comparisons[1].GetProperty("anderson_hsiao").GetProperty("interval").GetString());
+        Assert.Equal("symptoms_next:symptoms", comparisons[1].GetProperty("joint_initial_conditions").GetProperty("term").GetString());
+        Assert.Equal("cluster_robust_wald", comparisons[1].GetProperty("joint_initial_conditions").GetProperty("interval").GetString());
         Assert.Equal(
             ["icc", "between_variance", "within_variance", "within_sd"],
             root.GetProperty("null_model").EnumerateObject().Select(p => p.Name));
@@ -126,6 +132,32 @@ public sealed class AnalyzeCommandTests
             var term = expected.GetProperty("term").GetString();
             var actual = model.GetProperty("fixed_effects").EnumerateArray().Single(f => f.GetProperty("term").GetString() == term);
             Tolerance.Close(expected.GetProperty("estimate").GetDouble(), actual.GetProperty("estimate").GetDouble(), 1e-5, 1e-7, $"{term} estimate");
+        }
+    }
+
+    /// <summary>The joint estimator: lme4's fixed effects (fit_lme4_joint.R), with the cluster-robust standard errors instead of lme4's.</summary>
+    [Fact]
+    public void Joint_estimator_option_reports_the_joint_fit_with_cluster_robust_intervals()
+    {
+        var result = CliRunner.Run("analyze", "--input", Lme4Fixture.PathOf("small.csv"), "--model", "alliance_to_symptoms", "--estimator", "joint-initial-conditions");
+
+        Assert.Equal(0, result.ExitCode);
+        using var report = JsonDocument.Parse(result.Stdout);
+        var model = Assert.Single(report.RootElement.GetProperty("models").EnumerateArray());
+        Assert.Equal("alliance_to_symptoms_joint", model.GetProperty("name").GetString());
+        Assert.Equal("joint_initial_conditions", model.GetProperty("estimator").GetString());
+        Assert.EndsWith("intervals: cluster-robust Wald (sandwich over all parameters, by patient)", model.GetProperty("formula").GetString(), StringComparison.Ordinal);
+        Assert.Empty(report.RootElement.GetProperty("comparisons").EnumerateArray());
+        var fit = JointFitter.Fit(JointDesign.Build(Lme4Fixture.Observations("small").ToArray(), new JointModel(ModelCatalog.AllianceToSymptoms)));
+        using var reference = JsonDocument.Parse(File.ReadAllText(Lme4Fixture.PathOf("small.joint.lme4.json")));
+        var lme4 = reference.RootElement.GetProperty("fits").EnumerateArray().Single(f => f.GetProperty("method").GetString() == "REML");
+        foreach (var expected in lme4.GetProperty("fixed_effects").EnumerateArray())
+        {
+            var term = expected.GetProperty("term").GetString()!;
+            var actual = model.GetProperty("fixed_effects").EnumerateArray().Single(f => f.GetProperty("term").GetString() == term);
+            Tolerance.Close(expected.GetProperty("estimate").GetDouble(), actual.GetProperty("estimate").GetDouble(), 1e-3, 1e-4, $"{term} estimate");
+            Tolerance.Close(fit.RobustFixed(term).StdError, actual.GetProperty("std_error").GetDouble(), 1e-9, 0, $"{term} std error");
+            Assert.NotEqual(expected.GetProperty("std_error").GetDouble(), actual.GetProperty("std_error").GetDouble(), 3);
         }
     }
 

@@ -1,3 +1,4 @@
+using AllianceMonitor.Analysis.Inference;
 using AllianceMonitor.Analysis.Mixed;
 using AllianceMonitor.Analysis.Models;
 using AllianceMonitor.Analysis.Simulation;
@@ -93,5 +94,32 @@ public sealed class EstimatorComparisonTests
         Assert.Equal(report.Models[0].FixedEffects.Single(f => f.Term == "symptoms_within").Estimate, carry.PersonMeanCentred.Estimate);
         Assert.Equal(report.Models[1].FixedEffects.Single(f => f.Term == "symptoms").Estimate, carry.InitialConditions.Estimate);
         Assert.NotNull(carry.AndersonHsiao);
+        Assert.Equal(IntervalKind.Wald, carry.InitialConditions.Interval);
+        Assert.Equal(IntervalKind.ClusterRobustWald, carry.AndersonHsiao!.Interval);
+        Assert.Equal(IntervalKind.ClusterRobustWald, carry.JointInitialConditions!.Interval);
+        Assert.Equal("symptoms_next:symptoms", carry.JointInitialConditions.Term);
+    }
+
+    /// <summary>Strong feedback: the joint model's within effect lies outside the initial-conditions interval, and says so.</summary>
+    [Fact]
+    public void The_joint_estimator_is_reported_and_its_own_sentence_set_when_it_disagrees()
+    {
+        var centred = Effect("alliance_within", -1.5, -1.9, -1.1);
+        var initial = Effect("alliance_within", -1.5, -1.8, -1.2);
+
+        var outside = EstimatorComparison.Compare(
+            ModelCatalog.AllianceToSymptoms, ComparedQuantity.WithinEffect, centred, initial, joint: Effect("symptoms_next:alliance", -2.1, -2.5, -1.9));
+        var inside = EstimatorComparison.Compare(
+            ModelCatalog.AllianceToSymptoms, ComparedQuantity.WithinEffect, centred, initial, joint: Effect("symptoms_next:alliance", -1.9, -2.3, -1.5));
+
+        Assert.Equal(
+            "The joint model of symptoms and alliance puts the within-patient effect of alliance on next-session symptoms at -2.10 "
+            + "(95% CI -2.50 to -1.90) (cluster-robust), outside the initial-conditions -1.50 (95% CI -1.80 to -1.20): when symptoms "
+            + "feeds back into alliance, the initial-conditions estimate is biased and the joint one is the one to read.",
+            outside.JointSentence);
+        Assert.Equal(IntervalKind.ClusterRobustWald, outside.JointInitialConditions!.Interval);
+        Assert.Null(inside.JointSentence);
+        Assert.NotNull(inside.JointInitialConditions);
+        Assert.Null(EstimatorComparison.Compare(ModelCatalog.AllianceToSymptoms, ComparedQuantity.WithinEffect, centred, initial).JointInitialConditions);
     }
 }

@@ -64,6 +64,10 @@ public sealed class SummaryTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var initial = summary.RootElement.GetProperty("models")[1].GetProperty("fixed_effects").EnumerateArray()
             .Single(f => f.GetProperty("term").GetString() == "symptoms");
         Assert.Equal(initial.GetProperty("estimate").GetDouble(), carry.GetProperty("initial_conditions").GetProperty("estimate").GetDouble());
+        // The joint model sits beside them, its interval labelled as the cluster-robust one it is.
+        Assert.Equal("symptoms_next:symptoms", carry.GetProperty("joint_initial_conditions").GetProperty("term").GetString());
+        Assert.Equal("cluster_robust_wald", carry.GetProperty("joint_initial_conditions").GetProperty("interval").GetString());
+        Assert.Equal("wald", carry.GetProperty("initial_conditions").GetProperty("interval").GetString());
         // The sentence is there exactly when the intervals do not overlap.
         foreach (var comparison in comparisons)
         {
@@ -117,7 +121,10 @@ public sealed class SummaryTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await factory.Client(b.Researcher).GetAsync("/api/v1/analysis/summary")).StatusCode);
     }
 
-    /// <summary>Same structure; numbers equal to 1e-6 relative (patient order differs: pseudonyms vs internal ids); fit_seconds ignored.</summary>
+    /// <summary>
+    /// Same structure; numbers equal to 1e-6 relative, the joint model's to 1e-4 (patient order differs: pseudonyms vs
+    /// internal ids); fit_seconds ignored.
+    /// </summary>
     private static void AssertSame(JsonElement expected, JsonElement actual, string path)
     {
         Assert.Equal(expected.ValueKind, actual.ValueKind);
@@ -144,7 +151,10 @@ public sealed class SummaryTests(ApiFactory factory) : IClassFixture<ApiFactory>
                 break;
             case JsonValueKind.Number:
                 var (e, a) = (expected.GetDouble(), actual.GetDouble());
-                Assert.True(Math.Abs(e - a) <= 1e-6 * Math.Max(1, Math.Abs(e)), $"{path}: {e} vs {a}");
+                // The joint model's outer search stops on a flat optimum in its scale (JointFitter: log scale to 1e-4), so
+                // another patient order moves its numbers by up to about 1e-5 relative.
+                var tolerance = path.Contains("joint_initial_conditions", StringComparison.Ordinal) ? 1e-4 : 1e-6;
+                Assert.True(Math.Abs(e - a) <= tolerance * Math.Max(1, Math.Abs(e)), $"{path}: {e} vs {a}");
                 break;
             default:
                 Assert.Equal(expected.GetRawText(), actual.GetRawText());

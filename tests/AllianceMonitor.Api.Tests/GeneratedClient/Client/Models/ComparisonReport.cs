@@ -8,7 +8,7 @@ using System;
 namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 {
     /// <summary>
-    /// One coefficient of a lagged model by the two mixed-model estimators, with the Anderson–Hsiao check.
+    /// One coefficient of a lagged model by the mixed-model estimators, with the Anderson–Hsiao check.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class ComparisonReport : IParsable
@@ -39,6 +39,22 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 #endif
         /// <summary>False when the two mixed models&apos; 95% intervals do not overlap: the estimators disagree.</summary>
         public bool? IntervalsOverlap { get; set; }
+        /// <summary>The joint_initial_conditions property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EstimateReport? JointInitialConditions { get; set; }
+#nullable restore
+#else
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EstimateReport JointInitialConditions { get; set; }
+#endif
+        /// <summary>Says so when the joint interval does not overlap the initial-conditions one; null otherwise.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? JointSentence { get; set; }
+#nullable restore
+#else
+        public string JointSentence { get; set; }
+#endif
         /// <summary>The person-mean-centred model&apos;s name (the question).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -87,6 +103,8 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
                 { "check_sentence", n => { CheckSentence = n.GetStringValue(); } },
                 { "initial_conditions", n => { InitialConditions = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EstimateReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EstimateReport.CreateFromDiscriminatorValue); } },
                 { "intervals_overlap", n => { IntervalsOverlap = n.GetBoolValue(); } },
+                { "joint_initial_conditions", n => { JointInitialConditions = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EstimateReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EstimateReport.CreateFromDiscriminatorValue); } },
+                { "joint_sentence", n => { JointSentence = n.GetStringValue(); } },
                 { "model", n => { Model = n.GetStringValue(); } },
                 { "person_mean_centred", n => { PersonMeanCentred = n.GetObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EstimateReport>(global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EstimateReport.CreateFromDiscriminatorValue); } },
                 { "quantity", n => { Quantity = n.GetEnumValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ComparedQuantity>(); } },
@@ -104,6 +122,8 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             writer.WriteStringValue("check_sentence", CheckSentence);
             writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EstimateReport>("initial_conditions", InitialConditions);
             writer.WriteBoolValue("intervals_overlap", IntervalsOverlap);
+            writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EstimateReport>("joint_initial_conditions", JointInitialConditions);
+            writer.WriteStringValue("joint_sentence", JointSentence);
             writer.WriteStringValue("model", Model);
             writer.WriteObjectValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.EstimateReport>("person_mean_centred", PersonMeanCentred);
             writer.WriteEnumValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.ComparedQuantity>("quantity", Quantity);

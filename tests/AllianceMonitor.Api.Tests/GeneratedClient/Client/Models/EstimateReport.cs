@@ -18,6 +18,8 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         public double? CiLow { get; set; }
         /// <summary>The estimate property</summary>
         public double? Estimate { get; set; }
+        /// <summary>How the standard error and the 95% interval were computed.</summary>
+        public global::AllianceMonitor.Api.Tests.GeneratedClient.Models.IntervalKind? Interval { get; set; }
         /// <summary>The std_error property</summary>
         public double? StdError { get; set; }
         /// <summary>The term property</summary>
@@ -49,6 +51,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
                 { "ci_high", n => { CiHigh = n.GetDoubleValue(); } },
                 { "ci_low", n => { CiLow = n.GetDoubleValue(); } },
                 { "estimate", n => { Estimate = n.GetDoubleValue(); } },
+                { "interval", n => { Interval = n.GetEnumValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.IntervalKind>(); } },
                 { "std_error", n => { StdError = n.GetDoubleValue(); } },
                 { "term", n => { Term = n.GetStringValue(); } },
             };
@@ -63,6 +66,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
             writer.WriteDoubleValue("ci_high", CiHigh);
             writer.WriteDoubleValue("ci_low", CiLow);
             writer.WriteDoubleValue("estimate", Estimate);
+            writer.WriteEnumValue<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.IntervalKind>("interval", Interval);
             writer.WriteDoubleValue("std_error", StdError);
             writer.WriteStringValue("term", Term);
         }

@@ -15,5 +15,9 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         #pragma warning disable CS1591
         Initial_conditions,
         #pragma warning restore CS1591
+        [EnumMember(Value = "joint_initial_conditions")]
+        #pragma warning disable CS1591
+        Joint_initial_conditions,
+        #pragma warning restore CS1591
     }
 }

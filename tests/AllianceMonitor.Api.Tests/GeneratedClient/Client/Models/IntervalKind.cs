@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
 {
-    /// <summary>wald: the unadjusted 95% Wald interval of this level&apos;s slope.</summary>
+    /// <summary>How the standard error and the 95% interval were computed.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum IntervalKind
     {
@@ -14,6 +14,10 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Models
         [EnumMember(Value = "profile")]
         #pragma warning disable CS1591
         Profile,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "cluster_robust_wald")]
+        #pragma warning disable CS1591
+        Cluster_robust_wald,
         #pragma warning restore CS1591
     }
 }

@@ -1,0 +1,391 @@
+using AllianceMonitor.Analysis.Mixed;
+
+namespace AllianceMonitor.Analysis.Models;
+
+/// <summary>
+/// Covariances of a joint fit's fixed effects that do not treat the variance parameters as known: the inverse of the
+/// full observed information of the (ML) log-likelihood in (beta, G, sigma_outcome^2, sigma_predictor^2), and the
+/// M-estimation sandwich H^-1 [sum_i s_i s_i'] H^-1 of the same per-patient scores.
+/// </summary>
+/// <remarks>
+/// Why: lme4's vcov is the beta block of the information with the cross terms between beta and the variance parameters
+/// set to their expectation under fixed regressors, zero. With lagged (predetermined) regressors the observed cross
+/// terms, sum_i X_i' V_i^-1 (dV_i/dpsi) V_i^-1 r_i, do not average to zero, and the beta block of the inverse is larger.
+/// V_i = Z_i G Z_i' + diag(sigma^2 on outcome rows, sigma^2 / scale^2 on predictor rows) on the unscaled rows; V is linear
+/// in its parameters, so the Hessian needs only first derivatives of V. Evaluated at the fit's values (REML there, so the
+/// variance scores sum to nearly, not exactly, zero).
+/// </remarks>
+public static class JointInformation
+{
+    /// <summary>The covariances of a joint fit's fixed effects at its estimates.</summary>
+    /// <param name="scaledSpec">The stacked spec at <paramref name="scale"/> (predictor rows, the second half, multiplied by it).</param>
+    public static JointFullCovariance Compute(MixedModelSpec scaledSpec, MixedModelFit fit, double scale)
+    {
+        var p = scaledSpec.FixedTerms.Count;
+        var pairs = scaledSpec.ObservationCount / 2;
+        var rowScale = Enumerable.Range(0, scaledSpec.ObservationCount).Select(r => r >= pairs ? 1 / scale : 1).ToArray();
+        var rowClass = Enumerable.Range(0, scaledSpec.ObservationCount).Select(r => r >= pairs ? 1 : 0).ToArray();
+        var parameters = Parameters.At(fit, [fit.ResidualVariance, fit.ResidualVariance / (scale * scale)]);
+        var (information, sandwich) = Covariances(Derivatives(scaledSpec, rowScale, rowClass, parameters), p);
+        return new JointFullCovariance(scaledSpec.FixedTerms, ToRows(information, p), ToRows(sandwich, p));
+    }
+
+    private static double[][] ToRows(double[] matrix, int p) =>
+        Enumerable.Range(0, p).Select(r => matrix.AsSpan(r * p, p).ToArray()).ToArray();
+
+    /// <summary>The parameters of the log-likelihood: beta, G (q x q, symmetric) and one residual variance per row class.</summary>
+    public sealed record Parameters(double[] Beta, double[,] G, double[] ResidualVariances)
+    {
+        /// <summary>A one-factor fit's values, with the given residual variances (the fit's own for one class).</summary>
+        public static Parameters At(MixedModelFit fit, double[] residualVariances) =>
+            new(fit.FixedEffects.Select(f => f.Estimate).ToArray(), CovarianceOfRandomEffects(fit.Theta, fit.VarianceComponents.Count, fit.ResidualVariance), residualVariances);
+    }
+
+    /// <summary>
+    /// The per-patient scores and the summed Hessian of the log-likelihood, in the order beta, G's lower triangle
+    /// (column by column within each a: (a, a), (a + 1, a), ...), then the residual variances.
+    /// </summary>
+    public sealed record LogLikelihoodDerivatives(double[][] Scores, double[,] Hessian)
+    {
+        public double[] ScoreSum => Enumerable.Range(0, Hessian.GetLength(0)).Select(j => Scores.Sum(s => s[j])).ToArray();
+    }
+
+    /// <summary>The inverse information and the sandwich, the fixed-effects blocks.</summary>
+    public static (double[] Information, double[] Sandwich) Covariances(LogLikelihoodDerivatives derivatives, int p)
+    {
+        var total = derivatives.Hessian.GetLength(0);
+        var inverse = Inverse(derivatives.Hessian);
+        var information = new double[p * p];
+        var sandwich = new double[p * p];
+        var clusters = derivatives.Scores.Length;
+        var outer = new double[total, total];
+        foreach (var score in derivatives.Scores)
+        {
+            for (var a = 0; a < total; a++)
+            {
+                for (var b = 0; b < total; b++)
+                {
+                    outer[a, b] += score[a] * score[b];
+                }
+            }
+        }
+
+        for (var a = 0; a < p; a++)
+        {
+            for (var b = 0; b < p; b++)
+            {
+                information[(a * p) + b] = -inverse[a, b];
+                var s = 0.0;
+                for (var c = 0; c < total; c++)
+                {
+                    for (var d = 0; d < total; d++)
+                    {
+                        s += inverse[a, c] * outer[c, d] * inverse[d, b];
+                    }
+                }
+
+                sandwich[(a * p) + b] = s * clusters / (clusters - 1);
+            }
+        }
+
+        return (information, sandwich);
+    }
+
+    /// <param name="spec">The model; rows are multiplied by <paramref name="rowScale"/> to give the data of the likelihood.</param>
+    /// <param name="rowClass">Which residual variance each row has.</param>
+    public static LogLikelihoodDerivatives Derivatives(MixedModelSpec spec, double[] rowScale, int[] rowClass, Parameters parameters)
+    {
+        var term = spec.RandomEffects[0];
+        int p = spec.FixedTerms.Count, q = term.Q;
+        var classes = parameters.ResidualVariances.Length;
+        var varianceCount = (q * (q + 1) / 2) + classes;
+        var total = p + varianceCount;
+        var beta = parameters.Beta;
+        var g = parameters.G;
+        var residualVariance = parameters.ResidualVariances;
+
+        var hessian = new double[total, total];
+        var scores = new List<double[]>();
+        var blocks = Enumerable.Range(0, term.Levels.Count).Select(_ => new List<int>()).ToArray();
+        for (var r = 0; r < term.GroupIndex.Length; r++)
+        {
+            blocks[term.GroupIndex[r]].Add(r);
+        }
+
+        foreach (var rows in blocks.Where(b => b.Count > 0))
+        {
+            var n = rows.Count;
+            var x = new double[n, p];
+            var z = new double[n, q];
+            var residual = new double[n];
+            var cls = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                var row = rows[i];
+                cls[i] = rowClass[row];
+                var unscale = rowScale[row];
+                residual[i] = unscale * spec.Response[row];
+                for (var a = 0; a < p; a++)
+                {
+                    x[i, a] = unscale * spec.FixedColumn(a)[row];
+                    residual[i] -= x[i, a] * beta[a];
+                }
+
+                for (var a = 0; a < q; a++)
+                {
+                    z[i, a] = unscale * term.Column(a)[row];
+                }
+            }
+
+            // V, its inverse, and the derivatives dV_j (G's lower triangle, then the two residual variances).
+            var v = new double[n, n];
+            for (var i = 0; i < n; i++)
+            {
+                for (var j = 0; j < n; j++)
+                {
+                    var s = i == j ? residualVariance[cls[i]] : 0;
+                    for (var a = 0; a < q; a++)
+                    {
+                        for (var b = 0; b < q; b++)
+                        {
+                            s += z[i, a] * g[a, b] * z[j, b];
+                        }
+                    }
+
+                    v[i, j] = s;
+                }
+            }
+
+            var vInverse = Inverse(v);
+            var derivatives = new List<double[,]>();
+            for (var a = 0; a < q; a++)
+            {
+                for (var b = a; b < q; b++)
+                {
+                    var d = new double[n, n];
+                    for (var i = 0; i < n; i++)
+                    {
+                        for (var j = 0; j < n; j++)
+                        {
+                            d[i, j] = a == b ? z[i, a] * z[j, a] : (z[i, a] * z[j, b]) + (z[i, b] * z[j, a]);
+                        }
+                    }
+
+                    derivatives.Add(d);
+                }
+            }
+
+            for (var c = 0; c < classes; c++)
+            {
+                var d = new double[n, n];
+                for (var i = 0; i < n; i++)
+                {
+                    d[i, i] = cls[i] == c ? 1 : 0;
+                }
+
+                derivatives.Add(d);
+            }
+
+            var w = Multiply(vInverse, residual);
+            var p_ = derivatives.Select(d => MultiplyMatrices(vInverse, d)).ToArray();
+            var score = new double[total];
+            for (var a = 0; a < p; a++)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    score[a] += x[i, a] * w[i];
+                }
+
+                for (var b = 0; b < p; b++)
+                {
+                    var s = 0.0;
+                    for (var i = 0; i < n; i++)
+                    {
+                        for (var j = 0; j < n; j++)
+                        {
+                            s += x[i, a] * vInverse[i, j] * x[j, b];
+                        }
+                    }
+
+                    hessian[a, b] -= s;
+                }
+            }
+
+            var pw = p_.Select(pj => Multiply(pj, w)).ToArray();
+            for (var j = 0; j < varianceCount; j++)
+            {
+                var trace = 0.0;
+                for (var i = 0; i < n; i++)
+                {
+                    trace += p_[j][i, i];
+                }
+
+                var dw = Multiply(derivatives[j], w);
+                score[p + j] = (-0.5 * trace) + (0.5 * Dot(w, dw));
+                for (var a = 0; a < p; a++)
+                {
+                    var s = 0.0;
+                    for (var i = 0; i < n; i++)
+                    {
+                        s += x[i, a] * pw[j][i];
+                    }
+
+                    hessian[a, p + j] -= s;
+                    hessian[p + j, a] -= s;
+                }
+
+                for (var k = 0; k < varianceCount; k++)
+                {
+                    var trace2 = 0.0;
+                    for (var i = 0; i < n; i++)
+                    {
+                        for (var l = 0; l < n; l++)
+                        {
+                            trace2 += p_[j][i, l] * p_[k][l, i];
+                        }
+                    }
+
+                    hessian[p + j, p + k] += (0.5 * trace2) - Dot(dw, pw[k]);
+                }
+            }
+
+            scores.Add(score);
+        }
+
+        return new LogLikelihoodDerivatives([.. scores], hessian);
+    }
+
+    private static double[,] CovarianceOfRandomEffects(IReadOnlyList<double> theta, int q, double sigma2)
+    {
+        var factor = new double[q * q];
+        SmallDense.RelativeFactorFromTheta(theta.ToArray(), q, factor);
+        var g = new double[q, q];
+        for (var a = 0; a < q; a++)
+        {
+            for (var b = 0; b < q; b++)
+            {
+                for (var c = 0; c < q; c++)
+                {
+                    g[a, b] += sigma2 * factor[(a * q) + c] * factor[(b * q) + c];
+                }
+            }
+        }
+
+        return g;
+    }
+
+    private static double Dot(double[] a, double[] b)
+    {
+        var s = 0.0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            s += a[i] * b[i];
+        }
+
+        return s;
+    }
+
+    private static double[] Multiply(double[,] m, double[] v)
+    {
+        var n = v.Length;
+        var result = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                result[i] += m[i, j] * v[j];
+            }
+        }
+
+        return result;
+    }
+
+    private static double[,] MultiplyMatrices(double[,] a, double[,] b)
+    {
+        var n = a.GetLength(0);
+        var result = new double[n, n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var k = 0; k < n; k++)
+            {
+                var aik = a[i, k];
+                if (aik == 0)
+                {
+                    continue;
+                }
+
+                for (var j = 0; j < n; j++)
+                {
+                    result[i, j] += aik * b[k, j];
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Gauss-Jordan inverse with partial pivoting (the Hessian is symmetric but not definite away from the optimum).</summary>
+    private static double[,] Inverse(double[,] matrix)
+    {
+        var n = matrix.GetLength(0);
+        var a = (double[,])matrix.Clone();
+        var inv = new double[n, n];
+        for (var i = 0; i < n; i++)
+        {
+            inv[i, i] = 1;
+        }
+
+        for (var c = 0; c < n; c++)
+        {
+            var pivot = c;
+            for (var r = c + 1; r < n; r++)
+            {
+                if (Math.Abs(a[r, c]) > Math.Abs(a[pivot, c]))
+                {
+                    pivot = r;
+                }
+            }
+
+            if (a[pivot, c] == 0)
+            {
+                throw new InvalidOperationException("The information matrix is singular.");
+            }
+
+            for (var k = 0; k < n; k++)
+            {
+                (a[c, k], a[pivot, k]) = (a[pivot, k], a[c, k]);
+                (inv[c, k], inv[pivot, k]) = (inv[pivot, k], inv[c, k]);
+            }
+
+            var d = a[c, c];
+            for (var k = 0; k < n; k++)
+            {
+                a[c, k] /= d;
+                inv[c, k] /= d;
+            }
+
+            for (var r = 0; r < n; r++)
+            {
+                if (r != c && a[r, c] != 0)
+                {
+                    var f = a[r, c];
+                    for (var k = 0; k < n; k++)
+                    {
+                        a[r, k] -= f * a[c, k];
+                        inv[r, k] -= f * inv[c, k];
+                    }
+                }
+            }
+        }
+
+        return inv;
+    }
+}
+
+/// <summary>The fixed-effects blocks of <see cref="JointInformation"/>'s covariances, row by row in the order of <see cref="Terms"/>.</summary>
+/// <param name="Information">The inverse of the full observed information (model-based, variance parameters estimated).</param>
+/// <param name="Sandwich">The M-estimation sandwich over all parameters, clustered by patient, times G / (G - 1).</param>
+public sealed record JointFullCovariance(IReadOnlyList<string> Terms, IReadOnlyList<IReadOnlyList<double>> Information, IReadOnlyList<IReadOnlyList<double>> Sandwich)
+{
+    public int Index(string term) => Terms.ToList().IndexOf(term) is var i and >= 0 ? i : throw new ArgumentException($"No term {term}.", nameof(term));
+}
