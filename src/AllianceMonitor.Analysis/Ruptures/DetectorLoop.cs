@@ -2,7 +2,7 @@ namespace AllianceMonitor.Analysis.Ruptures;
 
 /// <summary>
 /// The rupture detector's one loop (<see cref="RuptureDetector.Resume"/>): restored from a <see cref="DetectorState"/>,
-/// stepped one session at a time, saved back to one. A full replay starts it from <see cref="DetectorState.Start"/>,
+/// stepped one session at a time, saved back to one. A full replay starts it from <see cref="DetectorState.Start(Context)"/>,
 /// so the live path, the trajectory and the command-line replay judge every session by this code and no other.
 /// </summary>
 internal sealed class DetectorLoop

@@ -53,13 +53,12 @@ public sealed record DetectorState(
     };
 
     /// <summary>The state before the first session: the clinic's prior and nothing else.</summary>
-    public static DetectorState Start(InstrumentDefinition instrument, Calibration calibration, DetectorSettings settings)
-    {
-        var context = new Context(instrument, calibration, settings);
-        return new DetectorState(
-            RuptureDetector.RuleVersion, calibration.Version, FingerprintOf(instrument, calibration, settings), 0, null,
+    public static DetectorState Start(InstrumentDefinition instrument, Calibration calibration, DetectorSettings settings) =>
+        Start(new Context(instrument, calibration, settings));
+
+    internal static DetectorState Start(Context context) =>
+        new(RuptureDetector.RuleVersion, context.Calibration.Version, FingerprintOf(context.Instrument, context.Calibration, context.Settings), 0, null,
             new TrendFilter(context.Model, context.Resolution).Save(), 0, null, null, 0, 0, null);
-    }
 
     /// <summary>Whether this state was computed under exactly this instrument, calibration, settings and rule version.</summary>
     public bool IsFor(InstrumentDefinition instrument, Calibration calibration, DetectorSettings settings) =>

@@ -43,8 +43,13 @@ public static class RuptureDetector
     /// prediction and band the detector used, so a point below the band is a point that raised an alert.
     /// </summary>
     public static DetectorRun Run(
-        IReadOnlyList<RatedSession> history, InstrumentDefinition instrument, Calibration calibration, DetectorSettings settings) =>
-        Resume(DetectorState.Start(instrument, calibration, settings), history, instrument, calibration, settings).Run;
+        IReadOnlyList<RatedSession> history, InstrumentDefinition instrument, Calibration calibration, DetectorSettings settings)
+    {
+        // A state made here is for these inputs by construction: no fingerprint to check (a hash of the calibration and
+        // settings per series, which a whole-clinic replay would pay for every patient).
+        var context = new Context(instrument, calibration, settings);
+        return Steps(DetectorState.Start(context), history, context).Result();
+    }
 
     /// <summary>
     /// Judges <paramref name="later"/> sessions from a stored <paramref name="state"/> instead of replaying the ones
@@ -65,7 +70,14 @@ public static class RuptureDetector
             throw new ArgumentException("The state was computed under another calibration, settings or rule version: replay from the start.", nameof(state));
         }
 
-        var loop = new DetectorLoop(new Context(instrument, calibration, settings), state);
+        var loop = Steps(state, later, new Context(instrument, calibration, settings));
+        return (loop.Result(), loop.Save());
+    }
+
+    /// <summary>The one loop, from a state known to be for <paramref name="context"/>, over sessions after its last.</summary>
+    private static DetectorLoop Steps(DetectorState state, IEnumerable<RatedSession> later, Context context)
+    {
+        var loop = new DetectorLoop(context, state);
         foreach (var (session, value) in later.OrderBy(h => h.Session))
         {
             if (session <= state.LastSession)
@@ -76,7 +88,7 @@ public static class RuptureDetector
             loop.Step(session, value);
         }
 
-        return (loop.Result(), loop.Save());
+        return loop;
     }
 
     /// <summary>The empirical Bayes estimate of the patient's level: the mean of the values pulled towards the clinic's grand mean.</summary>
