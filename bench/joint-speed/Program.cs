@@ -34,7 +34,7 @@ foreach (var question in ModelCatalog.All)
     var clock = Stopwatch.StartNew();
     var design = JointDesign.Build(data, new JointModel(question));
     Console.WriteLine($"{question.Name}: design {clock.Elapsed.TotalSeconds:0.00} s");
-    if (mode == "phases")
+    if (mode is "phases" or "phases-only")
     {
         clock.Restart();
         var startScale = design.StartScale();
@@ -63,10 +63,57 @@ foreach (var question in ModelCatalog.All)
         Console.WriteLine($"  full information and sandwich: {clock.Elapsed.TotalSeconds:0.00} s");
     }
 
+    if (mode == "repeats")
+    {
+        var counting = new CountingOptimizer(new NewtonPolishedOptimizer(
+            new BoundedNelderMead(SimplexTolerance: 1e-2, MaxRestarts: 0), new BoundedNelderMead(SimplexTolerance: 1e-6, MaxRestarts: 1)));
+        var u = Math.Log(design.StartScale());
+        foreach (var step in new[] { u - 0.1, u, u + 0.1 })
+        {
+            MixedModelFitter.Fit(design.Spec(Math.Exp(step)), FitMethod.Reml, counting);
+            Console.WriteLine($"  search step at {step:0.000}: {counting.Calls} objective calls so far, {counting.Repeats} repeats");
+        }
+
+        continue;
+    }
+
+    if (mode == "phases-only")
+    {
+        continue;
+    }
+
     clock.Restart();
     var fit = JointFitter.Fit(design);
     Console.WriteLine(
         $"  JointFitter.Fit: {clock.Elapsed.TotalSeconds:0.00} s, {fit.Evaluations} scales, scale {fit.Scale.ToString("R", CultureInfo.InvariantCulture)}, "
         + $"within {fit.WithinRobust.Estimate.ToString("R", CultureInfo.InvariantCulture)} (SE {fit.WithinRobust.StdError.ToString("R", CultureInfo.InvariantCulture)}), "
         + $"carry-over {fit.CarryOverRobust.Estimate.ToString("R", CultureInfo.InvariantCulture)} (SE {fit.CarryOverRobust.StdError.ToString("R", CultureInfo.InvariantCulture)}); load average {File.ReadAllText("/proc/loadavg")[..14]}");
+}
+
+/// <summary>Counts how often an optimizer asks for a theta it has already evaluated.</summary>
+internal sealed class CountingOptimizer(IBoundedOptimizer inner) : IBoundedOptimizer
+{
+    public int Calls { get; private set; }
+
+    public int Repeats { get; private set; }
+
+    public OptimizationResult Minimize(Func<double[], double> objective, double[] start, double[] lowerBounds)
+    {
+        var seen = new Dictionary<string, double>();
+        return inner.Minimize(
+            x =>
+            {
+                Calls++;
+                var key = string.Join(",", x.Select(v => BitConverter.DoubleToInt64Bits(v)));
+                if (seen.TryGetValue(key, out var f))
+                {
+                    Repeats++;
+                    return f;
+                }
+
+                return seen[key] = objective(x);
+            },
+            start,
+            lowerBounds);
+    }
 }
