@@ -6,21 +6,23 @@ using AllianceMonitor.Analysis.Models;
 
 // Times JointFitter.Fit, phase by phase, on a clinic like bench/export/seed.sql's (uniform random WAI-SR means and PHQ-9
 // totals, no patient effects: the summary's worst case, singular random effects) of PATIENTS x SESSIONS.
-// Usage: JointSpeed [PATIENTS] [SESSIONS] [phases|fit]   (defaults 10000 10 phases)
+// Usage: JointSpeed [PATIENTS] [SESSIONS] [phases|phases-only|fit|repeats] [simulated]   (defaults 10000 10 phases)
+// phases: each part of one fit, then the whole JointFitter.Fit; fit: only the latter; repeats: how often the search's
+// inner optimizer asks for a theta it already evaluated; simulated: SessionSimulator's clinic instead of uniform noise.
 var patients = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10000;
 var sessions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
 var mode = args.Length > 2 ? args[2] : "phases";
 var random = new Random(20261202);
 var data = new List<SessionObservation>();
-if (args.Length > 3 && args[3] == "simulated")
+var simulated = args.Length > 3 && args[3] == "simulated";
+if (simulated)
 {
     // SessionSimulator's clinic (patient effects, feedback -0.10, carry-over 0.45) instead of uniform noise.
     data.AddRange(AllianceMonitor.Analysis.Simulation.SessionSimulator.Simulate(
         patients, 30001, new AllianceMonitor.Analysis.Simulation.SimulationParameters(MinSessions: sessions, MaxSessions: sessions, SymptomsToAllianceEffect: -0.10, SymptomsCarryOver: 0.45)).Observations);
-    patients = 0;
 }
 
-for (var p = 0; p < patients; p++)
+for (var p = 0; p < (simulated ? 0 : patients); p++)
 {
     for (var s = 1; s <= sessions; s++)
     {
