@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using AllianceMonitor.Analysis.Data;
@@ -83,18 +84,18 @@ public static class AnalysisReportBuilder
         Dictionary<string, JointFit?> joints,
         Action<string>? onStage)
     {
+        var questions = models.Select(m => m.Question).Distinct()
+            .Where(q => fits.ContainsKey((q.Name, Estimator.PersonMeanCentred)) && fits.ContainsKey((q.Name, Estimator.InitialConditions)))
+            .ToList();
+        FitJoints(observations, method, questions.Where(q => !joints.ContainsKey(q.Name)).ToList(), joints, onStage);
         var comparisons = new List<ComparisonReport>();
-        foreach (var question in models.Select(m => m.Question).Distinct())
+        foreach (var question in questions)
         {
             if (fits.TryGetValue((question.Name, Estimator.PersonMeanCentred), out var centred)
                 && fits.TryGetValue((question.Name, Estimator.InitialConditions), out var initial))
             {
                 var check = TryAndersonHsiao(observations, question);
-                if (!joints.TryGetValue(question.Name, out var joint))
-                {
-                    onStage?.Invoke($"fitting {new JointModel(question).Name} for the comparison");
-                    joint = TryJoint(observations, question, method);
-                }
+                var joint = joints[question.Name];
 
                 comparisons.Add(EstimatorComparison.Compare(
                     question, ComparedQuantity.WithinEffect, centred.Fit.Fixed(centred.Model.WithinTerm), initial.Fit.Fixed(initial.Model.WithinTerm),
@@ -106,6 +107,35 @@ public static class AnalysisReportBuilder
         }
 
         return comparisons;
+    }
+
+    /// <summary>
+    /// The comparisons' joint fits, at the same time: each is deterministic (fixed chunking, no shared state), so this
+    /// changes no result, and the serial parts of one fit (the search's bookkeeping, the sandwich's sums) overlap the
+    /// other's parallel deviance evaluations.
+    /// </summary>
+    private static void FitJoints(
+        IReadOnlyCollection<SessionObservation> observations, FitMethod method, List<LaggedModelDefinition> questions, Dictionary<string, JointFit?> joints, Action<string>? onStage)
+    {
+        foreach (var question in questions)
+        {
+            onStage?.Invoke($"fitting {new JointModel(question).Name} for the comparison");
+        }
+
+        var fitted = new JointFit?[questions.Count];
+        try
+        {
+            Parallel.For(0, questions.Count, i => fitted[i] = TryJoint(observations, questions[i], method));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+
+        for (var i = 0; i < questions.Count; i++)
+        {
+            joints[questions[i].Name] = fitted[i];
+        }
     }
 
     /// <summary>Like the check, the joint model in a comparison is optional: it needs more patients than the single-equation models.</summary>

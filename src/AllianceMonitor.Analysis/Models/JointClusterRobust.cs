@@ -39,13 +39,15 @@ public static class JointClusterRobust
         var blocks = Blocks(term);
 
         // Pass 1: each patient's whitened rows, X'Phi^-1 X and X'Phi^-1 y, hence beta and M.
+        // Patients are whitened (and below, their scores computed) in parallel, and summed in patient order, so the result
+        // is the same on any number of cores.
         var whitened = new Whitened[blocks.Length];
+        Parallel.For(0, blocks.Length, g => whitened[g] = Whiten(spec, term, factor, blocks[g]));
         var bread = new double[p * p];
         var xty = new double[p];
         for (var g = 0; g < blocks.Length; g++)
         {
-            var w = Whiten(spec, term, factor, blocks[g]);
-            whitened[g] = w;
+            var w = whitened[g];
             var n = w.Rows;
             for (var a = 0; a < p; a++)
             {
@@ -86,9 +88,8 @@ public static class JointClusterRobust
         var m = SmallDense.InverseFromCholesky(bread, p);
 
         // Pass 2: each patient's score contribution, raw (CR1) and adjusted (CR2).
-        var meat1 = new double[p * p];
-        var meat2 = new double[p * p];
-        for (var g = 0; g < blocks.Length; g++)
+        var scores = new (double[] Raw, double[] Adjusted)[blocks.Length];
+        Parallel.For(0, blocks.Length, g =>
         {
             var w = whitened[g];
             var n = w.Rows;
@@ -104,7 +105,7 @@ public static class JointClusterRobust
                 residual[i] = w.Y[i] - fitted;
             }
 
-            AddOuter(meat1, Score(w.X, n, p, residual), p);
+            var raw = Score(w.X, n, p, residual);
             var adjusted = InverseSqrtOfResidualMaker(w.X, n, p, m);
             var ar = new double[n];
             for (var i = 0; i < n; i++)
@@ -115,7 +116,15 @@ public static class JointClusterRobust
                 }
             }
 
-            AddOuter(meat2, Score(w.X, n, p, ar), p);
+            scores[g] = (raw, Score(w.X, n, p, ar));
+        });
+
+        var meat1 = new double[p * p];
+        var meat2 = new double[p * p];
+        foreach (var (raw, adjusted) in scores)
+        {
+            AddOuter(meat1, raw, p);
+            AddOuter(meat2, adjusted, p);
         }
 
         var clusters = blocks.Length;

@@ -93,6 +93,11 @@ public static class JointInformation
 
     /// <param name="spec">The model; rows are multiplied by <paramref name="rowScale"/> to give the data of the likelihood.</param>
     /// <param name="rowClass">Which residual variance each row has.</param>
+    /// <remarks>
+    /// Each dV_j is a rank-one or rank-two product of Z's columns (G) or a diagonal indicator (residual variances), so
+    /// V^-1 dV_j is formed in O(n^2) from V^-1 Z or V^-1 itself, never as a dense product: O(n^2 (p + K^2)) per patient
+    /// for K variance parameters instead of O(n^3 K), with the workspaces reused across patients.
+    /// </remarks>
     public static LogLikelihoodDerivatives Derivatives(MixedModelSpec spec, double[] rowScale, int[] rowClass, Parameters parameters)
     {
         var term = spec.RandomEffects[0];
@@ -104,6 +109,21 @@ public static class JointInformation
         var g = parameters.G;
         var residualVariance = parameters.ResidualVariances;
 
+        // The variance parameters in score order: G's (a, b), b >= a, then one per class (a = -1 - class).
+        var pairs = new List<(int A, int B)>();
+        for (var a = 0; a < q; a++)
+        {
+            for (var b = a; b < q; b++)
+            {
+                pairs.Add((a, b));
+            }
+        }
+
+        for (var c = 0; c < classes; c++)
+        {
+            pairs.Add((-1 - c, -1));
+        }
+
         var hessian = new double[total, total];
         var scores = new List<double[]>();
         var blocks = Enumerable.Range(0, term.Levels.Count).Select(_ => new List<int>()).ToArray();
@@ -112,13 +132,22 @@ public static class JointInformation
             blocks[term.GroupIndex[r]].Add(r);
         }
 
+        var largest = blocks.Max(b => b.Count);
+        var x = new double[largest * p];
+        var z = new double[largest * q];
+        var residual = new double[largest];
+        var cls = new int[largest];
+        var v = new double[largest * largest];
+        var vz = new double[largest * q];
+        var vx = new double[largest * p];
+        var w = new double[largest];
+        var zw = new double[q];
+        var dw = new double[varianceCount * largest];
+        var pw = new double[varianceCount * largest];
+        var pj = new double[varianceCount * largest * largest];
         foreach (var rows in blocks.Where(b => b.Count > 0))
         {
             var n = rows.Count;
-            var x = new double[n, p];
-            var z = new double[n, q];
-            var residual = new double[n];
-            var cls = new int[n];
             for (var i = 0; i < n; i++)
             {
                 var row = rows[i];
@@ -127,107 +156,136 @@ public static class JointInformation
                 residual[i] = unscale * spec.Response[row];
                 for (var a = 0; a < p; a++)
                 {
-                    x[i, a] = unscale * spec.FixedColumn(a)[row];
-                    residual[i] -= x[i, a] * beta[a];
+                    x[(i * p) + a] = unscale * spec.FixedColumn(a)[row];
+                    residual[i] -= x[(i * p) + a] * beta[a];
                 }
 
                 for (var a = 0; a < q; a++)
                 {
-                    z[i, a] = unscale * term.Column(a)[row];
+                    z[(i * q) + a] = unscale * term.Column(a)[row];
                 }
             }
 
-            // V, its inverse, and the derivatives dV_j (G's lower triangle, then the two residual variances).
-            var v = new double[n, n];
+            // V = Z G Z' + the residual variances, then V^-1 in place.
             for (var i = 0; i < n; i++)
             {
-                for (var j = 0; j < n; j++)
+                for (var j = 0; j <= i; j++)
                 {
                     var s = i == j ? residualVariance[cls[i]] : 0;
                     for (var a = 0; a < q; a++)
                     {
                         for (var b = 0; b < q; b++)
                         {
-                            s += z[i, a] * g[a, b] * z[j, b];
+                            s += z[(i * q) + a] * g[a, b] * z[(j * q) + b];
                         }
                     }
 
-                    v[i, j] = s;
+                    v[(i * n) + j] = v[(j * n) + i] = s;
                 }
             }
 
-            var vInverse = Inverse(v);
-            var derivatives = new List<double[,]>();
+            Invert(v, n);
+            Multiply(v, n, z, q, vz);
+            Multiply(v, n, x, p, vx);
+            Multiply(v, n, residual, 1, w);
             for (var a = 0; a < q; a++)
             {
-                for (var b = a; b < q; b++)
-                {
-                    var d = new double[n, n];
-                    for (var i = 0; i < n; i++)
-                    {
-                        for (var j = 0; j < n; j++)
-                        {
-                            d[i, j] = a == b ? z[i, a] * z[j, a] : (z[i, a] * z[j, b]) + (z[i, b] * z[j, a]);
-                        }
-                    }
-
-                    derivatives.Add(d);
-                }
-            }
-
-            for (var c = 0; c < classes; c++)
-            {
-                var d = new double[n, n];
+                var s = 0.0;
                 for (var i = 0; i < n; i++)
                 {
-                    d[i, i] = cls[i] == c ? 1 : 0;
+                    s += z[(i * q) + a] * w[i];
                 }
 
-                derivatives.Add(d);
+                zw[a] = s;
             }
 
-            var w = Multiply(vInverse, residual);
-            var p_ = derivatives.Select(d => MultiplyMatrices(vInverse, d)).ToArray();
             var score = new double[total];
             for (var a = 0; a < p; a++)
             {
+                var s = 0.0;
                 for (var i = 0; i < n; i++)
                 {
-                    score[a] += x[i, a] * w[i];
+                    s += x[(i * p) + a] * w[i];
                 }
 
+                score[a] = s;
                 for (var b = 0; b < p; b++)
                 {
-                    var s = 0.0;
+                    var h = 0.0;
                     for (var i = 0; i < n; i++)
                     {
-                        for (var j = 0; j < n; j++)
-                        {
-                            s += x[i, a] * vInverse[i, j] * x[j, b];
-                        }
+                        h += x[(i * p) + a] * vx[(i * p) + b];
                     }
 
-                    hessian[a, b] -= s;
+                    hessian[a, b] -= h;
                 }
             }
 
-            var pw = p_.Select(pj => Multiply(pj, w)).ToArray();
+            // dV_j w, P_j = V^-1 dV_j and P_j w = V^-1 dV_j w for each variance parameter.
             for (var j = 0; j < varianceCount; j++)
             {
-                var trace = 0.0;
-                for (var i = 0; i < n; i++)
+                var (a, b) = pairs[j];
+                var d = dw.AsSpan(j * n, n);
+                var pm = pj.AsSpan(j * n * n, n * n);
+                if (a >= 0)
                 {
-                    trace += p_[j][i, i];
+                    for (var i = 0; i < n; i++)
+                    {
+                        d[i] = a == b ? z[(i * q) + a] * zw[a] : (z[(i * q) + a] * zw[b]) + (z[(i * q) + b] * zw[a]);
+                        for (var l = 0; l < n; l++)
+                        {
+                            pm[(i * n) + l] = a == b
+                                ? vz[(i * q) + a] * z[(l * q) + a]
+                                : (vz[(i * q) + a] * z[(l * q) + b]) + (vz[(i * q) + b] * z[(l * q) + a]);
+                        }
+                    }
+                }
+                else
+                {
+                    var c = -1 - a;
+                    for (var i = 0; i < n; i++)
+                    {
+                        d[i] = cls[i] == c ? w[i] : 0;
+                        for (var l = 0; l < n; l++)
+                        {
+                            pm[(i * n) + l] = cls[l] == c ? v[(i * n) + l] : 0;
+                        }
+                    }
                 }
 
-                var dw = Multiply(derivatives[j], w);
-                score[p + j] = (-0.5 * trace) + (0.5 * Dot(w, dw));
+                var pwj = pw.AsSpan(j * n, n);
+                for (var i = 0; i < n; i++)
+                {
+                    var s = 0.0;
+                    for (var l = 0; l < n; l++)
+                    {
+                        s += pm[(i * n) + l] * w[l];
+                    }
+
+                    pwj[i] = s;
+                }
+            }
+
+            for (var j = 0; j < varianceCount; j++)
+            {
+                var pmj = pj.AsSpan(j * n * n, n * n);
+                var dwj = dw.AsSpan(j * n, n);
+                var pwj = pw.AsSpan(j * n, n);
+                var trace = 0.0;
+                var wdw = 0.0;
+                for (var i = 0; i < n; i++)
+                {
+                    trace += pmj[(i * n) + i];
+                    wdw += w[i] * dwj[i];
+                }
+
+                score[p + j] = (-0.5 * trace) + (0.5 * wdw);
                 for (var a = 0; a < p; a++)
                 {
                     var s = 0.0;
                     for (var i = 0; i < n; i++)
                     {
-                        s += x[i, a] * pw[j][i];
+                        s += x[(i * p) + a] * pwj[i];
                     }
 
                     hessian[a, p + j] -= s;
@@ -236,16 +294,20 @@ public static class JointInformation
 
                 for (var k = 0; k < varianceCount; k++)
                 {
+                    var pmk = pj.AsSpan(k * n * n, n * n);
+                    var pwk = pw.AsSpan(k * n, n);
                     var trace2 = 0.0;
+                    var cross = 0.0;
                     for (var i = 0; i < n; i++)
                     {
+                        cross += dwj[i] * pwk[i];
                         for (var l = 0; l < n; l++)
                         {
-                            trace2 += p_[j][i, l] * p_[k][l, i];
+                            trace2 += pmj[(i * n) + l] * pmk[(l * n) + i];
                         }
                     }
 
-                    hessian[p + j, p + k] += (0.5 * trace2) - Dot(dw, pw[k]);
+                    hessian[p + j, p + k] += (0.5 * trace2) - cross;
                 }
             }
 
@@ -253,6 +315,55 @@ public static class JointInformation
         }
 
         return new LogLikelihoodDerivatives([.. scores], hessian);
+    }
+
+    /// <summary>result (n x m) = a (n x n) b (n x m), row-major.</summary>
+    private static void Multiply(double[] a, int n, double[] b, int m, double[] result)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            for (var c = 0; c < m; c++)
+            {
+                var s = 0.0;
+                for (var k = 0; k < n; k++)
+                {
+                    s += a[(i * n) + k] * b[(k * m) + c];
+                }
+
+                result[(i * m) + c] = s;
+            }
+        }
+    }
+
+    /// <summary>Inverts a symmetric positive-definite n x n block in place (Cholesky), by Gauss-Jordan if it is not definite.</summary>
+    private static void Invert(double[] v, int n)
+    {
+        var factor = v.AsSpan(0, n * n).ToArray();
+        double[,] inverse;
+        if (SmallDense.CholeskyInPlace(factor, n))
+        {
+            factor = SmallDense.InverseFromCholesky(factor, n);
+            factor.CopyTo(v, 0);
+            return;
+        }
+
+        var dense = new double[n, n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                dense[i, j] = v[(i * n) + j];
+            }
+        }
+
+        inverse = Inverse(dense);
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                v[(i * n) + j] = inverse[i, j];
+            }
+        }
     }
 
     private static double[,] CovarianceOfRandomEffects(IReadOnlyList<double> theta, int q, double sigma2)
@@ -272,56 +383,6 @@ public static class JointInformation
         }
 
         return g;
-    }
-
-    private static double Dot(double[] a, double[] b)
-    {
-        var s = 0.0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            s += a[i] * b[i];
-        }
-
-        return s;
-    }
-
-    private static double[] Multiply(double[,] m, double[] v)
-    {
-        var n = v.Length;
-        var result = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                result[i] += m[i, j] * v[j];
-            }
-        }
-
-        return result;
-    }
-
-    private static double[,] MultiplyMatrices(double[,] a, double[,] b)
-    {
-        var n = a.GetLength(0);
-        var result = new double[n, n];
-        for (var i = 0; i < n; i++)
-        {
-            for (var k = 0; k < n; k++)
-            {
-                var aik = a[i, k];
-                if (aik == 0)
-                {
-                    continue;
-                }
-
-                for (var j = 0; j < n; j++)
-                {
-                    result[i, j] += aik * b[k, j];
-                }
-            }
-        }
-
-        return result;
     }
 
     /// <summary>Gauss-Jordan inverse with partial pivoting (the Hessian is symmetric but not definite away from the optimum).</summary>
