@@ -8,7 +8,7 @@ namespace AllianceMonitor.Bench.Detection;
 /// prediction model, to see how much of the gap to the oracle is the calibration and how much the prediction from a
 /// short history. Mode <c>raw</c>: the true parameters with no null correction (centre 0, scale 1); <c>null</c>: the
 /// true parameters with the null re-measured on the clinic's errors, as the calibration does. Adding
-/// <c>fitted-noise</c>, <c>fitted-phi</c> or <c>fitted-slope</c> keeps that fitted value instead.
+/// <c>fitted-noise</c>, <c>fitted-phi</c>, <c>fitted-level</c> or <c>fitted-slope</c> keeps those fitted values instead.
 /// </summary>
 public static class TrueModel
 {
@@ -21,9 +21,9 @@ public static class TrueModel
         {
             NoiseSd = Keep("noise") ? fitted.NoiseSd : process.Sigma,
             Phi = Keep("phi") ? fitted.Phi : process.Phi,
-            LevelMean = process.GrandMean,
-            LevelSd = process.BetweenSd,
-            SlopeMean = process.SlopeMean,
+            LevelMean = Keep("level") ? fitted.LevelMean : process.GrandMean,
+            LevelSd = Keep("level") ? fitted.LevelSd : process.BetweenSd,
+            SlopeMean = Keep("slope") ? fitted.SlopeMean : process.SlopeMean,
             SlopeSd = Keep("slope") ? fitted.SlopeSd : process.SlopeSd,
             NullCenter = 0,
             NullScale = 1,
