@@ -7,7 +7,7 @@ using AllianceMonitor.Bench.Detection;
 // (bench/detection/generate_clinic.py). Each cell is replayed through ClinicReplay, the CLI's `ruptures --calibration data`
 // path, and scored per episode against its own hindsight oracle and the fixed one-point rule.
 // Usage: dotnet run -c Release --project bench/DetectionBench -- [--seeds eval|tune] [--budget B] [--k K]
-//        [--only TEXT] [--outside NAME=RATINGS.csv:TRUTH.csv:SIGMA[;...] ...]
+//        [--only TEXT[,TEXT...]] [--null 1] [--diagnose 1] [--true-model raw|null[,fitted-noise|phi|slope]] [--outside NAME=RATINGS.csv:TRUTH.csv:SIGMA[;...] ...]
 // Evaluation seeds: 1 + 1000 x cell + replicate; tuning seeds: 500001 + 1000 x cell + replicate (disjoint).
 var options = Args.Parse(args);
 var seedBase = options.Get("seeds", "eval") == "tune" ? 500_001 : 1;
@@ -23,16 +23,20 @@ if (options.Has("k"))
 }
 
 var wai = InstrumentCatalog.Find("wai-sr")!;
-var cells = Cells.Grid().Where(c => !options.Has("only") || c.Name.Contains(options.Get("only", ""), StringComparison.Ordinal)).ToList();
+// A cell keeps its place in the whole grid, so --only runs it on the very seeds of a full run.
+var only = options.Has("only") ? options.Get("only", "").Split(',') : null;
+var cells = Cells.Grid().Select((cell, index) => (Cell: cell, Index: index))
+    .Where(c => only is null || only.Any(o => c.Cell.Name.Contains(o, StringComparison.Ordinal))).ToList();
 var results = new List<CellResult>();
-for (var i = 0; i < cells.Count; i++)
+foreach (var (cell, index) in cells)
 {
-    var cell = cells[i];
-    var clinics = Enumerable.Range(0, cell.Clinics).Select(r => GridGenerator.Simulate(cell.Process, cell.Patients, seedBase + (1000 * i) + r));
-    results.Add(Evaluate($"{cell.Name} ({cell.Clinics} x {cell.Patients})", clinics));
+    // --null 1: the same cells without ruptures, to measure the false-alert rate against the budget.
+    var process = options.Has("null") ? cell.Process with { RuptureRate = 0 } : cell.Process;
+    var clinics = Enumerable.Range(0, cell.Clinics).Select(r => GridGenerator.Simulate(process, cell.Patients, seedBase + (1000 * index) + r));
+    results.Add(Evaluate($"{cell.Name} ({cell.Clinics} x {cell.Patients})", clinics, process));
 }
 
-foreach (var outside in options.All("outside"))
+foreach (var outside in options.All("outside").Where(o => only is null || only.Any(n => o[..o.IndexOf('=')].Contains(n, StringComparison.Ordinal))))
 {
     var (name, spec) = (outside[..outside.IndexOf('=')], outside[(outside.IndexOf('=') + 1)..]);
     // Several clinics may share a cell, separated by ';': each is calibrated on its own data, as the CLI would.
@@ -44,7 +48,7 @@ foreach (var outside in options.All("outside"))
 Console.WriteLine($"Detector: rule version {RuptureDetector.RuleVersion}, {Describe(settings)}; seeds: {(seedBase == 1 ? "evaluation" : "tuning")} (base {seedBase})");
 Report.Print(results);
 
-CellResult Evaluate(string name, IEnumerable<Clinic> clinics)
+CellResult Evaluate(string name, IEnumerable<Clinic> clinics, GridProcess? process = null)
 {
     var ours = new List<Score>();
     var fixedRule = new List<Score>();
@@ -57,6 +61,11 @@ CellResult Evaluate(string name, IEnumerable<Clinic> clinics)
         ceiling += rated.Count(o => o.Alliance >= 5 - 1e-9);
         ratings += rated.Count;
         var (calibration, patients) = ClinicReplay.Run(wai, clinic.Observations, settings, calibrateOnData: true);
+        if (options.Has("true-model") && process is not null)
+        {
+            patients = TrueModel.Replay(options.Get("true-model", ""), process, clinic, wai, calibration, settings);
+        }
+
         if (options.Has("diagnose"))
         {
             var m = calibration.ModelOrFallback();
@@ -74,6 +83,14 @@ CellResult Evaluate(string name, IEnumerable<Clinic> clinics)
     }
 
     var best = oracle.Select(kv => (C: kv.Key, Score: Score.Sum(kv.Value))).MaxBy(x => x.Score.F1);
+    if (options.Has("diagnose"))
+    {
+        // The oracle held to the detector's budget: its best threshold among those with at most that many false alerts per 100 sessions.
+        var held = oracle.Select(kv => (C: kv.Key, Score: Score.Sum(kv.Value))).Where(x => x.Score.FalsePer100Sessions <= settings.FalseAlertBudget).MaxBy(x => x.Score.F1);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: oracle at <= {settings.FalseAlertBudget} false alerts per 100: F1 {held.Score.F1:0.000} ({held.C:0.00}, {held.Score.FalsePer100Sessions:0.00}); ours / that {Score.Sum(ours).F1 / held.Score.F1:0.00}; best oracle false alerts {best.Score.FalsePer100Sessions:0.00}"));
+    }
+
     return new CellResult(name, Score.Sum(ours), best.Score, best.C, Score.Sum(fixedRule), ceiling / (double)ratings);
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The detection benchmark of issue 11: the grid (bench/DetectionBench) plus three clinics from the outside generator
+# The detection benchmark of issue 11: the grid (bench/DetectionBench) plus three cells from the outside generator
 # (generate_clinic.py, Python, written from the issue's description and not from SessionSimulator).
-# Usage: bench/detection/run.sh [eval|tune] [extra DetectionBench options, e.g. --k 2.8]
-# eval: grid seeds 1 + 1000 x cell + replicate, outside clinics seeds 1-22. tune: grid seeds 500001 + ..., outside 501-522.
+# Usage: bench/detection/run.sh [eval|tune] [extra DetectionBench options, e.g. --k 2.8 or --only depth,outside]
+# eval: grid seeds 1 + 1000 x cell + replicate; outside clinics A 1 and 23, B 2 and 24, C 3-22 and 25-44.
+# tune: grid seeds 500001 + 1000 x cell + replicate; outside seeds the same plus 500. The two sets are disjoint.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode=${1:-eval}
@@ -12,15 +13,22 @@ offset=0
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 gen=bench/detection/generate_clinic.py
-python3 $gen --seed $((offset + 1)) --patients 500 --out "$out/a.csv" --truth "$out/a.truth.csv"
-python3 $gen --seed $((offset + 2)) --patients 1500 --phi 0.35 --grand-mean 4.45 --slope-sd 0.03 --out "$out/b.csv" --truth "$out/b.truth.csv"
+a=""
+b=""
 small=""
-for i in $(seq 3 22); do
-  python3 $gen --seed $((offset + i)) --patients 60 --phi 0.2 --depth-min 2.3 --depth-max 3.6 --out "$out/c$i.csv" --truth "$out/c$i.truth.csv"
-  small="$small${small:+;}$out/c$i.csv:$out/c$i.truth.csv:0.25"
+# Two replicates of each outside cell (the second 22 seeds after the first), as the grid cells have 12 clinics, not 6.
+for r in 0 22; do
+  python3 $gen --seed $((offset + r + 1)) --patients 500 --out "$out/a$r.csv" --truth "$out/a$r.truth.csv"
+  a="$a${a:+;}$out/a$r.csv:$out/a$r.truth.csv:0.25"
+  python3 $gen --seed $((offset + r + 2)) --patients 1500 --phi 0.35 --grand-mean 4.45 --slope-sd 0.03 --out "$out/b$r.csv" --truth "$out/b$r.truth.csv"
+  b="$b${b:+;}$out/b$r.csv:$out/b$r.truth.csv:0.25"
+  for i in $(seq 3 22); do
+    python3 $gen --seed $((offset + r + i)) --patients 60 --phi 0.2 --depth-min 2.3 --depth-max 3.6 --out "$out/c$r-$i.csv" --truth "$out/c$r-$i.truth.csv"
+    small="$small${small:+;}$out/c$r-$i.csv:$out/c$r-$i.truth.csv:0.25"
+  done
 done
 dotnet build -c Release -v q bench/DetectionBench >/dev/null
 dotnet bench/DetectionBench/bin/Release/net10.0/DetectionBench.dll --seeds "$mode" "$@" \
-  --outside "outside A (python, 500)=$out/a.csv:$out/a.truth.csv:0.25" \
-  --outside "outside B (python, 1500, ceiling)=$out/b.csv:$out/b.truth.csv:0.25" \
-  --outside "outside C (python, 20 x 60)=$small"
+  --outside "outside A (python, 2 x 500)=$a" \
+  --outside "outside B (python, 2 x 1500, ceiling)=$b" \
+  --outside "outside C (python, 40 x 60)=$small"
