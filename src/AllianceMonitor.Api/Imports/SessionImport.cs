@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
+using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Sessions;
@@ -126,7 +127,7 @@ public sealed partial class SessionImport(
 
     /// <summary>
     /// Writes the chunk in one transaction; if the database refuses it, rolls it back and writes its lines again one per
-    /// transaction, so that only the line the database refuses is rejected.
+    /// transaction through the PUT's own path, so that only a line the database refuses is rejected.
     /// </summary>
     private async Task FlushAsync(Guid clinicId, List<ImportedLine> chunk, ImportTally tally, CancellationToken cancellationToken)
     {
@@ -135,26 +136,32 @@ public sealed partial class SessionImport(
             return;
         }
 
+        List<ImportOutcome>? outcomes = null;
         try
         {
-            foreach (var outcome in await WriteAsync(clinicId, chunk, cancellationToken))
-            {
-                tally.Count(outcome);
-            }
+            outcomes = await WriteChunkAsync(clinicId, chunk, cancellationToken);
         }
         catch (Exception e) when (IsRefusal(e))
         {
             LogChunkRefused(logger, chunk.Count, SqlState(e));
-            foreach (var line in chunk)
+        }
+
+        for (var index = 0; index < chunk.Count; index++)
+        {
+            var line = chunk[index];
+            if (outcomes is not null)
             {
-                try
-                {
-                    tally.Count((await WriteAsync(clinicId, [line], cancellationToken))[0]);
-                }
-                catch (Exception refused) when (IsRefusal(refused))
-                {
-                    tally.Reject(line.Number, new() { ["line"] = [$"could not be stored: the database refused it (SQLSTATE {SqlState(refused)})"] });
-                }
+                tally.Count(outcomes[index]);
+                continue;
+            }
+
+            try
+            {
+                tally.Count(await WriteLineAsync(clinicId, line.Request, cancellationToken));
+            }
+            catch (Exception refused) when (IsRefusal(refused))
+            {
+                tally.Reject(line.Number, new() { ["line"] = [$"could not be stored: the database refused it (SQLSTATE {SqlState(refused)})"] });
             }
         }
 
@@ -162,32 +169,35 @@ public sealed partial class SessionImport(
     }
 
     /// <summary>
-    /// The lines in one unit of work, in a service scope of their own, as a PUT has per request: a fresh context, the
-    /// clinic's calibrations read once for the chunk (a refit committed during the import applies to the chunks after
-    /// it) and no audit attempt of its own. Each line is saved and forgotten before the next, so the change tracker
-    /// stays small.
+    /// The chunk in one unit of work (<see cref="ChunkWriter"/>), in a service scope of its own as a PUT has per
+    /// request: a fresh context and no audit attempt of its own.
     /// </summary>
-    private async Task<List<ImportOutcome>> WriteAsync(Guid clinicId, List<ImportedLine> lines, CancellationToken cancellationToken)
+    /// <returns>Null, with nothing written, when the chunk must be written line by line instead.</returns>
+    private async Task<List<ImportOutcome>?> WriteChunkAsync(Guid clinicId, List<ImportedLine> lines, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var unit = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        var alerts = scope.ServiceProvider.GetRequiredService<AlertSync>();
+        return await unit.ExecuteAsync(
+            () => ChunkWriter.WriteAsync(db, alerts, clock, clinicId, lines, cancellationToken),
+            outcomes => outcomes is null ? StatusCodes.Status409Conflict : StatusCodes.Status200OK,
+            cancellationToken);
+    }
+
+    /// <summary>One line as its session PUT: the PUT's writer in a unit of work and a service scope of its own.</summary>
+    private async Task<ImportOutcome> WriteLineAsync(Guid clinicId, PutSessionRequest request, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var unit = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
         var writer = scope.ServiceProvider.GetRequiredService<SessionWriter>();
-        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
         return await unit.ExecuteAsync(
             async () =>
             {
-                var outcomes = new List<ImportOutcome>(lines.Count);
-                foreach (var line in lines)
-                {
-                    // The writer stamps UpdatedAt only when it changed something; an unchanged session keeps its earlier stamp.
-                    var startedAt = Timestamps.Now(clock);
-                    var (session, created) = await writer.PutAsync(clinicId, line.Request, cancellationToken);
-                    outcomes.Add(created ? ImportOutcome.Created : session.UpdatedAt >= startedAt ? ImportOutcome.Updated : ImportOutcome.Unchanged);
-                    await db.SaveChangesAsync(cancellationToken);
-                    db.ChangeTracker.Clear();
-                }
-
-                return outcomes;
+                // The writer stamps UpdatedAt only when it changed something; an unchanged session keeps its earlier stamp.
+                var startedAt = Timestamps.Now(clock);
+                var (session, created) = await writer.PutAsync(clinicId, request, cancellationToken);
+                return created ? ImportOutcome.Created : session.UpdatedAt >= startedAt ? ImportOutcome.Updated : ImportOutcome.Unchanged;
             },
             _ => StatusCodes.Status200OK,
             cancellationToken);
