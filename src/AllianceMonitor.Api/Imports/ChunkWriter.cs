@@ -12,8 +12,8 @@ namespace AllianceMonitor.Api.Imports;
 /// <summary>
 /// A chunk of session PUTs in one unit of work: one read (<see cref="ChunkReadBatch"/>), then each line in order
 /// through the PUT's own steps in memory (<see cref="SessionWriter.Apply"/>, then <see cref="AlertSync"/> on the
-/// patient's series as the lines before it left them), then one UPDATE for the superseded revisions and the unit of
-/// work's one save of everything else. Each line sees exactly what its PUT would have read after the lines before it
+/// patient's series as the lines before it left them), then one UPDATE for the superseded revisions, COPY of the new
+/// sessions and revisions (<see cref="ChunkCopy"/>) and the unit of work's one save of everything else. Each line sees exactly what its PUT would have read after the lines before it
 /// had committed, so sessions, revisions, alerts, detector states and webhook events come out as the PUTs' would.
 /// Each line's time is its own, as each PUT's is, so events keep the lines' order.
 /// </summary>
@@ -31,6 +31,7 @@ internal static class ChunkWriter
 
         var outcomes = new List<ImportOutcome>(lines.Count);
         var superseded = new List<(long Id, DateTimeOffset At)>();
+        var (newSessions, newMeasurements) = (new List<Session>(), new List<Measurement>());
         foreach (var line in lines)
         {
             var request = line.Request;
@@ -45,6 +46,12 @@ internal static class ChunkWriter
                 continue;
             }
 
+            if (change.Created)
+            {
+                newSessions.Add(change.Session);
+            }
+
+            newMeasurements.AddRange(change.Additions);
             SessionWriter.MarkSuperseded(db, change.Superseded, now);
             superseded.AddRange(change.Superseded.Select(m => (m.Id, now)));
             patient.Rows[request.SessionNumber] = [.. SessionWriter.InForce(change.Session, patient.Patient.Id)];
@@ -56,6 +63,7 @@ internal static class ChunkWriter
         }
 
         await SupersedeAsync(db, superseded, ct);
+        await ChunkCopy.WriteAsync(db, newSessions, newMeasurements, ct);
         return outcomes;
     }
 

@@ -127,7 +127,7 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, C
 
         if (additions.Count == 0 && superseded.Count == 0 && !changed)
         {
-            return new Change(session, Created: false, Changed: false, []);
+            return new Change(session, Created: false, Changed: false, [], []);
         }
 
         session.UpdatedAt = now;
@@ -137,13 +137,14 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, C
         }
 
         session.Measurements.AddRange(additions);
-        return new Change(session, created, Changed: true, superseded);
+        return new Change(session, created, Changed: true, superseded, additions);
     }
 
     /// <summary>What <see cref="Apply"/> did.</summary>
     /// <param name="Changed">False when the body equals what is stored: nothing was changed and nothing is to be saved.</param>
     /// <param name="Superseded">Stored revisions stamped superseded in memory; the caller writes the stamp.</param>
-    internal sealed record Change(Session Session, bool Created, bool Changed, IReadOnlyList<Measurement> Superseded);
+    /// <param name="Additions">The new revisions, added to the session's forms.</param>
+    internal sealed record Change(Session Session, bool Created, bool Changed, IReadOnlyList<Measurement> Superseded, IReadOnlyList<Measurement> Additions);
 
     /// <summary>
     /// The one write of a session PUT before the unit of work's save, and why it is separate: the filtered unique
