@@ -32,8 +32,8 @@ public sealed partial class SessionImport(
     public const long MaxLineBytes = RequestBodyLimitMiddleware.MaxBodyBytes;
 
     /// <summary>
-    /// 64 MiB: about 200,000 sessions of one or two forms, which at the per-line pace takes tens of minutes in one
-    /// request. A larger backfill is sent as several files; a file cut off part way is simply sent again.
+    /// 64 MiB: about 200,000 sessions of one or two forms, about a minute in one request at the chunked pace
+    /// (bench/README.md). A larger backfill is sent as several files; a file cut off part way is simply sent again.
     /// </summary>
     public const long MaxBodyBytes = 64L * 1024 * 1024;
 
