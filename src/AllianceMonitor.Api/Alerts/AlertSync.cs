@@ -31,17 +31,25 @@ public sealed class AlertSync(AllianceDbContext db, TimeProvider clock)
     /// stored state (the settings or the rule version changed since the state was stored): then one read of the whole series.
     /// </summary>
     /// <param name="rows">The patient's ratings in force of <see cref="AlertedInstruments"/>, as <see cref="Sessions.SessionReadBatch"/> reads them.</param>
-    /// <param name="states">The patient's stored detector states, tracked: updated, added or removed here, saved by the unit of work.</param>
-    /// <param name="stored">The patient's stored alerts, tracked.</param>
+    /// <param name="states">
+    /// The patient's stored detector states, tracked: updated, added or removed here (in the list as in the context),
+    /// saved by the unit of work.
+    /// </param>
+    /// <param name="stored">The patient's stored alerts, tracked; an alert created here is added to the list.</param>
     /// <param name="subscribedEvents">The event types the clinic's webhook subscriptions ask for.</param>
+    /// <param name="rowsAreWhole">
+    /// Whether <paramref name="rows"/> hold every session of the patient's series (the session import reads them whole
+    /// and keeps them up to date in memory, ahead of what the database holds): then they are never read again.
+    /// </param>
     /// <returns>How many alerts were created, updated or withdrawn; each has an outbox event for the webhooks.</returns>
     public async Task<int> ReconcileAsync(
-        Guid clinicId, Patient patient, int changedSession, IReadOnlyCollection<RatingRow> rows, IReadOnlyList<SeriesDetectorState> states,
-        IReadOnlyList<Alert> stored, ClinicCalibrations clinic, IReadOnlySet<string> subscribedEvents, CancellationToken cancellationToken)
+        Guid clinicId, Patient patient, int changedSession, IReadOnlyCollection<RatingRow> rows, List<SeriesDetectorState> states,
+        List<Alert> stored, ClinicCalibrations clinic, IReadOnlySet<string> subscribedEvents, CancellationToken cancellationToken,
+        bool rowsAreWhole = false)
     {
         using var span = Telemetry.Source.StartActivity(Telemetry.AlertReplay);
         var patientId = patient.Id;
-        var plan = SeriesPlan.Make(patientId, changedSession, rows, states, clinic, complete: false);
+        var plan = SeriesPlan.Make(patientId, changedSession, rows, states, clinic, complete: rowsAreWhole);
         if (!plan.Complete)
         {
             var whole = await AllianceSeries.LoadAsync(db, clinicId, patientId, AlertedInstruments, cancellationToken);
@@ -66,7 +74,7 @@ public sealed class AlertSync(AllianceDbContext db, TimeProvider clock)
         {
             var instrument = InstrumentCatalog.Find(instrumentCode)!;
             var series = plan.Series.GetValueOrDefault((instrumentCode, rater));
-            var detected = Detect(instrument, rater, series, runs, plan, clinic, patientId, now)
+            var detected = Detect(instrument, rater, series, runs, plan, clinic, patientId, states, now)
                 .ToDictionary(a => (a.Kind, a.Session));
             var existing = stored.Where(a => a.Instrument == instrumentCode && a.Rater == rater)
                 .ToDictionary(a => (a.Kind, a.Session));
@@ -84,6 +92,7 @@ public sealed class AlertSync(AllianceDbContext db, TimeProvider clock)
                 {
                     var created = Create(clinicId, patientId, instrumentCode, rater, alert, now);
                     db.Alerts.Add(created);
+                    stored.Add(created);
                     Telemetry.AlertsRaised.Add(1, new KeyValuePair<string, object?>("alert.kind", created.Kind.StoredName()));
                     changes.Add((created, true));
                 }
@@ -125,7 +134,7 @@ public sealed class AlertSync(AllianceDbContext db, TimeProvider clock)
 
     private IReadOnlyList<DetectedAlert> Detect(
         InstrumentDefinition instrument, Rater rater, PlannedSeries? series, Dictionary<(string, Rater), (DetectorRun Run, DetectorState State)> runs,
-        SeriesPlan plan, ClinicCalibrations clinic, Guid patientId, DateTimeOffset now)
+        SeriesPlan plan, ClinicCalibrations clinic, Guid patientId, List<SeriesDetectorState> states, DateTimeOffset now)
     {
         if (series is null)
         {
@@ -136,7 +145,7 @@ public sealed class AlertSync(AllianceDbContext db, TimeProvider clock)
         if (instrument.MeasuresAlliance)
         {
             var (run, state) = runs[(instrument.Code, rater)];
-            Store(series, patientId, state.Sessions, state.LastSession, RuptureDetector.RuleVersion, state.CalibrationVersion, state.ToJson(), now);
+            Store(series, states, patientId, state.Sessions, state.LastSession, RuptureDetector.RuleVersion, state.CalibrationVersion, state.ToJson(), now);
             if (rater != Rater.Client || !run.Alerts.Any(a => a.Kind == AlertKind.Rupture)
                 || TherapistSide(instrument, plan) is not { } therapist)
             {
@@ -149,20 +158,21 @@ public sealed class AlertSync(AllianceDbContext db, TimeProvider clock)
 
         var from = series.Resumed as DeteriorationState ?? DeteriorationState.Start(instrument, clinic.Settings);
         var (alerts, after) = DeteriorationRule.Resume(from, series.Sessions, instrument, clinic.Settings);
-        Store(series, patientId, after.Sessions, after.LastSession, DeteriorationRule.RuleVersion, 0, JsonSerializer.Serialize(after), now);
+        Store(series, states, patientId, after.Sessions, after.LastSession, DeteriorationRule.RuleVersion, 0, JsonSerializer.Serialize(after), now);
 
         // Reliable change is a patient-reported standard: the published values are for the patient's own form.
         return rater == Rater.Client ? alerts : [];
     }
 
     /// <summary>Keeps the series' state for the next PUT: added, updated when it moved, removed when the series has no rating left.</summary>
-    private void Store(PlannedSeries series, Guid patientId, int sessions, int? lastSession, int ruleVersion, int calibrationVersion, string json, DateTimeOffset now)
+    private void Store(PlannedSeries series, List<SeriesDetectorState> states, Guid patientId, int sessions, int? lastSession, int ruleVersion, int calibrationVersion, string json, DateTimeOffset now)
     {
         if (lastSession is not { } last)
         {
             if (series.Stored is { } gone)
             {
                 db.SeriesDetectorStates.Remove(gone);
+                states.Remove(gone);
             }
 
             return;
@@ -173,6 +183,7 @@ public sealed class AlertSync(AllianceDbContext db, TimeProvider clock)
         {
             row = new SeriesDetectorState { PatientId = patientId, Instrument = series.Instrument.Code, Rater = series.Rater, State = json };
             db.SeriesDetectorStates.Add(row);
+            states.Add(row);
         }
         else if (row.State == json)
         {

@@ -14,8 +14,9 @@ public static class ImportEndpoints
     public static IServiceCollection AddImports(this IServiceCollection services) => services.AddSingleton<SessionImport>();
 
     /// <summary>
-    /// Audited once for the whole request, but not in a unit of work: <see cref="SessionImport"/> runs one per line, so
-    /// a bad line does not undo the others (and the audit entry is written on its own when the request ends).
+    /// Audited once for the whole request, but not in a unit of work: <see cref="SessionImport"/> runs one per chunk of
+    /// lines (and one per line when the database refuses a chunk), so a bad line does not undo the others (and the audit
+    /// entry is written on its own when the request ends).
     /// </summary>
     public static RouteGroupBuilder MapImports(this IEndpointRouteBuilder routes)
     {
@@ -27,9 +28,10 @@ public static class ImportEndpoints
             .WithSummary("Backfill sessions from NDJSON: one session PUT per line, each stored or rejected on its own")
             .WithDescription(
                 $"Content-Type: {NdjsonMediaType}. Each line is the body of PUT /api/v1/patients/{{patientId}}/sessions/{{sessionNumber}} " +
-                "with patientId and sessionNumber as fields. Lines are stored in order, each in its own transaction, exactly as that PUT " +
-                "would store them (alerts included); a line that cannot be read or is invalid is reported with its line number and errors " +
-                "and does not undo the others. Sending the same file again (each session in it once) stores nothing new. " +
+                $"with patientId and sessionNumber as fields. Lines are stored in order, up to {SessionImport.ChunkLines} to a transaction, " +
+                "exactly as that PUT would store them (alerts included); a line that cannot be read, is invalid or is refused by the " +
+                "database is reported with its line number and errors and does not undo the others. Sending the same file again " +
+                "(each session in it once) stores nothing new. " +
                 $"At most {SessionImport.MaxBodyBytes} bytes per request and {SessionImport.MaxLineBytes} bytes per line.")
             .RequireAuthorization(p => p.RequireRole(Roles.Ingest))
             .Audited("session.import")

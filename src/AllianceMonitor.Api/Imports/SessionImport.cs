@@ -1,19 +1,25 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
+using AllianceMonitor.Api.Alerts;
+using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Sessions;
 using FluentValidation;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace AllianceMonitor.Api.Imports;
 
 /// <summary>
-/// Stores a backfill line by line, each line exactly as its session PUT would be: the PUT's validator, then the PUT's
-/// <see cref="SessionWriter"/> in a unit of work of its own, in a service scope of its own. A line therefore commits or
-/// fails alone, its alerts arise as if the patient's sessions had been PUT in this order, and nothing one line loaded
-/// (tracked entities, the clinic's calibrations) is kept for the next, so memory stays flat.
+/// Stores a backfill in chunks of valid lines, each chunk in one transaction, each line exactly as its session PUT
+/// would be stored: the PUT's validator, then the PUT's <see cref="SessionWriter"/>. A line is still its own unit: an
+/// invalid line is rejected before any write, and a chunk the database refuses is rolled back and written again one
+/// line per transaction, so that only the refused line is rejected. Alerts arise as if the patient's sessions had been
+/// PUT in this order, and nothing a chunk loaded (tracked entities, the clinic's calibrations) is kept for the next, so
+/// memory stays flat.
 /// </summary>
 public sealed partial class SessionImport(
     IServiceScopeFactory scopes,
@@ -26,20 +32,27 @@ public sealed partial class SessionImport(
     public const long MaxLineBytes = RequestBodyLimitMiddleware.MaxBodyBytes;
 
     /// <summary>
-    /// 64 MiB: about 200,000 sessions of one or two forms, which at the per-line pace takes tens of minutes in one
-    /// request. A larger backfill is sent as several files; a file cut off part way is simply sent again.
+    /// 64 MiB: about 200,000 sessions of one or two forms, about a minute in one request at the chunked pace
+    /// (bench/README.md). A larger backfill is sent as several files; a file cut off part way is simply sent again.
     /// </summary>
     public const long MaxBodyBytes = 64L * 1024 * 1024;
 
     /// <summary>Enough to see what is wrong with a file; the counts still cover every line.</summary>
     public const int MaxListedRejections = 100;
 
-    private enum Outcome { Created, Updated, Unchanged }
+    /// <summary>
+    /// Valid lines written in one transaction. Large enough that a chunk's fixed costs (the transaction, its commit's WAL
+    /// flush, the clinic's calibrations and settings) are small per line; small enough that memory stays flat and a chunk
+    /// redone line by line after a database refusal costs little.
+    /// </summary>
+    public const int ChunkLines = 500;
 
     /// <returns>The summary, or null when the body held no line at all.</returns>
     public async Task<SessionImportResponse?> RunAsync(HttpContext http, Guid clinicId, PipeReader body, CancellationToken cancellationToken)
     {
-        var tally = new Tally();
+        var tally = new ImportTally();
+        var chunk = new List<ImportedLine>(ChunkLines);
+        var keys = new HashSet<(string Patient, int Session)>();
         await foreach (var line in NdjsonLines.ReadAsync(body, MaxLineBytes, cancellationToken))
         {
             tally.Lines++;
@@ -64,14 +77,18 @@ public sealed partial class SessionImport(
                 continue;
             }
 
-            switch (await WriteAsync(clinicId, request!, cancellationToken))
+            // A session already in the chunk starts the next one, so a chunk writes each session at most once.
+            if (chunk.Count == ChunkLines || !keys.Add((request!.PatientId, request.SessionNumber)))
             {
-                case Outcome.Created: tally.Created++; break;
-                case Outcome.Updated: tally.Updated++; break;
-                default: tally.Unchanged++; break;
+                await FlushAsync(clinicId, chunk, tally, cancellationToken);
+                keys.Clear();
+                keys.Add((request!.PatientId, request.SessionNumber));
             }
+
+            chunk.Add(new ImportedLine(line.Number, request));
         }
 
+        await FlushAsync(clinicId, chunk, tally, cancellationToken);
         if (tally.Lines == 0)
         {
             return null;
@@ -108,10 +125,69 @@ public sealed partial class SessionImport(
         }
     }
 
-    private async Task<Outcome> WriteAsync(Guid clinicId, PutSessionRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the chunk in one transaction; if the database refuses it, rolls it back and writes its lines again one per
+    /// transaction through the PUT's own path, so that only a line the database refuses is rejected.
+    /// </summary>
+    private async Task FlushAsync(Guid clinicId, List<ImportedLine> chunk, ImportTally tally, CancellationToken cancellationToken)
     {
-        // A scope per line, as a PUT has per request: a fresh context (empty change tracker), fresh calibrations (a
-        // refit committed during the import applies to the lines after it) and no audit attempt of its own.
+        if (chunk.Count == 0)
+        {
+            return;
+        }
+
+        List<ImportOutcome>? outcomes = null;
+        try
+        {
+            outcomes = await WriteChunkAsync(clinicId, chunk, cancellationToken);
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            LogChunkRefused(logger, chunk.Count, SqlState(e));
+        }
+
+        for (var index = 0; index < chunk.Count; index++)
+        {
+            var line = chunk[index];
+            if (outcomes is not null)
+            {
+                tally.Count(outcomes[index]);
+                continue;
+            }
+
+            try
+            {
+                tally.Count(await WriteLineAsync(clinicId, line.Request, cancellationToken));
+            }
+            catch (Exception refused) when (IsRefusal(refused))
+            {
+                tally.Reject(line.Number, new() { ["line"] = [$"could not be stored: the database refused it (SQLSTATE {SqlState(refused)})"] });
+            }
+        }
+
+        chunk.Clear();
+    }
+
+    /// <summary>
+    /// The chunk in one unit of work (<see cref="ChunkWriter"/>), in a service scope of its own as a PUT has per
+    /// request: a fresh context and no audit attempt of its own.
+    /// </summary>
+    /// <returns>Null, with nothing written, when the chunk must be written line by line instead.</returns>
+    private async Task<List<ImportOutcome>?> WriteChunkAsync(Guid clinicId, List<ImportedLine> lines, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var unit = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        var alerts = scope.ServiceProvider.GetRequiredService<AlertSync>();
+        return await unit.ExecuteAsync(
+            () => ChunkWriter.WriteAsync(db, alerts, clock, clinicId, lines, cancellationToken),
+            outcomes => outcomes is null ? StatusCodes.Status409Conflict : StatusCodes.Status200OK,
+            cancellationToken);
+    }
+
+    /// <summary>One line as its session PUT: the PUT's writer in a unit of work and a service scope of its own.</summary>
+    private async Task<ImportOutcome> WriteLineAsync(Guid clinicId, PutSessionRequest request, CancellationToken cancellationToken)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var unit = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
         var writer = scope.ServiceProvider.GetRequiredService<SessionWriter>();
@@ -121,35 +197,23 @@ public sealed partial class SessionImport(
                 // The writer stamps UpdatedAt only when it changed something; an unchanged session keeps its earlier stamp.
                 var startedAt = Timestamps.Now(clock);
                 var (session, created) = await writer.PutAsync(clinicId, request, cancellationToken);
-                return created ? Outcome.Created : session.UpdatedAt >= startedAt ? Outcome.Updated : Outcome.Unchanged;
+                return created ? ImportOutcome.Created : session.UpdatedAt >= startedAt ? ImportOutcome.Updated : ImportOutcome.Unchanged;
             },
             _ => StatusCodes.Status200OK,
             cancellationToken);
     }
 
+    /// <summary>The database refused a write (a constraint, a conflict, a trigger), as opposed to being unreachable.</summary>
+    private static bool IsRefusal(Exception e) =>
+        (e is DbUpdateException || e is PostgresException) && !DatabaseUnavailable.IsOutage(e);
+
+    private static string SqlState(Exception e) =>
+        (e as PostgresException ?? e.InnerException as PostgresException)?.SqlState ?? "unknown";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session import: the database refused a chunk of {Lines} lines ({SqlState}); writing them one by one")]
+    private static partial void LogChunkRefused(ILogger logger, int lines, string sqlState);
+
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Session import: {Lines} lines, {Created} created, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected")]
     private static partial void LogImported(ILogger logger, int lines, int created, int updated, int unchanged, int rejected);
-
-    private sealed class Tally
-    {
-        public int Lines { get; set; }
-        public int Created { get; set; }
-        public int Updated { get; set; }
-        public int Unchanged { get; set; }
-        public int RejectedCount { get; private set; }
-        public List<RejectedImportLine> Rejected { get; } = [];
-
-        public void Reject(int line, Dictionary<string, string[]> errors)
-        {
-            RejectedCount++;
-            if (Rejected.Count < MaxListedRejections)
-            {
-                Rejected.Add(new RejectedImportLine(line, errors));
-            }
-        }
-
-        public SessionImportResponse ToResponse() =>
-            new(Lines, Created, Updated, Unchanged, RejectedCount, Rejected, RejectedLinesTruncated: RejectedCount > Rejected.Count);
-    }
 }

@@ -100,6 +100,31 @@ public static class SessionReadBatch
 
     private const string OfPatient = "p.clinic_id = @clinic AND p.external_id = @patient";
 
+    /// <summary>An alert's columns in the order <see cref="SessionRows.Alert"/> reads them.</summary>
+    internal const string AlertColumns = """
+        a.id, a.clinic_id, a.patient_id, a.instrument, a.rater, a.kind, a."session", a.status, a.rupture_status, a.status_session, a.severity,
+        a.observed, a.baseline, a.drop_in_sds, a.threshold, a."rule", a.rule_version, a.calibration_version, a.default_calibration,
+        a.expected_symptom_change, a.explanation, a.prediction_sd, a.threshold_sds, a.method, a.first_session, a."change",
+        a.threshold_source, a.therapist_observed, a.therapist_baseline, a.therapist_threshold,
+        a.created_at, a.updated_at, a.acknowledged_at, a.acknowledged_by, a.acknowledge_note, a.resolved_at, a.resolved_by, a.resolve_note
+        """;
+
+    /// <summary>The event types the clinic's webhook subscriptions ask for (parameter @clinic).</summary>
+    internal const string SubscribedEventsSql = "SELECT DISTINCT e FROM webhook_subscriptions w, unnest(w.events) e WHERE w.clinic_id = @clinic;";
+
+    /// <summary>
+    /// The clinic's detector settings, then the latest calibration of each series as CalibrationStore.LatestAsync picks
+    /// it (parameter @clinic); read by <see cref="ReadCalibrationsAsync"/>.
+    /// </summary>
+    internal const string CalibrationsSql = """
+        SELECT detector FROM clinic_settings WHERE clinic_id = @clinic;
+        SELECT DISTINCT ON (c.instrument, c.rater) c.id, c.clinic_id, c.instrument, c.rater, c.version, c.is_default, c.grand_mean,
+            c.between_variance, c.within_sd, c.low_alliance_threshold, c.patients, c.ratings, c.symptom_effect_per_point,
+            c.default_reason, c.symptom_instrument, c."trigger", c.fitted_at, c.method, c.noise_sd, c.phi, c.level_mean, c.level_sd,
+            c.slope_mean, c.slope_sd, c.null_center, c.null_scale, c.judged_share
+        FROM calibrations c WHERE c.clinic_id = @clinic ORDER BY c.instrument, c.rater, c.version DESC;
+        """;
+
     /// <summary>The statements, in the order the reader reads their results.</summary>
     private static string Sql(bool withTherapist, bool withCalibrations)
     {
@@ -137,31 +162,19 @@ public static class SessionReadBatch
                             WHERE c.clinic_id = @clinic AND c.instrument = st.instrument AND c.rater = st.rater), 0));
             SELECT st.instrument, st.rater, st.last_session, st.sessions, st.rule_version, st.calibration_version, st.state, st.updated_at
             FROM series_detector_states st JOIN patients p ON p.id = st.patient_id WHERE {OfPatient};
-            SELECT a.id, a.clinic_id, a.patient_id, a.instrument, a.rater, a.kind, a."session", a.status, a.rupture_status, a.status_session, a.severity,
-                a.observed, a.baseline, a.drop_in_sds, a.threshold, a."rule", a.rule_version, a.calibration_version, a.default_calibration,
-                a.expected_symptom_change, a.explanation, a.prediction_sd, a.threshold_sds, a.method, a.first_session, a."change",
-                a.threshold_source, a.therapist_observed, a.therapist_baseline, a.therapist_threshold,
-                a.created_at, a.updated_at, a.acknowledged_at, a.acknowledged_by, a.acknowledge_note, a.resolved_at, a.resolved_by, a.resolve_note
+            SELECT {AlertColumns}
             FROM alerts a JOIN patients p ON p.id = a.patient_id WHERE {OfPatient};
-            SELECT DISTINCT e FROM webhook_subscriptions w, unnest(w.events) e WHERE w.clinic_id = @clinic;
+            {SubscribedEventsSql}
             """).Append('\n');
         if (withCalibrations)
         {
-            // The latest version of each series, as CalibrationStore.LatestAsync picks it.
-            sql.Append("""
-                SELECT detector FROM clinic_settings WHERE clinic_id = @clinic;
-                SELECT DISTINCT ON (c.instrument, c.rater) c.id, c.clinic_id, c.instrument, c.rater, c.version, c.is_default, c.grand_mean,
-                    c.between_variance, c.within_sd, c.low_alliance_threshold, c.patients, c.ratings, c.symptom_effect_per_point,
-                    c.default_reason, c.symptom_instrument, c."trigger", c.fitted_at, c.method, c.noise_sd, c.phi, c.level_mean, c.level_sd,
-                    c.slope_mean, c.slope_sd, c.null_center, c.null_scale, c.judged_share
-                FROM calibrations c WHERE c.clinic_id = @clinic ORDER BY c.instrument, c.rater, c.version DESC;
-                """).Append('\n');
+            sql.Append(CalibrationsSql).Append('\n');
         }
 
         return sql.ToString();
     }
 
-    private static void AddParameter(IRelationalCommandBuilder command, string name, object value, NpgsqlDbType type) =>
+    internal static void AddParameter(IRelationalCommandBuilder command, string name, object value, NpgsqlDbType type) =>
         command.AddRawParameter(name, new NpgsqlParameter(name, type) { Value = value });
 
     /// <returns>Null when the patient was erased between the insert and the lock.</returns>
@@ -263,7 +276,8 @@ public static class SessionReadBatch
         return new SessionState(patient, patientCreated, therapist, session, rows, detectorStates, alerts, clinic, subscribed);
     }
 
-    private static async Task<ClinicCalibrations> ReadCalibrationsAsync(DbDataReader reader, CancellationToken ct)
+    /// <summary>The results of <see cref="CalibrationsSql"/>, from the result before them.</summary>
+    internal static async Task<ClinicCalibrations> ReadCalibrationsAsync(DbDataReader reader, CancellationToken ct)
     {
         await reader.NextResultAsync(ct);
         var settings = await reader.ReadAsync(ct)

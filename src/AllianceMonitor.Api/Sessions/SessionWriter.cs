@@ -36,21 +36,56 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, C
         var now = Timestamps.Now(clock);
         var state = await SessionReadBatch.ReadAsync(
             db, calibrations, clinicId, request.PatientId, request.SessionNumber, body.TherapistId, AlertSync.AlertedInstruments, now, cancellationToken);
-        var (patient, therapist) = (state.Patient, state.Therapist);
-        if (patient.TherapistId is null && therapist is not null)
+        var change = Apply(db, state.Patient, state.Therapist, state.Session, request, now);
+        var session = change.Session;
+        if (!change.Changed)
         {
-            patient.Therapist = therapist;
+            return (session, false);
         }
 
-        var session = state.Session;
+        await SupersedeAsync(change.Superseded, now, cancellationToken);
+
+        // In the same transaction: a session is never stored without its alerts, nor an alert without its session. The
+        // judgement runs on the rows read above with this session's forms in force merged in, not on a second read; a series
+        // whose stored detector state ends before this session is judged from that state on this session alone.
+        var rows = state.OtherSessionRows.Concat(InForce(session, state.Patient.Id)).ToList();
+        await alerts.ReconcileAsync(
+            clinicId, state.Patient, request.SessionNumber, rows, state.DetectorStates, state.Alerts, state.Calibrations, state.SubscribedEvents, cancellationToken);
+        Telemetry.SessionsIngested.Add(1, new KeyValuePair<string, object?>("outcome", change.Created ? "created" : "revised"));
+        return (session, change.Created);
+    }
+
+    /// <summary>
+    /// The body applied to the session in memory, without database access: the session created (added to the context)
+    /// or its details updated, the patient given the body's therapist if it has none, the changed forms' new revisions
+    /// added and the revisions they replace stamped superseded (<see cref="Change.Superseded"/>: the caller writes that
+    /// stamp before the context saves, and marks it saved with <see cref="MarkSuperseded"/>). The session import applies
+    /// many bodies this way in one context, each session at most once.
+    /// </summary>
+    /// <param name="patient">Tracked, locked.</param>
+    /// <param name="therapist">The body's therapist, tracked; null when the body names none.</param>
+    /// <param name="session">The stored session with every revision of its forms, tracked; null for a new session.</param>
+    internal static Change Apply(AllianceDbContext db, Patient patient, Therapist? therapist, Session? session, PutSessionRequest request, DateTimeOffset now)
+    {
+        var body = request.Body;
+        var changed = false;
+
+        // The navigation as well as the key: in a context that applies several bodies, the key is set only when it saves.
+        if (patient.TherapistId is null && patient.Therapist is null && therapist is not null)
+        {
+            patient.Therapist = therapist;
+            changed = true;
+        }
+
         var created = session is null;
         if (session is null)
         {
             session = new Session { PatientId = patient.Id, Number = request.SessionNumber, CreatedAt = now };
             db.Sessions.Add(session);
+            changed = true;
         }
 
-        UpdateDetails(session, body, therapist);
+        changed |= UpdateDetails(session, body, therapist);
         var superseded = new List<Measurement>();
         var additions = new List<Measurement>();
         var incoming = body.Measurements!
@@ -90,24 +125,26 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, C
             });
         }
 
-        if (additions.Count == 0 && superseded.Count == 0 && !db.ChangeTracker.HasChanges())
+        if (additions.Count == 0 && superseded.Count == 0 && !changed)
         {
-            return (session, false);
+            return new Change(session, Created: false, Changed: false, [], []);
         }
 
         session.UpdatedAt = now;
-        await SupersedeAsync(superseded, now, cancellationToken);
-        session.Measurements.AddRange(additions);
+        foreach (var measurement in superseded)
+        {
+            measurement.SupersededAt = now;
+        }
 
-        // In the same transaction: a session is never stored without its alerts, nor an alert without its session. The
-        // judgement runs on the rows read above with this session's forms in force merged in, not on a second read; a series
-        // whose stored detector state ends before this session is judged from that state on this session alone.
-        var rows = state.OtherSessionRows.Concat(InForce(session, patient.Id)).ToList();
-        await alerts.ReconcileAsync(
-            clinicId, patient, request.SessionNumber, rows, state.DetectorStates, state.Alerts, state.Calibrations, state.SubscribedEvents, cancellationToken);
-        Telemetry.SessionsIngested.Add(1, new KeyValuePair<string, object?>("outcome", created ? "created" : "revised"));
-        return (session, created);
+        session.Measurements.AddRange(additions);
+        return new Change(session, created, Changed: true, superseded, additions);
     }
+
+    /// <summary>What <see cref="Apply"/> did.</summary>
+    /// <param name="Changed">False when the body equals what is stored: nothing was changed and nothing is to be saved.</param>
+    /// <param name="Superseded">Stored revisions stamped superseded in memory; the caller writes the stamp.</param>
+    /// <param name="Additions">The new revisions, added to the session's forms.</param>
+    internal sealed record Change(Session Session, bool Created, bool Changed, IReadOnlyList<Measurement> Superseded, IReadOnlyList<Measurement> Additions);
 
     /// <summary>
     /// The one write of a session PUT before the unit of work's save, and why it is separate: the filtered unique
@@ -115,7 +152,7 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, C
     /// filtered index before the insert that enters it. The tracked rows are then marked as saved, so the unit of
     /// work's save does not write them again.
     /// </summary>
-    private async Task SupersedeAsync(List<Measurement> superseded, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task SupersedeAsync(IReadOnlyList<Measurement> superseded, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (superseded.Count == 0)
         {
@@ -125,9 +162,14 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, C
         var ids = superseded.Select(m => m.Id).ToArray();
         await db.Measurements.Where(m => ids.Contains(m.Id) && m.SupersededAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.SupersededAt, now), cancellationToken);
+        MarkSuperseded(db, superseded, now);
+    }
+
+    /// <summary>The superseded stamp as saved, so the context's save does not write it again.</summary>
+    internal static void MarkSuperseded(AllianceDbContext db, IEnumerable<Measurement> superseded, DateTimeOffset now)
+    {
         foreach (var measurement in superseded)
         {
-            measurement.SupersededAt = now;
             var property = db.Entry(measurement).Property(m => m.SupersededAt);
             property.OriginalValue = now;
             property.IsModified = false;
@@ -135,17 +177,20 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, C
     }
 
     /// <summary>The session's ratings in force of the alerted instruments, as <see cref="AllianceSeries.LoadAsync"/> would read them back.</summary>
-    private static IEnumerable<RatingRow> InForce(Session session, Guid patientId) =>
+    internal static IEnumerable<RatingRow> InForce(Session session, Guid patientId) =>
         session.Measurements
             .Where(m => m.SupersededAt is null && AlertSync.AlertedInstruments.Contains(m.Instrument))
             .Select(m => new RatingRow(patientId, session.Number, m.Instrument, m.Rater, m.Timing, m.Total));
 
-    private static void UpdateDetails(Session session, SessionBody body, Therapist? therapist)
+    /// <returns>Whether any detail changed.</returns>
+    private static bool UpdateDetails(Session session, SessionBody body, Therapist? therapist)
     {
+        var changed = (session.OccurredOn, session.Modality, session.TherapistId) != (body.OccurredOn, body.Modality, therapist?.Id);
         session.OccurredOn = body.OccurredOn;
         session.Modality = body.Modality;
         session.Therapist = therapist;
         session.TherapistId = therapist?.Id;
+        return changed;
     }
 
     private static bool IsSameForm(Measurement current, InstrumentDefinition instrument, MeasurementInput input) =>

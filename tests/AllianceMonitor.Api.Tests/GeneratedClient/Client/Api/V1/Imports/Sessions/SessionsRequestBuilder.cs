@@ -34,7 +34,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Imports.Sessions
         {
         }
         /// <summary>
-        /// Content-Type: application/x-ndjson. Each line is the body of PUT /api/v1/patients/{patientId}/sessions/{sessionNumber} with patientId and sessionNumber as fields. Lines are stored in order, each in its own transaction, exactly as that PUT would store them (alerts included); a line that cannot be read or is invalid is reported with its line number and errors and does not undo the others. Sending the same file again (each session in it once) stores nothing new. At most 67108864 bytes per request and 65536 bytes per line.
+        /// Content-Type: application/x-ndjson. Each line is the body of PUT /api/v1/patients/{patientId}/sessions/{sessionNumber} with patientId and sessionNumber as fields. Lines are stored in order, up to 500 to a transaction, exactly as that PUT would store them (alerts included); a line that cannot be read, is invalid or is refused by the database is reported with its line number and errors and does not undo the others. Sending the same file again (each session in it once) stores nothing new. At most 67108864 bytes per request and 65536 bytes per line.
         /// </summary>
         /// <returns>A <see cref="global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SessionImportResponse"/></returns>
         /// <param name="body">Binary request body</param>
@@ -71,7 +71,7 @@ namespace AllianceMonitor.Api.Tests.GeneratedClient.Api.V1.Imports.Sessions
             return await RequestAdapter.SendAsync<global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SessionImportResponse>(requestInfo, global::AllianceMonitor.Api.Tests.GeneratedClient.Models.SessionImportResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Content-Type: application/x-ndjson. Each line is the body of PUT /api/v1/patients/{patientId}/sessions/{sessionNumber} with patientId and sessionNumber as fields. Lines are stored in order, each in its own transaction, exactly as that PUT would store them (alerts included); a line that cannot be read or is invalid is reported with its line number and errors and does not undo the others. Sending the same file again (each session in it once) stores nothing new. At most 67108864 bytes per request and 65536 bytes per line.
+        /// Content-Type: application/x-ndjson. Each line is the body of PUT /api/v1/patients/{patientId}/sessions/{sessionNumber} with patientId and sessionNumber as fields. Lines are stored in order, up to 500 to a transaction, exactly as that PUT would store them (alerts included); a line that cannot be read, is invalid or is refused by the database is reported with its line number and errors and does not undo the others. Sending the same file again (each session in it once) stores nothing new. At most 67108864 bytes per request and 65536 bytes per line.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">Binary request body</param>
