@@ -74,7 +74,7 @@ internal static class DenseJointInformation
                 }
             }
 
-            var vInverse = Inverse(v);
+            var vInverse = Dense2.Inverse(v);
             var derivatives = new List<double[,]>();
             for (var a = 0; a < q; a++)
             {
@@ -221,62 +221,5 @@ internal static class DenseJointInformation
         }
 
         return result;
-    }
-
-    /// <summary>Gauss-Jordan inverse with partial pivoting (the Hessian is symmetric but not definite away from the optimum).</summary>
-    private static double[,] Inverse(double[,] matrix)
-    {
-        var n = matrix.GetLength(0);
-        var a = (double[,])matrix.Clone();
-        var inv = new double[n, n];
-        for (var i = 0; i < n; i++)
-        {
-            inv[i, i] = 1;
-        }
-
-        for (var c = 0; c < n; c++)
-        {
-            var pivot = c;
-            for (var r = c + 1; r < n; r++)
-            {
-                if (Math.Abs(a[r, c]) > Math.Abs(a[pivot, c]))
-                {
-                    pivot = r;
-                }
-            }
-
-            if (a[pivot, c] == 0)
-            {
-                throw new InvalidOperationException("The information matrix is singular.");
-            }
-
-            for (var k = 0; k < n; k++)
-            {
-                (a[c, k], a[pivot, k]) = (a[pivot, k], a[c, k]);
-                (inv[c, k], inv[pivot, k]) = (inv[pivot, k], inv[c, k]);
-            }
-
-            var d = a[c, c];
-            for (var k = 0; k < n; k++)
-            {
-                a[c, k] /= d;
-                inv[c, k] /= d;
-            }
-
-            for (var r = 0; r < n; r++)
-            {
-                if (r != c && a[r, c] != 0)
-                {
-                    var f = a[r, c];
-                    for (var k = 0; k < n; k++)
-                    {
-                        a[r, k] -= f * a[c, k];
-                        inv[r, k] -= f * inv[c, k];
-                    }
-                }
-            }
-        }
-
-        return inv;
     }
 }

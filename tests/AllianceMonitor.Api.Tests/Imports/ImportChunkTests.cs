@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using AllianceMonitor.Analysis;
 using AllianceMonitor.Api.Imports;
 using AllianceMonitor.Api.Tests.Infrastructure;
@@ -16,8 +15,8 @@ public sealed class ImportChunkTests(ApiFactory factory) : IClassFixture<ApiFact
     [Fact]
     public async Task A_file_of_several_chunks_stores_what_its_puts_store_detector_states_included_and_replays_unchanged()
     {
-        var put = await TenantWithWebhookAsync();
-        var imported = await TenantWithWebhookAsync();
+        var put = await ImportKit.TenantWithWebhookAsync(factory);
+        var imported = await ImportKit.TenantWithWebhookAsync(factory);
 
         // 7 sessions per patient, so the first chunk ends inside a patient; every fifth patient dips at session 5.
         var puts = Enumerable.Range(1, 76)
@@ -95,15 +94,6 @@ public sealed class ImportChunkTests(ApiFactory factory) : IClassFixture<ApiFact
             var drop = $"DROP TRIGGER refuse_{tenant.ClinicId:N} ON sessions; DROP FUNCTION refuse_{tenant.ClinicId:N}();";
             await db.Database.ExecuteSqlRawAsync(drop);
         }
-    }
-
-    private async Task<Tenant> TenantWithWebhookAsync()
-    {
-        var tenant = await Tenant.CreateAsync(factory);
-        var created = await factory.Client(tenant.ClinicAdmin).PostAsJsonAsync("/api/v1/webhooks",
-            new { url = "https://receiver.example.org/hook", events = new[] { "alert.created", "alert.updated" } });
-        created.EnsureSuccessStatusCode();
-        return tenant;
     }
 
     /// <summary>Every detector state of the clinic, by patient, without the times.</summary>

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using AllianceMonitor.Analysis.Simulation;
 using AllianceMonitor.Api.Tests.Infrastructure;
 
@@ -16,8 +15,8 @@ public sealed class ImportEquivalenceTests(ApiFactory factory) : IClassFixture<A
     [Fact]
     public async Task Importing_sessions_stores_what_putting_them_one_by_one_stores()
     {
-        var put = await TenantWithWebhookAsync();
-        var imported = await TenantWithWebhookAsync();
+        var put = await ImportKit.TenantWithWebhookAsync(factory);
+        var imported = await ImportKit.TenantWithWebhookAsync(factory);
         var (first, second) = Sessions();
 
         // Phase 1 on the default calibration: many patients, hand-made dips, a chronically low patient.
@@ -53,16 +52,6 @@ public sealed class ImportEquivalenceTests(ApiFactory factory) : IClassFixture<A
         Assert.Equal(expected.Measurements, actual.Measurements);
         Assert.Equal(expected.Alerts, actual.Alerts);
         Assert.Equal(expected.Events, actual.Events);
-    }
-
-    private async Task<Tenant> TenantWithWebhookAsync()
-    {
-        var tenant = await Tenant.CreateAsync(factory);
-        // The receiver does not resolve here: deliveries fail and are retried, the outbox rows are what is compared.
-        var created = await factory.Client(tenant.ClinicAdmin).PostAsJsonAsync("/api/v1/webhooks",
-            new { url = "https://receiver.example.org/hook", events = new[] { "alert.created", "alert.updated" } });
-        created.EnsureSuccessStatusCode();
-        return tenant;
     }
 
     /// <summary>Two phases of PUTs; the second's line counts (4 new sessions, 6 changes, 2 repeats) are asserted above.</summary>

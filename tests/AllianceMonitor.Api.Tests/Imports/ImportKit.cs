@@ -50,6 +50,19 @@ public static class ImportKit
     /// Everything a clinic's session writes leave behind, one line per row, without ids, timestamps or the clinic id:
     /// two clinics given the same sessions in the same order must give equal dumps.
     /// </summary>
+    /// <summary>
+    /// A clinic subscribed to alert events. The receiver does not resolve here: deliveries fail and are retried, the
+    /// outbox rows are what the tests compare.
+    /// </summary>
+    public static async Task<Tenant> TenantWithWebhookAsync(ApiFactory factory)
+    {
+        var tenant = await Tenant.CreateAsync(factory);
+        var created = await factory.Client(tenant.ClinicAdmin).PostAsJsonAsync("/api/v1/webhooks",
+            new { url = "https://receiver.example.org/hook", events = new[] { "alert.created", "alert.updated" } });
+        created.EnsureSuccessStatusCode();
+        return tenant;
+    }
+
     public static async Task<ClinicDump> DumpAsync(ApiFactory factory, Guid clinicId)
     {
         await using var db = factory.NewDbContext();
