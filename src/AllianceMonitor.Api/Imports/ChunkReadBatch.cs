@@ -94,7 +94,7 @@ internal static class ChunkReadBatch
         SELECT p.id, p.therapist_id, p.created_at, t.external_id, p.external_id FROM patients p LEFT JOIN therapists t ON t.id = p.therapist_id
         WHERE {OfPatients} ORDER BY p.external_id FOR UPDATE OF p;
         {(withTherapists ? TherapistsSql : "")}
-        SELECT s.id, s.patient_id, s.number, s.occurred_on, s.modality, s.therapist_id, s.created_at, s.updated_at FROM {ChunkSessions};
+        SELECT s.id, s.occurred_on, s.modality, s.therapist_id, s.created_at, s.updated_at, s.patient_id, s.number FROM {ChunkSessions};
         SELECT m.id, m.session_id, m.instrument, m.rater, m.timing, m.revision, m.items, m.total, m.subscales, m.band, m.received_at, m.superseded_at
         FROM {ChunkSessions} JOIN measurements m ON m.session_id = s.id;
         SELECT s.patient_id, s.number, m.instrument, m.rater, m.timing, m.total
@@ -164,17 +164,7 @@ internal static class ChunkReadBatch
         var sessions = new Dictionary<(Guid, int), Session>();
         while (await reader.ReadAsync(ct))
         {
-            var session = new Session
-            {
-                Id = reader.GetGuid(0),
-                PatientId = reader.GetGuid(1),
-                Number = reader.GetInt32(2),
-                OccurredOn = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3),
-                Modality = reader.IsDBNull(4) ? null : reader.GetString(4),
-                TherapistId = SessionRows.NullableGuid(reader, 5),
-                CreatedAt = reader.GetFieldValue<DateTimeOffset>(6),
-                UpdatedAt = reader.GetFieldValue<DateTimeOffset>(7),
-            };
+            var session = SessionRows.Session(reader, reader.GetGuid(6), reader.GetInt32(7));
             db.Entry(session).State = EntityState.Unchanged;
             sessions[(session.PatientId, session.Number)] = session;
         }

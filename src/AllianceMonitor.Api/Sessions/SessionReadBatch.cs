@@ -222,17 +222,7 @@ public static class SessionReadBatch
         if (await reader.ReadAsync(ct))
         {
             var id = reader.GetGuid(0);
-            session = Track(db, new Session
-            {
-                Id = id,
-                PatientId = patient.Id,
-                Number = sessionNumber,
-                OccurredOn = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateOnly>(1),
-                Modality = reader.IsDBNull(2) ? null : reader.GetString(2),
-                TherapistId = SessionRows.NullableGuid(reader, 3),
-                CreatedAt = reader.GetFieldValue<DateTimeOffset>(4),
-                UpdatedAt = reader.GetFieldValue<DateTimeOffset>(5),
-            }, id);
+            session = Track(db, SessionRows.Session(reader, patient.Id, sessionNumber), id);
         }
 
         await reader.NextResultAsync(ct);

@@ -14,6 +14,19 @@ namespace AllianceMonitor.Api.Sessions;
 /// </summary>
 internal static class SessionRows
 {
+    /// <summary>A session from columns id, occurred_on, modality, therapist_id, created_at, updated_at.</summary>
+    public static Session Session(DbDataReader r, Guid patientId, int number) => new()
+    {
+        Id = r.GetGuid(0),
+        PatientId = patientId,
+        Number = number,
+        OccurredOn = r.IsDBNull(1) ? null : r.GetFieldValue<DateOnly>(1),
+        Modality = r.IsDBNull(2) ? null : r.GetString(2),
+        TherapistId = NullableGuid(r, 3),
+        CreatedAt = r.GetFieldValue<DateTimeOffset>(4),
+        UpdatedAt = r.GetFieldValue<DateTimeOffset>(5),
+    };
+
     public static Measurement Measurement(DbDataReader r, long id) => new()
     {
         Id = id,
