@@ -73,6 +73,12 @@ public static class JointFitter
     private const int MaxScaleEvaluations = 60;
 
     /// <summary>
+    /// How much lower (relative) the fit from lme4's start must be to count as another basin and restart the optimization of
+    /// theta and the scale from it; below this the two fits differ by rounding (about 1e-13 relative) or a flat optimum.
+    /// </summary>
+    private const double RestartGain = 1e-10;
+
+    /// <summary>
     /// The optimizer of theta and log(scale): the default's coarse simplex and Newton steps, with a looser fallback simplex,
     /// since the fit at the chosen scale polishes theta with the default optimizer; the scale's relative 1e-6 is ample.
     /// </summary>
@@ -92,8 +98,8 @@ public static class JointFitter
     /// Minimizes <see cref="JointObjective"/> over theta and log(scale) from lme4's start for theta and
     /// <see cref="JointDesign.StartScale"/>. Singular fits have local optima on the boundary of theta, so at the chosen
     /// scale the stacked model is also fitted from lme4's start, as the scale search did at each of its scales; when that
-    /// is lower, theta and the scale are optimized once more from there. The returned fit is the default optimizer's at
-    /// the chosen scale from the better theta.
+    /// is clearly lower (another basin), theta and the scale are optimized once more from there. The returned fit is the
+    /// default optimizer's at the chosen scale, the lower of the two.
     /// </summary>
     public static JointFit Fit(JointDesign design, FitMethod method = FitMethod.Reml)
     {
@@ -107,9 +113,9 @@ public static class JointFitter
         var spec = design.Spec(scale);
         var fromJoint = MixedModelFitter.Fit(spec, method, startTheta: result.Minimizer[..k]);
         var fromStart = MixedModelFitter.Fit(spec, method);
-        if (fromStart.Objective >= fromJoint.Objective)
+        if (fromJoint.Objective - fromStart.Objective <= RestartGain * Math.Abs(fromJoint.Objective))
         {
-            return Final(design, scale, spec, fromJoint, evaluations);
+            return Final(design, scale, spec, fromStart.Objective < fromJoint.Objective ? fromStart : fromJoint, evaluations);
         }
 
         var again = JointOptimizer.Minimize(objective.Evaluate, [.. fromStart.Theta, result.Minimizer[k]], bounds);
