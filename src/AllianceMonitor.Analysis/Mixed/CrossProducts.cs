@@ -30,7 +30,7 @@ internal sealed class CrossProducts
     /// <paramref name="second"/>'s model (same terms, groups and columns; each row's values zero in the other),
     /// the latter's rows multiplied by sqrt(<paramref name="weight"/>): every product is made within one row, so
     /// each is <paramref name="first"/>'s plus <paramref name="weight"/> times <paramref name="second"/>'s.
-    /// Needs unshifted responses, since the shift is not linear in the rows.
+    /// Needs unshifted responses, since the shift is not linear in the rows, and one non-nested term.
     /// </summary>
     internal static CrossProducts Combine(CrossProducts first, CrossProducts second, double weight)
     {
@@ -228,9 +228,10 @@ internal sealed class TermProducts
     /// <summary><paramref name="first"/> plus <paramref name="weight"/> times <paramref name="second"/> (<see cref="CrossProducts.Combine"/>).</summary>
     internal static TermProducts Combine(TermProducts first, TermProducts second, double weight)
     {
-        if (first.Q != second.Q || first.Groups != second.Groups || first.Ancestors.Length != second.Ancestors.Length)
+        // Nested terms are not needed (the joint model has one) and are left out rather than left untested.
+        if (first.Q != second.Q || first.Groups != second.Groups || first.Ancestors.Length != 0 || second.Ancestors.Length != 0)
         {
-            throw new ArgumentException("Only products of the same model's terms combine.");
+            throw new ArgumentException("Only products of the same single, non-nested term combine.");
         }
 
         return new TermProducts(
@@ -239,7 +240,7 @@ internal sealed class TermProducts
             CrossProducts.Add(first.Ztz, second.Ztz, weight),
             CrossProducts.Add(first.Ztx, second.Ztx, weight),
             CrossProducts.Add(first.Zty, second.Zty, weight),
-            first.Ancestors.Select((a, k) => AncestorProducts.Combine(a, second.Ancestors[k], weight)).ToArray());
+            []);
     }
 
     public void AddRow(int g, ReadOnlySpan<double> z, ReadOnlySpan<double> x, double y)
@@ -276,23 +277,6 @@ internal sealed class AncestorProducts(int term, int q, int groups, int innerQ)
     public int[] Group { get; } = new int[groups];
 
     public double[] Ztz { get; } = new double[groups * innerQ * q];
-
-    /// <summary>
-    /// <paramref name="first"/> plus <paramref name="weight"/> times <paramref name="second"/>; a group with rows in
-    /// only one of the two takes its outer group from that one.
-    /// </summary>
-    internal static AncestorProducts Combine(AncestorProducts first, AncestorProducts second, double weight)
-    {
-        var innerQ = first.Group.Length == 0 ? 0 : first.Ztz.Length / (first.Group.Length * first.Q);
-        var combined = new AncestorProducts(first.Term, first.Q, first.Group.Length, innerQ);
-        for (var g = 0; g < first.Group.Length; g++)
-        {
-            combined.Group[g] = Math.Max(first.Group[g], second.Group[g]);
-        }
-
-        CrossProducts.Add(first.Ztz, second.Ztz, weight).CopyTo(combined.Ztz, 0);
-        return combined;
-    }
 
     public void AddRow(int g, ReadOnlySpan<double> z, int outerGroup, ReadOnlySpan<double> outerZ)
     {
