@@ -25,6 +25,50 @@ internal sealed class CrossProducts
         Yty = Accumulate(spec);
     }
 
+    /// <summary>
+    /// The products of a model whose rows are those of <paramref name="first"/>'s model and of
+    /// <paramref name="second"/>'s model (same terms, groups and columns; each row's values zero in the other),
+    /// the latter's rows multiplied by sqrt(<paramref name="weight"/>): every product is made within one row, so
+    /// each is <paramref name="first"/>'s plus <paramref name="weight"/> times <paramref name="second"/>'s.
+    /// Needs unshifted responses, since the shift is not linear in the rows, and one non-nested term.
+    /// </summary>
+    internal static CrossProducts Combine(CrossProducts first, CrossProducts second, double weight)
+    {
+        if (first.ResponseShift != 0 || second.ResponseShift != 0 || first.P != second.P || first.Terms.Length != second.Terms.Length)
+        {
+            throw new ArgumentException("Only products of the same model's terms with unshifted responses combine.");
+        }
+
+        return new CrossProducts(first, second, weight);
+    }
+
+    private CrossProducts(CrossProducts first, CrossProducts second, double weight)
+    {
+        P = first.P;
+        InterceptIndex = -1;
+        ResponseShift = 0;
+        Xtx = Add(first.Xtx, second.Xtx, weight);
+        Xty = Add(first.Xty, second.Xty, weight);
+        Yty = first.Yty + (weight * second.Yty);
+        Terms = first.Terms.Select((t, l) => TermProducts.Combine(t, second.Terms[l], weight)).ToArray();
+    }
+
+    internal static double[] Add(double[] first, double[] second, double weight)
+    {
+        if (first.Length != second.Length)
+        {
+            throw new ArgumentException("Only products of the same model's terms combine.");
+        }
+
+        var sum = new double[first.Length];
+        for (var k = 0; k < sum.Length; k++)
+        {
+            sum[k] = first[k] + (weight * second[k]);
+        }
+
+        return sum;
+    }
+
     public int P { get; }
 
     /// <summary>Per random-effect term, in the spec's order.</summary>
@@ -158,6 +202,16 @@ internal sealed class TermProducts
         Ancestors = ancestors;
     }
 
+    private TermProducts(int q, int groups, double[] ztz, double[] ztx, double[] zty, AncestorProducts[] ancestors)
+    {
+        Q = q;
+        Groups = groups;
+        Ztz = ztz;
+        Ztx = ztx;
+        Zty = zty;
+        Ancestors = ancestors;
+    }
+
     public int Q { get; }
 
     public int Groups { get; }
@@ -170,6 +224,24 @@ internal sealed class TermProducts
 
     /// <summary>The terms whose grouping factors contain this one's, innermost first.</summary>
     public AncestorProducts[] Ancestors { get; }
+
+    /// <summary><paramref name="first"/> plus <paramref name="weight"/> times <paramref name="second"/> (<see cref="CrossProducts.Combine"/>).</summary>
+    internal static TermProducts Combine(TermProducts first, TermProducts second, double weight)
+    {
+        // Nested terms are not needed (the joint model has one) and are left out rather than left untested.
+        if (first.Q != second.Q || first.Groups != second.Groups || first.Ancestors.Length != 0 || second.Ancestors.Length != 0)
+        {
+            throw new ArgumentException("Only products of the same single, non-nested term combine.");
+        }
+
+        return new TermProducts(
+            first.Q,
+            first.Groups,
+            CrossProducts.Add(first.Ztz, second.Ztz, weight),
+            CrossProducts.Add(first.Ztx, second.Ztx, weight),
+            CrossProducts.Add(first.Zty, second.Zty, weight),
+            []);
+    }
 
     public void AddRow(int g, ReadOnlySpan<double> z, ReadOnlySpan<double> x, double y)
     {

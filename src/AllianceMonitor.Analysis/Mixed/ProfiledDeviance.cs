@@ -24,9 +24,15 @@ public sealed class ProfiledDeviance
     private readonly int _chunks;
 
     public ProfiledDeviance(MixedModelSpec spec)
+        : this(spec, new CrossProducts(spec))
+    {
+    }
+
+    /// <summary>The deviance of <paramref name="spec"/>'s structure from products formed elsewhere (<see cref="CrossProducts.Combine"/>).</summary>
+    internal ProfiledDeviance(MixedModelSpec spec, CrossProducts products)
     {
         Spec = spec;
-        _products = new CrossProducts(spec);
+        _products = products;
 
         // A fixed chunking (not one per core) keeps the summation order, and so the result, identical on any machine.
         var groups = _products.Terms[0].Groups;

@@ -68,6 +68,16 @@ public sealed class JointDesign
     public MixedModelSpec Spec(double scale)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
+        return Spec(1, scale);
+    }
+
+    /// <summary>
+    /// The stacked model with the outcome rows multiplied by <paramref name="outcomeFactor"/> and the predictor rows by
+    /// <paramref name="predictorFactor"/>; a factor of zero leaves the other kind's rows alone in the products
+    /// (<see cref="JointObjective"/>).
+    /// </summary>
+    internal MixedModelSpec Spec(double outcomeFactor, double predictorFactor)
+    {
         var n = _rows.Count;
         var model = Model;
         double[] Stack(Func<Row, double> outcomeRow, Func<Row, double> predictorRow)
@@ -75,8 +85,8 @@ public sealed class JointDesign
             var column = new double[2 * n];
             for (var i = 0; i < n; i++)
             {
-                column[i] = outcomeRow(_rows[i]);
-                column[n + i] = scale * predictorRow(_rows[i]);
+                column[i] = outcomeFactor * outcomeRow(_rows[i]);
+                column[n + i] = predictorFactor * predictorRow(_rows[i]);
             }
 
             return column;

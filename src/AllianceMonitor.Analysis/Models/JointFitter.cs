@@ -11,7 +11,10 @@ namespace AllianceMonitor.Analysis.Models;
 /// The REML criterion or ML deviance of the original (unscaled) data: the stacked fit's objective minus
 /// 2 * pairs * log(Scale), the Jacobian of the scaling (lme4: the deviance includes -sum(log weights)).
 /// </param>
-/// <param name="Evaluations">Scales the outer search fitted at.</param>
+/// <param name="Evaluations">
+/// Evaluations of the objective of theta and log(scale) (<see cref="JointFitter.Fit"/>), or the scales the outer search
+/// fitted at (<see cref="JointFitter.FitByScaleSearch"/>).
+/// </param>
 /// <param name="FixedThetaSandwich">
 /// Cluster-robust covariances (CR1, CR2) of the fixed effects by patient with theta and the scale held at their estimates:
 /// about the model-based ones, and as much too small under feedback (docs/analysis.md).
@@ -55,8 +58,8 @@ public sealed record JointFit(
 
 /// <summary>
 /// Fits a <see cref="JointModel"/>: the engine profiles one residual variance, so the ratio of the two equations' residual
-/// SDs (the scale on the predictor rows) is profiled in an outer one-dimensional search (Brent on log scale), each step a
-/// full fit. The stacked fit's standard errors (lme4's vcov at the estimated theta and scale) are too small under
+/// SDs (the scale on the predictor rows) is a further parameter, estimated with theta in one optimization of
+/// <see cref="JointObjective"/>, then the stacked model is fitted once at that scale. The stacked fit's standard errors (lme4's vcov at the estimated theta and scale) are too small under
 /// feedback and without it (docs/analysis.md): with lagged, only predetermined regressors the fixed effects are not
 /// orthogonal to the variance parameters, whose estimation vcov leaves out, and so does a sandwich at fixed theta
 /// (<see cref="JointFit.FixedThetaSandwich"/>). The reported intervals use the sandwich over all parameters
@@ -70,6 +73,20 @@ public static class JointFitter
     private const int MaxScaleEvaluations = 60;
 
     /// <summary>
+    /// How much lower (relative) the fit from lme4's start must be to count as another basin and restart the optimization of
+    /// theta and the scale from it; below this the two fits differ by rounding (about 1e-13 relative) or a flat optimum.
+    /// </summary>
+    private const double RestartGain = 1e-10;
+
+    /// <summary>
+    /// The optimizer of theta and log(scale): the default's coarse simplex and Newton steps, with a looser fallback simplex,
+    /// since the fit at the chosen scale polishes theta with the default optimizer; the scale's relative 1e-6 is ample.
+    /// </summary>
+    private static readonly NewtonPolishedOptimizer JointOptimizer = new(
+        new BoundedNelderMead(SimplexTolerance: 1e-2, MaxRestarts: 0),
+        new BoundedNelderMead(SimplexTolerance: 1e-6, MaxRestarts: 1));
+
+    /// <summary>
     /// The fits of the search steps: the default optimizer with a looser fallback simplex, since a step needs the
     /// objective to about 1e-8, not to rounding. The fit at the chosen scale uses the default optimizer.
     /// </summary>
@@ -77,8 +94,47 @@ public static class JointFitter
         new BoundedNelderMead(SimplexTolerance: 1e-2, MaxRestarts: 0),
         new BoundedNelderMead(SimplexTolerance: 1e-6, MaxRestarts: 1));
 
+    /// <summary>
+    /// Minimizes <see cref="JointObjective"/> over theta and log(scale) from lme4's start for theta and
+    /// <see cref="JointDesign.StartScale"/>. Singular fits have local optima on the boundary of theta, so at the chosen
+    /// scale the stacked model is also fitted from lme4's start, as the scale search did at each of its scales; when that
+    /// is clearly lower (another basin), theta and the scale are optimized once more from there. The returned fit is the
+    /// default optimizer's at the chosen scale, the lower of the two.
+    /// </summary>
     public static JointFit Fit(JointDesign design, FitMethod method = FitMethod.Reml)
     {
+        ArgumentNullException.ThrowIfNull(design);
+        var objective = new JointObjective(design, method);
+        var k = objective.ThetaLength;
+        var bounds = objective.LowerBounds();
+        var result = JointOptimizer.Minimize(objective.Evaluate, objective.Start(design.StartScale()), bounds);
+        var evaluations = result.Evaluations;
+        var scale = Math.Exp(result.Minimizer[k]);
+        var spec = design.Spec(scale);
+        var fromJoint = MixedModelFitter.Fit(spec, method, startTheta: result.Minimizer[..k]);
+        var fromStart = MixedModelFitter.Fit(spec, method);
+        if (fromJoint.Objective - fromStart.Objective <= RestartGain * Math.Abs(fromJoint.Objective))
+        {
+            return Final(design, scale, spec, fromStart.Objective < fromJoint.Objective ? fromStart : fromJoint, evaluations);
+        }
+
+        var again = JointOptimizer.Minimize(objective.Evaluate, [.. fromStart.Theta, result.Minimizer[k]], bounds);
+        evaluations += again.Evaluations;
+        scale = Math.Exp(again.Minimizer[k]);
+        spec = design.Spec(scale);
+        return Final(design, scale, spec, MixedModelFitter.Fit(spec, method, startTheta: again.Minimizer[..k]), evaluations);
+    }
+
+    /// <summary>
+    /// The estimator before <see cref="Fit"/>: an outer search over log(scale) (Brent), each step a full fit of theta. Kept
+    /// as the reference <see cref="Fit"/> is tested and timed against; it can stop in a local optimum of the scale.
+    /// </summary>
+    /// <param name="design">The stacked data.</param>
+    /// <param name="method">REML or ML.</param>
+    /// <param name="logScaleTolerance">The search's tolerance on log(scale); tests tighten it to get a reference at the optimum.</param>
+    public static JointFit FitByScaleSearch(JointDesign design, FitMethod method = FitMethod.Reml, double logScaleTolerance = LogScaleTolerance)
+    {
+        ArgumentNullException.ThrowIfNull(design);
         var cache = new Dictionary<double, (double Objective, MixedModelFit Fit)>();
         (double Objective, MixedModelFit Fit) At(double logScale)
         {
@@ -95,16 +151,21 @@ public static class JointFitter
         }
 
         var start = Math.Log(design.StartScale());
-        var best = Brent(u => At(u).Objective, start - 0.1, start + 0.1);
+        var best = Brent(u => At(u).Objective, start - 0.1, start + 0.1, logScaleTolerance);
         var scale = Math.Exp(best);
         var spec = design.Spec(scale);
-        var final = MixedModelFitter.Fit(spec, method, startTheta: At(best).Fit.Theta);
+        return Final(design, scale, spec, MixedModelFitter.Fit(spec, method, startTheta: At(best).Fit.Theta), cache.Count);
+    }
+
+    /// <summary>The result from the fit at the chosen scale (the default optimizer's) and its covariances.</summary>
+    private static JointFit Final(JointDesign design, double scale, MixedModelSpec spec, MixedModelFit final, int evaluations)
+    {
         return new JointFit(
             design.Model,
             final,
             scale,
             Objective(final.Objective, design.Pairs, scale),
-            cache.Count,
+            evaluations,
             JointClusterRobust.Compute(spec, final.Theta),
             JointInformation.Compute(spec, final, scale));
     }
@@ -116,7 +177,7 @@ public static class JointFitter
     /// Brent's minimisation (golden section with parabolic steps) of a unimodal function; the bracket is widened first
     /// until its midpoint is lower than both ends.
     /// </summary>
-    internal static double Brent(Func<double, double> f, double low, double high)
+    internal static double Brent(Func<double, double> f, double low, double high, double tolerance = LogScaleTolerance)
     {
         const double Golden = 0.3819660112501051;
         var evaluations = 0;
@@ -145,7 +206,7 @@ public static class JointFitter
         for (var iteration = 0; iteration < MaxScaleEvaluations; iteration++)
         {
             var m = 0.5 * (low + high);
-            var tol = LogScaleTolerance;
+            var tol = tolerance;
             if (Math.Abs(x - m) <= (2 * tol) - (0.5 * (high - low)))
             {
                 break;
