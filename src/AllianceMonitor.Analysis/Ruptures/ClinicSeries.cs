@@ -20,13 +20,16 @@ public sealed partial class ClinicSeries
 {
     private readonly List<string> _patients = [];
     private readonly List<int> _starts = [];
-    private readonly List<int> _sessions = [];
-    private readonly List<double> _values = [];
+
+    // Growable buffers rather than lists, so the calibration reads them as they are (PackedRatings) without a copy.
+    private int[] _sessions = [];
+    private double[] _values = [];
+    private int _count;
 
     // One column per symptom measure seen with this series, a value per rating; NaN where the session has none.
     private readonly Dictionary<string, List<double>> _symptoms = new(StringComparer.Ordinal);
 
-    public int Ratings => _values.Count;
+    public int Ratings => _count;
 
     /// <summary>Patients with at least <see cref="Calibration.MinRatedSessions"/> ratings: the count the calibration's minimum is about.</summary>
     public int EligiblePatients { get; private set; }
@@ -60,7 +63,7 @@ public sealed partial class ClinicSeries
 
             if (!_symptoms.TryGetValue(instrument, out var stored))
             {
-                stored = Enumerable.Repeat(double.NaN, _values.Count).ToList();
+                stored = Enumerable.Repeat(double.NaN, _count).ToList();
                 _symptoms[instrument] = stored;
             }
 
@@ -68,9 +71,17 @@ public sealed partial class ClinicSeries
         }
 
         _patients.Add(patientId);
-        _starts.Add(_values.Count);
-        _sessions.AddRange(sessions);
-        _values.AddRange(values);
+        _starts.Add(_count);
+        if (_count + sessions.Length > _values.Length)
+        {
+            var capacity = Math.Max(_count + sessions.Length, Math.Max(1024, 2 * _values.Length));
+            Array.Resize(ref _sessions, capacity);
+            Array.Resize(ref _values, capacity);
+        }
+
+        sessions.CopyTo(_sessions.AsSpan(_count));
+        values.CopyTo(_values.AsSpan(_count));
+        _count += sessions.Length;
         foreach (var (instrument, stored) in _symptoms)
         {
             if (symptoms is null || !symptoms.ContainsKey(instrument))
@@ -109,26 +120,22 @@ public sealed partial class ClinicSeries
         }
 
         var patientOfRating = new string[Ratings];
-        var series = new List<IReadOnlyList<RatedSession>>(_patients.Count);
+        var starts = new int[_patients.Count + 1];
         for (var p = 0; p < _patients.Count; p++)
         {
             var (start, end) = Range(p);
             Array.Fill(patientOfRating, _patients[p], start, end - start);
-            var sessions = new RatedSession[end - start];
-            for (var i = start; i < end; i++)
-            {
-                sessions[i - start] = new RatedSession(_sessions[i], _values[i]);
-            }
-
-            series.Add(sessions);
+            starts[p + 1] = end;
         }
 
-        var result = NullModel.Fit([.. _values], patientOfRating);
-        return Calibration.Fitted(instrument, version, settings, symptomEffectPerPoint, result, series, EligiblePatients, Ratings);
+        // The null model's frame owns its ratings array (a copy); the robust calibration reads the buffers in place.
+        var result = NullModel.Fit(_values.AsSpan(0, _count).ToArray(), patientOfRating);
+        var packed = new PackedRatings(starts, _sessions, _values);
+        return Calibration.Fitted(instrument, version, settings, symptomEffectPerPoint, result, packed, EligiblePatients, Ratings);
     }
 
     private (int Start, int End) Range(int patient) =>
-        (_starts[patient], patient + 1 < _starts.Count ? _starts[patient + 1] : _values.Count);
+        (_starts[patient], patient + 1 < _starts.Count ? _starts[patient + 1] : _count);
 
     private sealed class ObservationView(ClinicSeries series, List<double>? symptoms) : IReadOnlyCollection<SessionObservation>
     {

@@ -18,6 +18,7 @@ public sealed class ClinicSeriesTests
         { 250, 2, true },   // gaps: some sessions missing, some patients with one or two ratings
         { 40, 3, true },
         { 20, 4, false },   // below the minimum: the defaults, with the counts
+        { 5000, 8, true },  // enough patients for the lines and the filter replay to run in parallel ranges
     };
 
     [Theory]
