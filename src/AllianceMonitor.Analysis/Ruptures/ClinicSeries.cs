@@ -41,6 +41,31 @@ public sealed partial class ClinicSeries
     /// <param name="symptoms">Per symptom measure, its total at each of these sessions (NaN where not rated).</param>
     public void AddPatient(string patientId, ReadOnlySpan<int> sessions, ReadOnlySpan<double> values, IReadOnlyDictionary<string, double[]>? symptoms = null)
     {
+        var instruments = new string[symptoms?.Count ?? 0];
+        var columns = new double[instruments.Length * sessions.Length];
+        var k = 0;
+        foreach (var (instrument, column) in symptoms ?? new Dictionary<string, double[]>())
+        {
+            if (column.Length != sessions.Length)
+            {
+                throw new ArgumentException($"{instrument} needs one value per session.", nameof(symptoms));
+            }
+
+            instruments[k] = instrument;
+            column.CopyTo(columns, k++ * sessions.Length);
+        }
+
+        AddPatient(patientId, sessions, values, instruments, columns);
+    }
+
+    /// <summary>
+    /// As the dictionary overload, with the symptom columns one after another in <paramref name="symptomColumns"/>
+    /// (column k, of measure <paramref name="symptomInstruments"/>[k], at k x sessions): the streamed read reuses
+    /// its buffers for every patient instead of allocating a dictionary and arrays per patient.
+    /// </summary>
+    public void AddPatient(
+        string patientId, ReadOnlySpan<int> sessions, ReadOnlySpan<double> values, ReadOnlySpan<string> symptomInstruments, ReadOnlySpan<double> symptomColumns)
+    {
         if (sessions.Length != values.Length || sessions.Length == 0)
         {
             throw new ArgumentException("A patient needs one value per session, and at least one session.", nameof(values));
@@ -54,20 +79,29 @@ public sealed partial class ClinicSeries
             }
         }
 
-        foreach (var (instrument, column) in symptoms ?? new Dictionary<string, double[]>())
+        if (symptomColumns.Length != symptomInstruments.Length * sessions.Length)
         {
-            if (column.Length != sessions.Length)
+            throw new ArgumentException("Each symptom measure needs one value per session.", nameof(symptomColumns));
+        }
+
+        for (var k = 1; k < symptomInstruments.Length; k++)
+        {
+            if (symptomInstruments[..k].Contains(symptomInstruments[k]))
             {
-                throw new ArgumentException($"{instrument} needs one value per session.", nameof(symptoms));
+                throw new ArgumentException($"{symptomInstruments[k]} is given twice.", nameof(symptomInstruments));
+            }
+        }
+
+        for (var k = 0; k < symptomInstruments.Length; k++)
+        {
+            if (!_symptoms.TryGetValue(symptomInstruments[k], out var stored))
+            {
+                stored = new List<double>(_count + sessions.Length);
+                AppendMissing(stored, _count);
+                _symptoms[symptomInstruments[k]] = stored;
             }
 
-            if (!_symptoms.TryGetValue(instrument, out var stored))
-            {
-                stored = Enumerable.Repeat(double.NaN, _count).ToList();
-                _symptoms[instrument] = stored;
-            }
-
-            stored.AddRange(column);
+            stored.AddRange(symptomColumns.Slice(k * sessions.Length, sessions.Length));
         }
 
         _patients.Add(patientId);
@@ -84,9 +118,9 @@ public sealed partial class ClinicSeries
         _count += sessions.Length;
         foreach (var (instrument, stored) in _symptoms)
         {
-            if (symptoms is null || !symptoms.ContainsKey(instrument))
+            if (!symptomInstruments.Contains(instrument))
             {
-                stored.AddRange(Enumerable.Repeat(double.NaN, sessions.Length));
+                AppendMissing(stored, sessions.Length);
             }
         }
 
@@ -132,6 +166,14 @@ public sealed partial class ClinicSeries
         var result = NullModel.Fit(_values.AsSpan(0, _count).ToArray(), patientOfRating);
         var packed = new PackedRatings(starts, _sessions, _values);
         return Calibration.Fitted(instrument, version, settings, symptomEffectPerPoint, result, packed, EligiblePatients, Ratings);
+    }
+
+    private static void AppendMissing(List<double> column, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            column.Add(double.NaN);
+        }
     }
 
     private (int Start, int End) Range(int patient) =>
