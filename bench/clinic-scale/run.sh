@@ -32,7 +32,7 @@ if [ -n "${CLINIC_DATA:-}" ]; then
   dotnet build -c Release "$data/ref/src/AllianceMonitor.Api" -v q -nologo >/dev/null
   declare -A dlls=([this]=$dll [reference]="$data/ref/src/AllianceMonitor.Api/bin/Release/net10.0/AllianceMonitor.Api.dll")
   service=""
-  trap 'kill $service 2>/dev/null; wait $service 2>/dev/null; rm -rf "$data"' EXIT
+  trap '[ -n "$service" ] && kill $service 2>/dev/null; wait 2>/dev/null; rm -rf "$data"' EXIT
   echo "machine: $(nproc) cores; this build $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' (with uncommitted changes)'), reference $REFERENCE ($(git rev-parse --short "$REFERENCE"))"
   for round in $(seq 1 "${ROUNDS:-3}"); do
     order="this reference"; [ $((round % 2)) -eq 0 ] && order="reference this" # neither always goes first
