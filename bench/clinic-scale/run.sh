@@ -4,11 +4,14 @@
 # same database in the same run. Optionally (REFERENCE=<git ref>) the same refit and cached summary by the service built
 # from that ref, on the same database, as a same-run reference for the code before the change.
 # Usage: [REFERENCE=<git ref>] bench/clinic-scale/run.sh [patients] [sessions-per-patient]   (defaults 100000 x 10)
+# Refit rounds only, on a clinic seeded before (its embedded data directory `postgres` and clinic API key `key` in one
+# directory; one service at a time on it), alternating this build and the reference ROUNDS times, each service fresh:
+#   CLINIC_DATA=<dir> REFERENCE=<git ref> [ROUNDS=3] [PORT=5097] bench/clinic-scale/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 patients=${1:-100000}
 sessions=${2:-10}
-port=5097
+port=${PORT:-5097}
 ref_port=5096
 repeats=9
 summary_repeats=21
@@ -18,6 +21,42 @@ chmod 755 "$data"
 
 dotnet build -c Release src/AllianceMonitor.Api -v q -nologo >/dev/null
 dll=src/AllianceMonitor.Api/bin/Release/net10.0/AllianceMonitor.Api.dll
+
+if [ -n "${CLINIC_DATA:-}" ]; then
+  # Rounds mode: this build and the reference alternate on the seeded clinic, each service started fresh (so every
+  # round has a cold refit, then a warm one) and stopped before the other starts: one service owns the data directory.
+  : "${REFERENCE:?rounds mode compares against REFERENCE=<git ref>}"
+  key=$(cat "$CLINIC_DATA/key")
+  mkdir -p "$data/ref"
+  git archive "$REFERENCE" | tar -x -C "$data/ref"
+  dotnet build -c Release "$data/ref/src/AllianceMonitor.Api" -v q -nologo >/dev/null
+  declare -A dlls=([this]=$dll [reference]="$data/ref/src/AllianceMonitor.Api/bin/Release/net10.0/AllianceMonitor.Api.dll")
+  service=""
+  trap '[ -n "$service" ] && kill $service 2>/dev/null; wait 2>/dev/null; rm -rf "$data"' EXIT
+  echo "machine: $(nproc) cores; this build $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' (with uncommitted changes)'), reference $REFERENCE ($(git rev-parse --short "$REFERENCE"))"
+  for round in $(seq 1 "${ROUNDS:-3}"); do
+    order="this reference"; [ $((round % 2)) -eq 0 ] && order="reference this" # neither always goes first
+    for build in $order; do
+      ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production \
+        Database__EmbeddedDataPath="$CLINIC_DATA/postgres" Bootstrap__AdminKey="$admin_key" Logging__LogLevel__Default=Warning \
+        Calibration__CheckInterval=12:00:00 dotnet "${dlls[$build]}" >>"$data/service.log" 2>&1 &
+      service=$!
+      for _ in $(seq 1 240); do curl -fs http://127.0.0.1:$port/health/ready >/dev/null && break; sleep 0.5; done
+      for call in cold warm warm; do
+        before=$(awk '/VmHWM/{printf "%.0f", $2/1024}' /proc/$service/status)
+        cpu0=$(awk -v tck="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / tck}' /proc/$service/stat)
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        t=$(curl -fsS -o /dev/null -w '%{time_total}' -X POST "http://127.0.0.1:$port/api/v1/analysis/refit" -H "Authorization: Bearer $key")
+        cpu1=$(awk -v tck="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / tck}' /proc/$service/stat)
+        printf 'round %s %-9s %s refit: %6.2f s wall, %5.2f s service CPU, peak RSS %s -> %s MB; load average %s -> %s\n' \
+          "$round" "$build" "$call" "$t" "$(echo "$cpu1 - $cpu0" | bc)" "$before" \
+          "$(awk '/VmHWM/{printf "%.0f", $2/1024}' /proc/$service/status)" "$load" "$(cut -d' ' -f1 /proc/loadavg)"
+      done
+      kill $service; wait $service 2>/dev/null || true; service=""
+    done
+  done
+  exit 0
+fi
 # The automatic refit is off (a 12-hour check interval): the bench times the refit itself, through the API.
 ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production \
   Database__EmbeddedDataPath="$data/postgres" Bootstrap__AdminKey="$admin_key" Logging__LogLevel__Default=Warning \

@@ -76,7 +76,7 @@ public record Calibration(
             .GroupBy(r => r.PatientId, StringComparer.Ordinal)
             .Select(g => (IReadOnlyList<RatedSession>)g.OrderBy(r => r.Session).Select(r => new RatedSession(r.Session, r.Alliance!.Value)).ToList())
             .ToList();
-        return Fitted(instrument, version, settings, symptomEffectPerPoint, NullModel.Fit(ratings), series, eligible, rated);
+        return Fitted(instrument, version, settings, symptomEffectPerPoint, NullModel.Fit(ratings), PackedRatings.From(series), eligible, rated);
     }
 
     /// <summary>
@@ -85,7 +85,7 @@ public record Calibration(
     /// </summary>
     internal static Calibration Fitted(
         InstrumentDefinition instrument, int version, DetectorSettings settings, double? symptomEffectPerPoint,
-        NullModelResult result, IReadOnlyList<IReadOnlyList<RatedSession>> series, int eligible, int rated)
+        NullModelResult result, PackedRatings series, int eligible, int rated)
     {
         var shrunken = result.PersonMeans.Select(p => p.ShrunkenMean).Order().ToArray();
         return new Calibration(

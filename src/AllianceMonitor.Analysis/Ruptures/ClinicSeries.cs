@@ -20,13 +20,16 @@ public sealed partial class ClinicSeries
 {
     private readonly List<string> _patients = [];
     private readonly List<int> _starts = [];
-    private readonly List<int> _sessions = [];
-    private readonly List<double> _values = [];
+
+    // Growable buffers rather than lists, so the calibration reads them as they are (PackedRatings) without a copy.
+    private int[] _sessions = [];
+    private double[] _values = [];
+    private int _count;
 
     // One column per symptom measure seen with this series, a value per rating; NaN where the session has none.
     private readonly Dictionary<string, List<double>> _symptoms = new(StringComparer.Ordinal);
 
-    public int Ratings => _values.Count;
+    public int Ratings => _count;
 
     /// <summary>Patients with at least <see cref="Calibration.MinRatedSessions"/> ratings: the count the calibration's minimum is about.</summary>
     public int EligiblePatients { get; private set; }
@@ -37,6 +40,31 @@ public sealed partial class ClinicSeries
     /// <param name="values">The rating of each session.</param>
     /// <param name="symptoms">Per symptom measure, its total at each of these sessions (NaN where not rated).</param>
     public void AddPatient(string patientId, ReadOnlySpan<int> sessions, ReadOnlySpan<double> values, IReadOnlyDictionary<string, double[]>? symptoms = null)
+    {
+        var instruments = new string[symptoms?.Count ?? 0];
+        var columns = new double[instruments.Length * sessions.Length];
+        var k = 0;
+        foreach (var (instrument, column) in symptoms ?? new Dictionary<string, double[]>())
+        {
+            if (column.Length != sessions.Length)
+            {
+                throw new ArgumentException($"{instrument} needs one value per session.", nameof(symptoms));
+            }
+
+            instruments[k] = instrument;
+            column.CopyTo(columns, k++ * sessions.Length);
+        }
+
+        AddPatient(patientId, sessions, values, instruments, columns);
+    }
+
+    /// <summary>
+    /// As the dictionary overload, with the symptom columns one after another in <paramref name="symptomColumns"/>
+    /// (column k, of measure <paramref name="symptomInstruments"/>[k], at k x sessions): the streamed read reuses
+    /// its buffers for every patient instead of allocating a dictionary and arrays per patient.
+    /// </summary>
+    public void AddPatient(
+        string patientId, ReadOnlySpan<int> sessions, ReadOnlySpan<double> values, ReadOnlySpan<string> symptomInstruments, ReadOnlySpan<double> symptomColumns)
     {
         if (sessions.Length != values.Length || sessions.Length == 0)
         {
@@ -51,31 +79,48 @@ public sealed partial class ClinicSeries
             }
         }
 
-        foreach (var (instrument, column) in symptoms ?? new Dictionary<string, double[]>())
+        if (symptomColumns.Length != symptomInstruments.Length * sessions.Length)
         {
-            if (column.Length != sessions.Length)
+            throw new ArgumentException("Each symptom measure needs one value per session.", nameof(symptomColumns));
+        }
+
+        for (var k = 1; k < symptomInstruments.Length; k++)
+        {
+            if (symptomInstruments[..k].Contains(symptomInstruments[k]))
             {
-                throw new ArgumentException($"{instrument} needs one value per session.", nameof(symptoms));
+                throw new ArgumentException($"{symptomInstruments[k]} is given twice.", nameof(symptomInstruments));
+            }
+        }
+
+        for (var k = 0; k < symptomInstruments.Length; k++)
+        {
+            if (!_symptoms.TryGetValue(symptomInstruments[k], out var stored))
+            {
+                stored = new List<double>(_count + sessions.Length);
+                AppendMissing(stored, _count);
+                _symptoms[symptomInstruments[k]] = stored;
             }
 
-            if (!_symptoms.TryGetValue(instrument, out var stored))
-            {
-                stored = Enumerable.Repeat(double.NaN, _values.Count).ToList();
-                _symptoms[instrument] = stored;
-            }
-
-            stored.AddRange(column);
+            stored.AddRange(symptomColumns.Slice(k * sessions.Length, sessions.Length));
         }
 
         _patients.Add(patientId);
-        _starts.Add(_values.Count);
-        _sessions.AddRange(sessions);
-        _values.AddRange(values);
+        _starts.Add(_count);
+        if (_count + sessions.Length > _values.Length)
+        {
+            var capacity = Math.Max(_count + sessions.Length, Math.Max(1024, 2 * _values.Length));
+            Array.Resize(ref _sessions, capacity);
+            Array.Resize(ref _values, capacity);
+        }
+
+        sessions.CopyTo(_sessions.AsSpan(_count));
+        values.CopyTo(_values.AsSpan(_count));
+        _count += sessions.Length;
         foreach (var (instrument, stored) in _symptoms)
         {
-            if (symptoms is null || !symptoms.ContainsKey(instrument))
+            if (!symptomInstruments.Contains(instrument))
             {
-                stored.AddRange(Enumerable.Repeat(double.NaN, sessions.Length));
+                AppendMissing(stored, sessions.Length);
             }
         }
 
@@ -109,26 +154,30 @@ public sealed partial class ClinicSeries
         }
 
         var patientOfRating = new string[Ratings];
-        var series = new List<IReadOnlyList<RatedSession>>(_patients.Count);
+        var starts = new int[_patients.Count + 1];
         for (var p = 0; p < _patients.Count; p++)
         {
             var (start, end) = Range(p);
             Array.Fill(patientOfRating, _patients[p], start, end - start);
-            var sessions = new RatedSession[end - start];
-            for (var i = start; i < end; i++)
-            {
-                sessions[i - start] = new RatedSession(_sessions[i], _values[i]);
-            }
-
-            series.Add(sessions);
+            starts[p + 1] = end;
         }
 
-        var result = NullModel.Fit([.. _values], patientOfRating);
-        return Calibration.Fitted(instrument, version, settings, symptomEffectPerPoint, result, series, EligiblePatients, Ratings);
+        // The null model's frame owns its ratings array (a copy); the robust calibration reads the buffers in place.
+        var result = NullModel.Fit(_values.AsSpan(0, _count).ToArray(), patientOfRating);
+        var packed = new PackedRatings(starts, _sessions, _values);
+        return Calibration.Fitted(instrument, version, settings, symptomEffectPerPoint, result, packed, EligiblePatients, Ratings);
+    }
+
+    private static void AppendMissing(List<double> column, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            column.Add(double.NaN);
+        }
     }
 
     private (int Start, int End) Range(int patient) =>
-        (_starts[patient], patient + 1 < _starts.Count ? _starts[patient + 1] : _values.Count);
+        (_starts[patient], patient + 1 < _starts.Count ? _starts[patient + 1] : _count);
 
     private sealed class ObservationView(ClinicSeries series, List<double>? symptoms) : IReadOnlyCollection<SessionObservation>
     {

@@ -18,12 +18,14 @@ internal static class QuasiLikelihood
 
     private static double Huber(double z) => z <= HuberK ? 0.5 * z * z : (HuberK * z) - (0.5 * HuberK * HuberK);
 
-    public static PredictionModel Refine(PredictionModel start, IReadOnlyList<IReadOnlyList<RatedSession>> patients, double resolution, double ceiling)
+    /// <param name="ratings">The clinic's ratings.</param>
+    /// <param name="patients">The patients (indices into <paramref name="ratings"/>) the sample is drawn from, in order.</param>
+    public static PredictionModel Refine(PredictionModel start, PackedRatings ratings, int[] patients, double resolution, double ceiling)
     {
         // Every k-th patient: deterministic, and spread over the clinic's whole list.
-        var step = Math.Max(1, (patients.Count + MaxPatients - 1) / MaxPatients);
-        var sample = patients.Where((_, i) => i % step == 0).ToList();
-        double Loss(PredictionModel m) => Evaluate(m, sample, resolution, ceiling);
+        var step = Math.Max(1, (patients.Length + MaxPatients - 1) / MaxPatients);
+        var sample = patients.Where((_, i) => i % step == 0).ToArray();
+        double Loss(PredictionModel m) => Evaluate(m, ratings, sample, resolution, ceiling);
 
         var best = start;
         var bestLoss = Loss(best);
@@ -62,15 +64,16 @@ internal static class QuasiLikelihood
         }
     }
 
-    private static double Evaluate(PredictionModel model, List<IReadOnlyList<RatedSession>> patients, double resolution, double ceiling)
+    private static double Evaluate(PredictionModel model, PackedRatings ratings, int[] patients, double resolution, double ceiling)
     {
         var total = 0.0;
         foreach (var patient in patients)
         {
             var filter = new TrendFilter(model, resolution);
-            for (var i = 0; i < patient.Count; i++)
+            var first = ratings.Start(patient);
+            for (var i = 0; i < ratings.Count(patient); i++)
             {
-                var (session, value) = patient[i];
+                var (session, value) = (ratings.Sessions[first + i], ratings.Values[first + i]);
                 var censored = value >= ceiling;
                 if (i > 0)
                 {

@@ -16,64 +16,104 @@ public static class RobustCalibration
     /// <summary>Patients need this many rated sessions to contribute a trend line.</summary>
     public const int MinTrendSessions = 4;
 
-    public static PredictionModel Fit(IReadOnlyList<IReadOnlyList<RatedSession>> patients, InstrumentDefinition instrument, DetectorSettings settings)
+    public static PredictionModel Fit(IReadOnlyList<IReadOnlyList<RatedSession>> patients, InstrumentDefinition instrument, DetectorSettings settings) =>
+        Fit(PackedRatings.From(patients), instrument, settings);
+
+    /// <summary>
+    /// As <see cref="Fit(IReadOnlyList{IReadOnlyList{RatedSession}}, InstrumentDefinition, DetectorSettings)"/> on packed
+    /// ratings, the same bit for bit: the per-patient lines run over both cores into one residual buffer, and every
+    /// sum, average and median then takes its values in the patients' order, as before.
+    /// </summary>
+    internal static PredictionModel Fit(PackedRatings patients, InstrumentDefinition instrument, DetectorSettings settings)
     {
         var resolution = Resolution(instrument);
         var ceiling = instrument.TotalMax - (resolution / 2);
-        var eligible = patients.Where(p => p.Count >= MinTrendSessions).ToList();
-        if (eligible.Count == 0)
+        var lines = TrendLines.Eligible(patients);
+        if (lines.Count == 0)
         {
             throw new ArgumentException("No patient has enough rated sessions for a trend line.", nameof(patients));
         }
 
-        // First pass with plain least squares (no clipping) gives the scale the Huber pass clips at.
-        // Only its residuals are kept (one array for the clinic), not a line per patient.
-        var firstSd = Math.Max(1.4826 * Median(eligible.SelectMany(p => Line(p, double.PositiveInfinity).Residuals.Select(Math.Abs))), resolution);
-        var lines = eligible.Select(p => Line(p, 1.5 * firstSd)).ToList();
+        // First pass with plain least squares (no clipping) gives the scale the Huber pass clips at. Its residuals are
+        // only needed for their median, so it takes it in place; the Huber pass then overwrites them.
+        lines.Fit(double.PositiveInfinity);
+        var firstSd = Math.Max(1.4826 * Median(lines.AbsoluteResidualsInPlace()), resolution);
+        lines.Fit(1.5 * firstSd);
 
-        var uncensored = lines.Where(l => l.Patient.All(s => s.Value < ceiling)).ToList();
-        var scaleLines = uncensored.Count >= 10 ? uncensored : lines;
-        var rawSd = 1.4826 * Median(scaleLines.SelectMany(l => l.Residuals.Select(Math.Abs)));
+        var uncensored = new List<int>(lines.Count);
+        for (var l = 0; l < lines.Count; l++)
+        {
+            if (lines.BelowCeiling(l, ceiling))
+            {
+                uncensored.Add(l);
+            }
+        }
+
+        var scaleLines = uncensored.Count >= 10 ? uncensored : Enumerable.Range(0, lines.Count).ToList();
+        var scratch = new double[lines.Residuals.Length];
+        var filled = 0;
+        foreach (var l in scaleLines)
+        {
+            foreach (var r in lines.ResidualsOf(l))
+            {
+                scratch[filled++] = Math.Abs(r);
+            }
+        }
+
+        var rawSd = 1.4826 * Median(scratch.AsSpan(0, filled));
         rawSd = Math.Max(rawSd, resolution);
 
         var clip = 2.5 * rawSd;
         double products = 0;
         double squares = 0;
-        foreach (var line in scaleLines)
+        double lengths = 0;
+        foreach (var l in scaleLines)
         {
-            for (var i = 0; i < line.Residuals.Length; i++)
+            var residuals = lines.ResidualsOf(l);
+            var sessions = lines.SessionsOf(l);
+            for (var i = 0; i < residuals.Length; i++)
             {
-                var r = Math.Clamp(line.Residuals[i], -clip, clip);
+                var r = Math.Clamp(residuals[i], -clip, clip);
                 squares += r * r;
-                if (i > 0 && line.Patient[i].Session == line.Patient[i - 1].Session + 1)
+                if (i > 0 && sessions[i] == sessions[i - 1] + 1)
                 {
-                    products += r * Math.Clamp(line.Residuals[i - 1], -clip, clip);
+                    products += r * Math.Clamp(residuals[i - 1], -clip, clip);
                 }
             }
+
+            lengths += residuals.Length;
         }
 
         // Residuals of a fitted line over n sessions: lag-1 correlation biased down by about (2 + 4 phi) / n and variance
         // shrunk by about 2 (1 + phi) / ((1 - phi) n) (two fitted parameters on an AR(1) series).
-        var n = scaleLines.Average(l => (double)l.Residuals.Length);
+        var n = lengths / scaleLines.Count;
         var rho = squares > 0 ? products / squares : 0;
         var phi = Math.Clamp((rho + (2 / n)) / (1 - (4 / n)), 0, 0.8);
         var inflation = 1 - (2 * (1 + phi) / ((1 - phi) * n));
         var noiseSd = rawSd / Math.Sqrt(Math.Max(0.5, inflation));
 
         // Between-patient spread of slopes and levels: robust spread of the per-patient estimates minus their own
-        // sampling variance (AR(1) noise inflates it by (1 + phi) / (1 - phi)).
+        // sampling variance (AR(1) noise inflates it by (1 + phi) / (1 - phi)). Sums in the patients' order, as
+        // Enumerable.Average takes them.
         var ar = (1 + phi) / (1 - phi);
         var noiseVariance = noiseSd * noiseSd;
-        var slopes = lines.Select(l => l.Slope).ToList();
-        var slopeSampling = lines.Average(l => ar * noiseVariance / l.Sxx);
-        var slopeSd = Math.Sqrt(Math.Max(Spread(slopes) - slopeSampling, Math.Pow(0.02 * noiseSd, 2)));
-        var levels = lines.Select(l => l.Level).ToList();
-        var levelSampling = lines.Average(l => ar * noiseVariance * ((1.0 / l.Residuals.Length) + (l.MeanTime * l.MeanTime / l.Sxx)));
-        var levelSd = Math.Sqrt(Math.Max(Spread(levels) - levelSampling, Math.Pow(0.2 * noiseSd, 2)));
+        double slopeSum = 0, levelSum = 0;
+        for (var l = 0; l < lines.Count; l++)
+        {
+            slopeSum += ar * noiseVariance / lines.Sxx[l];
+            levelSum += ar * noiseVariance * ((1.0 / lines.Length(l)) + (lines.MeanTime[l] * lines.MeanTime[l] / lines.Sxx[l]));
+        }
 
-        var start = new PredictionModel(PredictionModel.RobustMethod, noiseSd, phi, Median(levels), levelSd, Median(slopes), slopeSd, 0, 1, 1);
-        var model = QuasiLikelihood.Refine(start, eligible, resolution, ceiling);
-        return WithNull(model, patients, instrument, settings);
+        var spread = new double[lines.Count];
+        var slopeSampling = slopeSum / lines.Count;
+        var slopeSd = Math.Sqrt(Math.Max(Spread(lines.Slope, spread) - slopeSampling, Math.Pow(0.02 * noiseSd, 2)));
+        var levelSampling = levelSum / lines.Count;
+        var levelSd = Math.Sqrt(Math.Max(Spread(lines.Level, spread) - levelSampling, Math.Pow(0.2 * noiseSd, 2)));
+
+        var start = new PredictionModel(
+            PredictionModel.RobustMethod, noiseSd, phi, MedianOfCopy(lines.Level, spread), levelSd, MedianOfCopy(lines.Slope, spread), slopeSd, 0, 1, 1);
+        var model = QuasiLikelihood.Refine(start, patients, lines.Patients, resolution, ceiling);
+        return WithNull(model, patients, instrument, settings, scratch);
     }
 
     /// <summary>
@@ -81,37 +121,61 @@ public static class RobustCalibration
     /// sessions the detector judges: a normal fitted to their lower quantiles becomes the null distribution the thresholds
 /// are set on.
     /// </summary>
-    public static PredictionModel WithNull(PredictionModel model, IReadOnlyList<IReadOnlyList<RatedSession>> patients, InstrumentDefinition instrument, DetectorSettings settings)
+    public static PredictionModel WithNull(PredictionModel model, IReadOnlyList<IReadOnlyList<RatedSession>> patients, InstrumentDefinition instrument, DetectorSettings settings) =>
+        WithNull(model, PackedRatings.From(patients), instrument, settings, null);
+
+    /// <param name="buffer">Room for one error per rating, or null: the caller's spent scratch, reused.</param>
+    private static PredictionModel WithNull(
+        PredictionModel model, PackedRatings patients, InstrumentDefinition instrument, DetectorSettings settings, double[]? buffer)
     {
         var resolution = Resolution(instrument);
         var ceiling = instrument.TotalMax - (resolution / 2);
-        var errors = new List<double>();
-        var total = 0;
-        foreach (var patient in patients)
-        {
-            var filter = new TrendFilter(model, resolution);
-            for (var i = 0; i < patient.Count; i++)
-            {
-                var (session, value) = patient[i];
-                total++;
-                var censored = value >= ceiling;
-                if (i >= settings.MinBaselineSessions && !censored)
-                {
-                    var prediction = filter.Predict(session);
-                    var error = (prediction.Mean - value) / prediction.Sd;
-                    errors.Add(error);
-                    if (error > QuasiLikelihood.DipCap)
-                    {
-                        // As in the detector, a deep drop stays out of the prediction of the sessions after it.
-                        continue;
-                    }
-                }
+        var total = patients.Ratings;
+        var errors = buffer is not null && buffer.Length >= total ? buffer : new double[total];
+        var values = patients.Values;
 
-                filter.Update(session, value, censored ? ceiling : null);
+        // Each patient's filter on its own: the errors land at their ratings' positions, in parallel, and are then
+        // gathered in the patients' order (as the sequential loop appended them), so the sort sees the same input.
+        ParallelRanges(patients.Patients, (from, to) =>
+        {
+            for (var p = from; p < to; p++)
+            {
+                var filter = new TrendFilter(model, resolution);
+                var first = patients.Start(p);
+                for (var i = 0; i < patients.Count(p); i++)
+                {
+                    var (session, value) = (patients.Sessions[first + i], values[first + i]);
+                    var censored = value >= ceiling;
+                    if (i >= settings.MinBaselineSessions && !censored)
+                    {
+                        var prediction = filter.Predict(session);
+                        var error = (prediction.Mean - value) / prediction.Sd;
+                        errors[first + i] = error;
+                        if (error > QuasiLikelihood.DipCap)
+                        {
+                            // As in the detector, a deep drop stays out of the prediction of the sessions after it.
+                            continue;
+                        }
+                    }
+
+                    filter.Update(session, value, censored ? ceiling : null);
+                }
+            }
+        });
+
+        var count = 0;
+        for (var p = 0; p < patients.Patients; p++)
+        {
+            for (int i = 0, k = patients.Start(p); k < patients.End(p); i++, k++)
+            {
+                if (i >= settings.MinBaselineSessions && !(values[k] >= ceiling))
+                {
+                    errors[count++] = errors[k];
+                }
             }
         }
 
-        if (errors.Count < 20)
+        if (count < 20)
         {
             return model;
         }
@@ -119,100 +183,59 @@ public static class RobustCalibration
         // Centre and scale from the lower 40% only (ratings at or above their prediction): ruptures push errors up,
         // never down, so a normal fitted to these quantiles (least squares of the quantiles on the normal scores) is
         // hardly moved by them, where a median and MAD over all errors would be.
-        var sorted = errors.ToArray();
-        Array.Sort(sorted);
+        Array.Sort(errors, 0, count);
         var points = Enumerable.Range(1, 8).Select(i => 0.05 * i)
-            .Select(p => (Score: -StandardNormal.UpperQuantile(p), Value: sorted[(int)Math.Round(p * (sorted.Length - 1))])).ToList();
+            .Select(p => (Score: -StandardNormal.UpperQuantile(p), Value: errors[(int)Math.Round(p * (count - 1))])).ToList();
         var meanScore = points.Average(x => x.Score);
         var meanValue = points.Average(x => x.Value);
         var scale = points.Sum(x => (x.Score - meanScore) * (x.Value - meanValue)) / points.Sum(x => (x.Score - meanScore) * (x.Score - meanScore));
         var center = meanValue - (scale * meanScore);
-        return model with { NullCenter = center, NullScale = Math.Max(scale, 0.5), JudgedShare = errors.Count / (double)total };
+        return model with { NullCenter = center, NullScale = Math.Max(scale, 0.5), JudgedShare = count / (double)total };
     }
 
     /// <summary>The rounding step of a total: 1/12 for the WAI-SR item mean, the item step for sums.</summary>
     public static double Resolution(InstrumentDefinition instrument) =>
         instrument.Aggregation == Aggregation.Mean ? instrument.ItemStep / Math.Max(1, instrument.ItemCount) : instrument.ItemStep;
 
-    private sealed record TrendLine(IReadOnlyList<RatedSession> Patient, double Slope, double Level, double[] Residuals, double Sxx, double MeanTime);
-
-    /// <summary>
-    /// A Huber line through one patient's ratings (iteratively reweighted least squares, residuals beyond
-    /// <paramref name="clip"/> downweighted), so one or two dip sessions barely move the level or the slope. Rounded
-    /// ratings tie often, which collapses rank-based slopes (Theil-Sen) to zero; least squares with bounded influence does not.
-    /// </summary>
-    private static TrendLine Line(IReadOnlyList<RatedSession> patient, double clip)
+    /// <summary>Runs <paramref name="body"/> over [0, count) in ranges, on both cores when the work is worth it.</summary>
+    internal static void ParallelRanges(int count, Action<int, int> body)
     {
-        // Working copies on the stack for the usual series (a large clinic fits 100,000 of these lines); the weights
-        // array outlives the fit as the residuals.
-        var count = patient.Count;
-        Span<int> sessions = count <= 256 ? stackalloc int[count] : new int[count];
-        Span<double> values = count <= 256 ? stackalloc double[count] : new double[count];
-        var weights = new double[count];
-        for (var i = 0; i < count; i++)
+        const int Range = 2048;
+        if (count <= Range)
         {
-            (sessions[i], values[i]) = patient[i];
-            weights[i] = 1;
+            body(0, count);
+            return;
         }
 
-        double level = 0, slope = 0;
-        for (var iteration = 0; iteration < 6; iteration++)
-        {
-            double sw = 0, st = 0, sy = 0, stt = 0, sty = 0;
-            for (var i = 0; i < count; i++)
-            {
-                var t = sessions[i] - 1.0;
-                sw += weights[i];
-                st += weights[i] * t;
-                sy += weights[i] * values[i];
-                stt += weights[i] * t * t;
-                sty += weights[i] * t * values[i];
-            }
-
-            var denominator = (sw * stt) - (st * st);
-            slope = denominator > 1e-12 ? ((sw * sty) - (st * sy)) / denominator : 0;
-            level = (sy - (slope * st)) / sw;
-            for (var i = 0; i < count; i++)
-            {
-                var r = Math.Abs(values[i] - level - (slope * (sessions[i] - 1)));
-                weights[i] = r <= clip ? 1 : clip / r;
-            }
-        }
-
-        // The weights are spent: their array holds the residuals from here on.
-        var residuals = weights;
-        double timeSum = 0;
-        for (var i = 0; i < count; i++)
-        {
-            residuals[i] = values[i] - level - (slope * (sessions[i] - 1));
-            timeSum += sessions[i] - 1.0;
-        }
-
-        var meanTime = timeSum / count;
-        double sxx = 0;
-        for (var i = 0; i < count; i++)
-        {
-            sxx += (sessions[i] - 1.0 - meanTime) * (sessions[i] - 1.0 - meanTime);
-        }
-
-        return new TrendLine(patient, slope, level, residuals, sxx, meanTime);
+        Parallel.For(0, (count + Range - 1) / Range, r => body(r * Range, Math.Min(count, (r + 1) * Range)));
     }
 
-    private static double Spread(IEnumerable<double> values)
+    /// <summary>Squared 1.4826 x MAD of <paramref name="values"/> (left as they are), with <paramref name="scratch"/> as working room.</summary>
+    private static double Spread(double[] values, double[] scratch)
     {
-        var list = values.ToList();
-        var center = Median(list);
-        var sd = 1.4826 * Median(list.Select(v => Math.Abs(v - center)));
+        var center = MedianOfCopy(values, scratch);
+        for (var i = 0; i < values.Length; i++)
+        {
+            scratch[i] = Math.Abs(values[i] - center);
+        }
+
+        var sd = 1.4826 * Median(scratch.AsSpan(0, values.Length));
         return sd * sd;
     }
 
-    /// <summary>
-    /// The median by selection (Hoare's quickselect on a copy), not a full sort: linear on the million residuals of a
-    /// large clinic. It picks the same order statistics a sort would, so the value is the sorted median exactly.
-    /// </summary>
-    private static double Median(IEnumerable<double> values)
+    private static double MedianOfCopy(double[] values, double[] scratch)
     {
-        var items = values.ToArray();
+        values.CopyTo(scratch, 0);
+        return Median(scratch.AsSpan(0, values.Length));
+    }
+
+    /// <summary>
+    /// The median by selection (Hoare's quickselect, rearranging <paramref name="items"/> in place), not a full sort:
+    /// linear on the million residuals of a large clinic. It picks the same order statistics a sort would, so the value
+    /// is the sorted median exactly.
+    /// </summary>
+    private static double Median(Span<double> items)
+    {
         if (items.Length == 0)
         {
             return 0;
@@ -236,7 +259,7 @@ public static class RobustCalibration
     }
 
     /// <summary>Rearranges <paramref name="items"/> so that position <paramref name="k"/> holds the value a sort would put there.</summary>
-    private static double Select(double[] items, int k)
+    private static double Select(Span<double> items, int k)
     {
         int left = 0, right = items.Length - 1;
         while (left < right)

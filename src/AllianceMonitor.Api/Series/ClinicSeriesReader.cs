@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Ruptures;
@@ -103,6 +104,14 @@ public static class ClinicSeriesReader
         private static readonly int AllianceCount = AllianceSeries.Instruments.Length;
 
         private readonly List<Row> _rows = [];
+
+        // One patient's working lists, reused for the next: a hundred thousand patients each allocated their own.
+        private readonly List<int> _measures = [];
+        private readonly string[] _measureNames = new string[Instruments.Length];
+        private readonly List<(int Instrument, Rater Rater)> _done = [];
+        private readonly List<int> _sessions = [];
+        private readonly List<double> _totals = [];
+        private readonly List<double> _columns = [];
         private readonly Dictionary<(int Instrument, Rater Rater), ClinicSeries> _series = [];
 
         // Client-rated symptom rows per measure, over the whole clinic: the most used one is related to alliance.
@@ -143,7 +152,7 @@ public static class ClinicSeriesReader
             }
 
             // Per session the instrument's usual timing first, as in AllianceSeries.Group (insertion sort: a patient has few rows).
-            var rows = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_rows);
+            var rows = CollectionsMarshal.AsSpan(_rows);
             for (var i = 1; i < rows.Length; i++)
             {
                 var row = rows[i];
@@ -157,46 +166,46 @@ public static class ClinicSeriesReader
             }
 
             // Client-rated symptom measures this patient has, each with its first (usual-timing) value per session.
-            List<int>? measures = null;
+            _measures.Clear();
             foreach (var row in rows)
             {
                 if (row.Instrument >= AllianceCount && row.Rater == Rater.Client)
                 {
                     _symptomRows[row.Instrument]++;
-                    measures ??= [];
-                    if (!measures.Contains(row.Instrument))
+                    if (!_measures.Contains(row.Instrument))
                     {
-                        measures.Add(row.Instrument);
+                        _measureNames[_measures.Count] = Instruments[row.Instrument];
+                        _measures.Add(row.Instrument);
                     }
                 }
             }
 
-            var done = new List<(int Instrument, Rater Rater)>();
+            _done.Clear();
             foreach (var first in rows)
             {
-                if (first.Instrument >= AllianceCount || done.Contains((first.Instrument, first.Rater)))
+                if (first.Instrument >= AllianceCount || _done.Contains((first.Instrument, first.Rater)))
                 {
                     continue;
                 }
 
                 var key = (first.Instrument, first.Rater);
-                done.Add(key);
-                var sessions = new List<int>();
-                var totals = new List<double>();
+                _done.Add(key);
+                _sessions.Clear();
+                _totals.Clear();
                 foreach (var row in rows)
                 {
                     // The first row of a session is its usual timing; a later one of the same session is the other timing.
-                    if (row.Instrument == key.Instrument && row.Rater == key.Rater && (sessions.Count == 0 || sessions[^1] != row.Session))
+                    if (row.Instrument == key.Instrument && row.Rater == key.Rater && (_sessions.Count == 0 || _sessions[^1] != row.Session))
                     {
-                        sessions.Add(row.Session);
-                        totals.Add(row.Total);
+                        _sessions.Add(row.Session);
+                        _totals.Add(row.Total);
                     }
                 }
 
-                var columns = new Dictionary<string, double[]>(StringComparer.Ordinal);
-                foreach (var measure in measures ?? [])
+                _columns.Clear();
+                foreach (var measure in _measures)
                 {
-                    columns[Instruments[measure]] = SymptomColumn(rows, measure, sessions);
+                    AppendSymptomColumn(rows, measure, _sessions, _columns);
                 }
 
                 if (!_series.TryGetValue(key, out var series))
@@ -205,30 +214,31 @@ public static class ClinicSeriesReader
                     _series[key] = series;
                 }
 
-                series.AddPatient(patient, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sessions), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(totals), columns);
+                series.AddPatient(
+                    patient, CollectionsMarshal.AsSpan(_sessions), CollectionsMarshal.AsSpan(_totals),
+                    _measureNames.AsSpan(0, _measures.Count), CollectionsMarshal.AsSpan(_columns));
             }
 
             _rows.Clear();
         }
 
-        /// <summary>The measure's client rating at each of the sessions (the first, usual-timing one), NaN where there is none.</summary>
-        private static double[] SymptomColumn(ReadOnlySpan<Row> rows, int measure, List<int> sessions)
+        /// <summary>Appends the measure's client rating at each of the sessions (the first, usual-timing one), NaN where there is none.</summary>
+        private static void AppendSymptomColumn(ReadOnlySpan<Row> rows, int measure, List<int> sessions, List<double> columns)
         {
-            var column = new double[sessions.Count];
-            for (var k = 0; k < sessions.Count; k++)
+            foreach (var session in sessions)
             {
-                column[k] = double.NaN;
+                var value = double.NaN;
                 foreach (var row in rows)
                 {
-                    if (row.Session == sessions[k] && row.Instrument == measure && row.Rater == Rater.Client)
+                    if (row.Session == session && row.Instrument == measure && row.Rater == Rater.Client)
                     {
-                        column[k] = row.Total;
+                        value = row.Total;
                         break;
                     }
                 }
-            }
 
-            return column;
+                columns.Add(value);
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ public sealed class ClinicSeriesTests
         { 250, 2, true },   // gaps: some sessions missing, some patients with one or two ratings
         { 40, 3, true },
         { 20, 4, false },   // below the minimum: the defaults, with the counts
+        { 5000, 8, true },  // enough patients for the lines and the filter replay to run in parallel ranges
     };
 
     [Theory]
@@ -112,6 +113,41 @@ public sealed class ClinicSeriesTests
         Assert.Throws<ArgumentException>(() => series.AddPatient("p", [1, 2], [4.0]));
         Assert.Throws<ArgumentException>(() => series.AddPatient("p", [1, 2], [4.0, 4.1], new Dictionary<string, double[]> { ["phq-9"] = [3] }));
         Assert.Equal(0, series.Ratings);
+    }
+
+    [Fact]
+    public void Symptom_columns_packed_in_one_span_fold_in_as_the_dictionary_of_columns_does()
+    {
+        var observations = Observations(80, 10, gaps: true);
+        var fromDictionary = Fold(observations);
+        var fromSpans = new ClinicSeries();
+        foreach (var patient in observations.GroupBy(o => o.PatientId, StringComparer.Ordinal))
+        {
+            var rows = patient.ToList();
+            string[] measures = rows.Any(r => r.Symptoms.HasValue) ? ["gad-7", "phq-9"] : [];
+            var columns = measures.Length == 0 ? [] : rows.Select(_ => 5.0).Concat(rows.Select(r => r.Symptoms ?? double.NaN)).ToArray();
+            fromSpans.AddPatient(patient.Key, [.. rows.Select(r => r.Session)], [.. rows.Select(r => r.Alliance!.Value)], measures, columns);
+        }
+
+        Assert.Equal(fromDictionary.Observations("phq-9"), fromSpans.Observations("phq-9"));
+        Assert.True(fromSpans.HasSymptoms("gad-7"));
+        Assert.Equal(
+            fromDictionary.LaggedSymptomDesign("phq-9", ModelCatalog.AllianceToSymptoms).Response.ToArray(),
+            fromSpans.LaggedSymptomDesign("phq-9", ModelCatalog.AllianceToSymptoms).Response.ToArray());
+        Assert.Equal(
+            fromDictionary.Calibrate(WaiSr, 2, DetectorSettings.Default),
+            fromSpans.Calibrate(WaiSr, 2, DetectorSettings.Default));
+    }
+
+    [Fact]
+    public void Packed_symptom_columns_need_a_value_per_session_and_each_measure_once()
+    {
+        var series = new ClinicSeries();
+        Assert.Throws<ArgumentException>(() => series.AddPatient("p", [1, 2], [4.0, 4.1], ["phq-9"], [3.0]));
+        Assert.Throws<ArgumentException>(() => series.AddPatient("p", [1, 2], [4.0, 4.1], ["phq-9", "phq-9"], [3.0, 4.0, 3.0, 4.0]));
+        Assert.Equal(0, series.Ratings);
+        series.AddPatient("p", [1, 2], [4.0, 4.1], ["phq-9"], [3.0, 4.0]);
+        Assert.Equal(2, series.Ratings);
     }
 
     /// <summary>Simulated WAI-SR item means with PHQ-9 totals; with gaps, about one session in five unrated, some patients stopping after two sessions, and every seventh symptom blank.</summary>
