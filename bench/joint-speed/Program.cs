@@ -87,7 +87,7 @@ foreach (var question in ModelCatalog.All)
     clock.Restart();
     var fit = JointFitter.Fit(design);
     Console.WriteLine(
-        $"  JointFitter.Fit: {clock.Elapsed.TotalSeconds:0.00} s, {fit.Evaluations} scales, scale {fit.Scale.ToString("R", CultureInfo.InvariantCulture)}, "
+        $"  JointFitter.Fit: {clock.Elapsed.TotalSeconds:0.00} s, {fit.Evaluations} objective evaluations, scale {fit.Scale.ToString("R", CultureInfo.InvariantCulture)}, "
         + $"within {fit.WithinRobust.Estimate.ToString("R", CultureInfo.InvariantCulture)} (SE {fit.WithinRobust.StdError.ToString("R", CultureInfo.InvariantCulture)}), "
         + $"carry-over {fit.CarryOverRobust.Estimate.ToString("R", CultureInfo.InvariantCulture)} (SE {fit.CarryOverRobust.StdError.ToString("R", CultureInfo.InvariantCulture)}); load average {File.ReadAllText("/proc/loadavg")[..14]}");
 }
