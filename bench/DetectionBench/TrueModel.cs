@@ -15,19 +15,7 @@ public static class TrueModel
     public static IReadOnlyList<PatientAlerts> Replay(
         string mode, GridProcess process, Clinic clinic, InstrumentDefinition instrument, Calibration calibration, DetectorSettings settings)
     {
-        var fitted = calibration.ModelOrFallback();
-        bool Keep(string what) => mode.Contains($"fitted-{what}", StringComparison.Ordinal);
-        var model = fitted with
-        {
-            NoiseSd = Keep("noise") ? fitted.NoiseSd : process.Sigma,
-            Phi = Keep("phi") ? fitted.Phi : process.Phi,
-            LevelMean = Keep("level") ? fitted.LevelMean : process.GrandMean,
-            LevelSd = Keep("level") ? fitted.LevelSd : process.BetweenSd,
-            SlopeMean = Keep("slope") ? fitted.SlopeMean : process.SlopeMean,
-            SlopeSd = Keep("slope") ? fitted.SlopeSd : process.SlopeSd,
-            NullCenter = 0,
-            NullScale = 1,
-        };
+        var model = Model(mode, process, calibration.ModelOrFallback());
         var patients = clinic.Observations.Where(o => o.Alliance.HasValue)
             .GroupBy(o => o.PatientId, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -40,5 +28,22 @@ public static class TrueModel
 
         var truth = calibration with { Model = model };
         return patients.Select(p => new PatientAlerts(p.Id, RuptureDetector.Replay(p.Series, instrument, truth, settings))).ToList();
+    }
+
+    /// <summary>The cell's generating parameters as a prediction model (null centre 0, scale 1); <paramref name="mode"/>'s fitted-* parts keep those fitted values.</summary>
+    public static PredictionModel Model(string mode, GridProcess process, PredictionModel fitted)
+    {
+        bool Keep(string what) => mode.Contains($"fitted-{what}", StringComparison.Ordinal);
+        return fitted with
+        {
+            NoiseSd = Keep("noise") ? fitted.NoiseSd : process.Sigma,
+            Phi = Keep("phi") ? fitted.Phi : process.Phi,
+            LevelMean = Keep("level") ? fitted.LevelMean : process.GrandMean,
+            LevelSd = Keep("level") ? fitted.LevelSd : process.BetweenSd,
+            SlopeMean = Keep("slope") ? fitted.SlopeMean : process.SlopeMean,
+            SlopeSd = Keep("slope") ? fitted.SlopeSd : process.SlopeSd,
+            NullCenter = 0,
+            NullScale = 1,
+        };
     }
 }
