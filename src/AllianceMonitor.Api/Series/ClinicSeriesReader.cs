@@ -97,8 +97,8 @@ public static class ClinicSeriesReader
     /// is pinned to merge joins: the planner's costs favour hashing every session (about 75 MB at a million) against
     /// every measurement row, or a million index probes into the measurements, but merge-joining
     /// ix_measurements_current with ix_sessions_id_patient_number, both in session order and both holding all the query
-    /// reads, executes in about four fifths of the time (bench/README.md). Those read every clinic's index entries, so a
-    /// clinic that is a small share of the database keeps the planner's own choice (nested loops over its patients).
+    /// reads, executes in about four fifths of the time (bench/README.md). Merge joins read every clinic's index entries,
+    /// so a clinic that is a small share of the database keeps the planner's own choice (nested loops over its patients).
     /// </summary>
     private static async Task PlanAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid clinicId, bool? pinMergeJoins, CancellationToken cancellationToken)
@@ -111,7 +111,7 @@ public static class ClinicSeriesReader
         }
 
         // The clinic's patients (an index-only count) against the planner's estimate of all patients (-1 before the
-        // table's first ANALYZE, when nothing is pinned).
+        // table's first VACUUM or ANALYZE: then the clinic's size alone decides).
         await using var merge = new NpgsqlCommand(
             pinMergeJoins == true
                 ? "SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_nestloop', 'off', true)"
