@@ -47,7 +47,11 @@ public static class ClinicSeriesReader
     private static readonly Rater[] Raters = Enum.GetValues<Rater>();
     private static readonly Timing[] Timings = Enum.GetValues<Timing>();
 
-    public static async Task<ClinicRatings> ReadAsync(AllianceDbContext db, Guid clinicId, CancellationToken cancellationToken)
+    public static Task<ClinicRatings> ReadAsync(AllianceDbContext db, Guid clinicId, CancellationToken cancellationToken) =>
+        ReadAsync(db, clinicId, pinMergeJoins: null, cancellationToken);
+
+    /// <param name="pinMergeJoins">Null: merge joins by the clinic's share of the database (<see cref="PlanAsync"/>); true or false: always or never (tests).</param>
+    internal static async Task<ClinicRatings> ReadAsync(AllianceDbContext db, Guid clinicId, bool? pinMergeJoins, CancellationToken cancellationToken)
     {
         var folder = new PatientFolder();
         Guid? patient = null;
@@ -59,10 +63,7 @@ public static class ClinicSeriesReader
             var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
             if (transaction is not null)
             {
-                // For this transaction only: JIT compiling this one scan costs PostgreSQL more than it saves, and the hash
-                // of the clinic's sessions (about 75 MB at a million) spills to disk in 16 batches at the default 4 MB.
-                await using var settings = new NpgsqlCommand("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", connection, transaction);
-                await settings.ExecuteNonQueryAsync(cancellationToken);
+                await PlanAsync(connection, transaction, clinicId, pinMergeJoins, cancellationToken);
             }
 
             await using var command = new NpgsqlCommand(Sql, connection, transaction);
@@ -89,6 +90,49 @@ public static class ClinicSeriesReader
 
         return folder.Finish();
     }
+
+    /// <summary>
+    /// Settings for this transaction only. JIT compiling this one scan costs PostgreSQL more than it saves, and the sort by
+    /// patient spills to disk sooner at the default 4 MB. For a clinic that is a large share of the database, the join
+    /// is pinned to merge joins: the planner's costs favour hashing every session (about 75 MB at a million) against
+    /// every measurement row, or a million index probes into the measurements, but merge-joining
+    /// ix_measurements_current with ix_sessions_id_patient_number, both in session order and both holding all the query
+    /// reads, executes in about four fifths of the time (bench/README.md). Merge joins read every clinic's index entries,
+    /// so a clinic that is a small share of the database keeps the planner's own choice (nested loops over its patients).
+    /// </summary>
+    private static async Task PlanAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid clinicId, bool? pinMergeJoins, CancellationToken cancellationToken)
+    {
+        await using var settings = new NpgsqlCommand("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", connection, transaction);
+        await settings.ExecuteNonQueryAsync(cancellationToken);
+        if (pinMergeJoins == false)
+        {
+            return;
+        }
+
+        // The clinic's patients (an index-only count) against the planner's estimate of all patients (-1 before the
+        // table's first VACUUM or ANALYZE: then the clinic's size alone decides).
+        await using var merge = new NpgsqlCommand(
+            pinMergeJoins == true
+                ? "SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_nestloop', 'off', true)"
+                : """
+                  SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_nestloop', 'off', true)
+                  WHERE (SELECT count(*) FROM patients WHERE clinic_id = @clinic)
+                        >= greatest(@minimum, 4 * (SELECT reltuples FROM pg_class WHERE oid = 'patients'::regclass) / 10)
+                  """,
+            connection,
+            transaction);
+        if (pinMergeJoins is null)
+        {
+            merge.Parameters.AddWithValue("clinic", clinicId);
+            merge.Parameters.AddWithValue("minimum", MergeJoinPatients);
+        }
+
+        await merge.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The merge plan is pinned for clinics of at least this many patients that are at least 40% of the database's.</summary>
+    internal const int MergeJoinPatients = 10_000;
 
     /// <param name="Instrument">Index into <see cref="Instruments"/>: the alliance instruments first, then the symptom measures.</param>
     /// <param name="Rank">0 for the instrument's usual timing, 1 otherwise (<see cref="AllianceSeries.TimingRank"/>).</param>

@@ -29,9 +29,12 @@ internal sealed class MeasurementConfiguration : IEntityTypeConfiguration<Measur
         builder.HasIndex(m => new { m.SessionId, m.Instrument, m.Rater, m.Timing, m.Revision }).IsUnique();
 
         // At most one revision of a form is in force; a race that tried to add a second would fail here, not corrupt history.
+        // The total rides along (not part of the key) so the refit reads the ratings in force from this index alone, in
+        // session order, instead of the table's rows with their items and subscales (issue 15, bench/README.md).
         builder.HasIndex(m => new { m.SessionId, m.Instrument, m.Rater, m.Timing })
             .IsUnique()
             .HasFilter("superseded_at IS NULL")
+            .IncludeProperties(m => m.Total)
             .HasDatabaseName("ix_measurements_current");
     }
 }

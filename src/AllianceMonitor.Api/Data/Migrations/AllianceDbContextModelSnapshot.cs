@@ -836,6 +836,8 @@ namespace AllianceMonitor.Api.Data.Migrations
                         .HasDatabaseName("ix_measurements_current")
                         .HasFilter("superseded_at IS NULL");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("SessionId", "Instrument", "Rater", "Timing"), new[] { "Total" });
+
                     b.HasIndex("SessionId", "Instrument", "Rater", "Timing", "Revision")
                         .IsUnique()
                         .HasDatabaseName("ix_measurements_session_id_instrument_rater_timing_revision");
@@ -1045,6 +1047,12 @@ namespace AllianceMonitor.Api.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_sessions");
+
+                    b.HasIndex("Id")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sessions_id_patient_number");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Id"), new[] { "PatientId", "Number" });
 
                     b.HasIndex("TherapistId")
                         .HasDatabaseName("ix_sessions_therapist_id");
