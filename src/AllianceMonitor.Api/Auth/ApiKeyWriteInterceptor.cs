@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using AllianceMonitor.Api.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 
@@ -106,10 +107,41 @@ internal sealed class ApiKeyWriteInterceptor(ApiKeyCache cache) : SaveChangesInt
 
     private void Note(DbContext? context)
     {
-        // Entries() detects changes first, so a RevokedAt set on a tracked key counts.
-        if (context is not null && context.ChangeTracker.Entries<ApiKey>().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
+        if (context is not null && HasKeyChanges(context.ChangeTracker))
         {
             _pending.AddOrUpdate(context, new Pending());
+        }
+    }
+
+    /// <summary>
+    /// Whether a tracked key is added, changed or deleted. Only the keys' own changes are detected (so a RevokedAt set on
+    /// a tracked key counts): Entries() would first detect changes on every tracked entity, which the save does again
+    /// right after this, and which cost a session PUT about 3% of its CPU (profiled 2026-12-03).
+    /// </summary>
+    private static bool HasKeyChanges(ChangeTracker tracker)
+    {
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            foreach (var entry in tracker.Entries<ApiKey>())
+            {
+                if (detect && entry.State is EntityState.Unchanged or EntityState.Modified)
+                {
+                    entry.DetectChanges();
+                }
+
+                if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detect;
         }
     }
 
