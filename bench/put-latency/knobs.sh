@@ -3,15 +3,18 @@
 # running at once, each warmed up (WARM s at 8 connections, then ANALYZE), then SECS-second runs alternated between them
 # ROUNDS times, so that the machine's load drifting hits every variant alike. Prints every run and per-variant medians.
 # Usage: APP=<publish folder> [ROUNDS=5] [SECS=10] bench/put-latency/knobs.sh "name|ENV=1 ENV2=2" "name2|A=1" ...
+# Two builds side by side the same way: a variant's own APP=<folder> (a publish, or bin/Release/net10.0 of a checkout)
+# among its settings runs that build, e.g. APP=x knobs.sh "this|APP=<here>/..." "base|APP=<base>/...".
 set -uo pipefail
-app=${APP:?APP=<folder of a dotnet publish -c Release of src/AllianceMonitor.Api>}
+app_default=${APP:?APP=<folder of a dotnet publish -c Release of src/AllianceMonitor.Api>}
 lua=$(cd "$(dirname "$0")" && pwd)/put-session.lua
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 secs=${SECS:-10}; rounds=${ROUNDS:-5}; conns=${CONNS:-"1 8"}
 declare -a names pids ports keys datas
 i=0
 for v in "$@"; do
-  name=${v%%|*}; envs=${v#*|}; port=$((5140+i))
+  name=${v%%|*}; envs=${v#*|}; port=$((${PORT:-5140}+i)); app=$app_default
+  for e in $envs; do case $e in APP=*) app=${e#APP=};; esac; done
   data=$(mktemp -d /tmp/put1-alt.XXXXXX); chmod 755 $data
   admin_key="bench-admin-key-$(date +%s)-0123456789"
   env $envs X_=1 ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production Database__EmbeddedDataPath="$data/postgres" \

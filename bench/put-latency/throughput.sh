@@ -7,7 +7,8 @@
 # so the figures are the PUT's own; REFIT=on keeps it at its default 30 s check, and its cost at clinic size is measured
 # by bench/clinic-scale/run.sh. After a 10 s warm-up at 8 connections, one-connection rounds of 10 s run until the
 # service's CPU per PUT stops falling (the JIT's tiered compilation settling), so both figures are the steady state.
-# Usage: [REFIT=on] bench/put-latency/throughput.sh [seconds]   (needs wrk: apt-get install -y wrk)
+# Usage: [REFIT=on] [PORT=5101] bench/put-latency/throughput.sh [seconds]   (needs wrk: apt-get install -y wrk)
+# PORT is this build's port and PORT+1 the other's, for a machine where another run holds 5101-5102.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-20}
@@ -101,7 +102,7 @@ measure() { # name source-folder port
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work on the machine shows in every figure)"
 # FIRST=base measures the other build first, so a run in each order shows how much the order (the machine's load
 # drifting) moves the figures.
-if [ -n "${BASE:-}" ] && [ "${FIRST:-this}" = base ]; then measure base "$BASE" 5102; fi
-measure this "$here" 5101
-if [ -n "${BASE:-}" ] && [ "${FIRST:-this}" != base ]; then measure base "$BASE" 5102; fi
+if [ -n "${BASE:-}" ] && [ "${FIRST:-this}" = base ]; then measure base "$BASE" $((${PORT:-5101} + 1)); fi
+measure this "$here" "${PORT:-5101}"
+if [ -n "${BASE:-}" ] && [ "${FIRST:-this}" != base ]; then measure base "$BASE" $((${PORT:-5101} + 1)); fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

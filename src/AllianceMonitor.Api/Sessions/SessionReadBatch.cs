@@ -80,7 +80,22 @@ public static class SessionReadBatch
                     db.GetService<IRelationalConnection>(), null, null, db, db.GetService<IRelationalCommandDiagnosticsLogger>(), CommandSource.FromSqlQuery),
                 cancellationToken);
             var reader = relational.DbDataReader;
-            var state = await ReadAsync(db, reader, clinicId, patientId, sessionNumber, therapistId, cached, cancellationToken);
+
+            // Each entity read is looked up among the tracked ones (DbSet.Local), which would first detect changes on every
+            // tracked entity: once per row read, about 1.5% of a session PUT's CPU (profiled 2026-12-03). Nothing tracked
+            // changes while the rows are read, and the save detects changes itself.
+            var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            SessionState? state;
+            try
+            {
+                state = await ReadAsync(db, reader, clinicId, patientId, sessionNumber, therapistId, cached, cancellationToken);
+            }
+            finally
+            {
+                db.ChangeTracker.AutoDetectChangesEnabled = detect;
+            }
+
             if (state is not null)
             {
                 if (cached is null)

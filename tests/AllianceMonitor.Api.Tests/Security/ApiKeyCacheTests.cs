@@ -7,6 +7,7 @@ using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Tests.Dashboard;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -195,6 +196,34 @@ public sealed class ApiKeyCacheTests(ApiKeyCacheTests.KeyCacheFactory factory) :
         Assert.Equal(HttpStatusCode.NoContent, (await factory.Admin().DeleteAsync($"/api/v1/clinics/{tenant.ClinicId}/api-keys/{key.Id}")).StatusCode);
 
         Assert.Equal(HttpStatusCode.Redirect, (await session.Http.GetAsync("/overview")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_change_never_committed_does_not_empty_the_cache_when_the_same_context_later_commits()
+    {
+        // Contexts are pooled: a later request may commit on the context whose key write was abandoned.
+        await factory.ListeningAsync();
+        var tenant = await Tenant.CreateAsync(factory);
+        var clinician = factory.Client(tenant.Clinician);
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        await using (await db.Database.BeginTransactionAsync())
+        {
+            var key = await db.ApiKeys.FirstAsync(k => k.ClinicId == tenant.ClinicId);
+            key.RevokedAt = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync();
+        }
+
+        db.ChangeTracker.Clear();
+        await ProbeAsync(factory, clinician);
+        Assert.Equal((Accepted, false), await ProbeAsync(factory, clinician));
+
+        await using (var later = await db.Database.BeginTransactionAsync())
+        {
+            await later.CommitAsync();
+        }
+
+        Assert.Equal((Accepted, false), await ProbeAsync(factory, clinician));
     }
 
     /// <summary>What an accepted key gets on the probe's path: an unknown patient.</summary>
