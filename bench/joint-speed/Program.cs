@@ -106,9 +106,11 @@ foreach (var question in ModelCatalog.All)
     }
 
     clock.Restart();
+    var (allocated, fullCollections) = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(2));
     var fit = JointFitter.Fit(design);
+    (allocated, fullCollections) = (GC.GetTotalAllocatedBytes(precise: true) - allocated, GC.CollectionCount(2) - fullCollections);
     Console.WriteLine(
-        $"  JointFitter.Fit: {clock.Elapsed.TotalSeconds:0.00} s, {fit.Evaluations} objective evaluations, final fit {fit.Fit.Optimization.Evaluations} ({fit.Fit.Optimization.StopReason}), REML criterion {fit.Objective.ToString("R", CultureInfo.InvariantCulture)}, scale {fit.Scale.ToString("R", CultureInfo.InvariantCulture)}, "
+        $"  JointFitter.Fit: {clock.Elapsed.TotalSeconds:0.00} s, {fit.Evaluations} objective evaluations, {allocated / 1e9:0.00} GB allocated, {fullCollections} gen-2 collections, final fit {fit.Fit.Optimization.Evaluations} ({fit.Fit.Optimization.StopReason}), REML criterion {fit.Objective.ToString("R", CultureInfo.InvariantCulture)}, scale {fit.Scale.ToString("R", CultureInfo.InvariantCulture)}, "
         + $"within {fit.WithinRobust.Estimate.ToString("R", CultureInfo.InvariantCulture)} (SE {fit.WithinRobust.StdError.ToString("R", CultureInfo.InvariantCulture)}), "
         + $"carry-over {fit.CarryOverRobust.Estimate.ToString("R", CultureInfo.InvariantCulture)} (SE {fit.CarryOverRobust.StdError.ToString("R", CultureInfo.InvariantCulture)}); load average {File.ReadAllText("/proc/loadavg")[..14]}");
 }
