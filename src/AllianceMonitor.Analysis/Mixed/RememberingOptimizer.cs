@@ -4,7 +4,7 @@ namespace AllianceMonitor.Analysis.Mixed;
 /// Runs <paramref name="Inner"/> on the objective with every value remembered by its exact parameters, so a point the
 /// inner optimizer asks for again is not evaluated again: the result is the inner optimizer's bit for bit, since the
 /// objective is deterministic. Near bounds the simplex's projected trial points and the Newton phase's probes of a bound
-/// repeat earlier points: 15-20% of the evaluations of a joint fit's check from the joint optimum (bench/joint-speed).
+/// repeat earlier points: up to 20% of the evaluations of a joint fit's check from the joint optimum (bench/joint-speed).
 /// </summary>
 /// <param name="Inner">The optimizer whose search this is; its evaluation count still counts every request.</param>
 public sealed record RememberingOptimizer(IBoundedOptimizer Inner) : IBoundedOptimizer
