@@ -6,9 +6,10 @@ using AllianceMonitor.Analysis.Models;
 
 // Times JointFitter.Fit, phase by phase, on a clinic like bench/export/seed.sql's (uniform random WAI-SR means and PHQ-9
 // totals, no patient effects: the summary's worst case, singular random effects) of PATIENTS x SESSIONS.
-// Usage: JointSpeed [PATIENTS] [SESSIONS] [phases|phases-only|fit|repeats] [simulated]   (defaults 10000 10 phases)
+// Usage: JointSpeed [PATIENTS] [SESSIONS] [phases|phases-only|fit|breakdown|repeats] [simulated]   (defaults 10000 10 phases)
 // phases: each part of one fit, then the whole JointFitter.Fit; fit: only the latter; repeats: how often the search's
-// inner optimizer asks for a theta it already evaluated; simulated: SessionSimulator's clinic instead of uniform noise.
+// inner optimizer asks for a theta it already evaluated; breakdown: the fit's phases one by one (evaluations, stop reasons),
+// then the whole fit; simulated: SessionSimulator's clinic instead of uniform noise.
 var patients = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10000;
 var sessions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
 var mode = args.Length > 2 ? args[2] : "phases";
@@ -84,10 +85,42 @@ foreach (var question in ModelCatalog.All)
         continue;
     }
 
+    if (mode == "breakdown")
+    {
+        // JointFitter.Fit's phases one by one with the same optimizers: where the evaluations go and why each phase stopped.
+        var objective = new JointObjective(design, FitMethod.Reml);
+        var k = objective.ThetaLength;
+        var optimizer = new NewtonPolishedOptimizer(
+            new BoundedNelderMead(SimplexTolerance: 1e-2, MaxRestarts: 0), new BoundedNelderMead(SimplexTolerance: 1e-6, MaxRestarts: 1));
+        clock.Restart();
+        var joint = optimizer.Minimize(objective.Evaluate, objective.Start(design.StartScale()), objective.LowerBounds());
+        Console.WriteLine($"  joint optimization: {clock.Elapsed.TotalSeconds:0.00} s, {joint.Evaluations} evaluations, stop {joint.StopReason}, criterion {joint.Minimum.ToString("R", CultureInfo.InvariantCulture)}");
+        var chosen = design.Spec(Math.Exp(joint.Minimizer[k]));
+        var deviance = new ProfiledDeviance(chosen);
+        foreach (var (name, start) in new[] { ("from joint theta", joint.Minimizer[..k]), ("from lme4 start", deviance.InitialTheta()) })
+        {
+            // As JointFitter.Fit's fits at the chosen scale: the default optimizer, a repeated point not evaluated again.
+            clock.Restart();
+            var distinct = 0;
+            var check = new RememberingOptimizer(NewtonPolishedOptimizer.Default).Minimize(
+                theta =>
+                {
+                    distinct++;
+                    return deviance.Evaluate(theta, FitMethod.Reml);
+                },
+                start,
+                deviance.LowerBounds());
+            var criterion = JointFitter.Objective(check.Minimum, design.Pairs, Math.Exp(joint.Minimizer[k]));
+            Console.WriteLine($"  check fit {name}: {clock.Elapsed.TotalSeconds:0.00} s, {check.Evaluations} evaluations asked, {distinct} made, stop {check.StopReason}, criterion {criterion.ToString("R", CultureInfo.InvariantCulture)}");
+        }
+    }
+
     clock.Restart();
+    var (allocated, fullCollections) = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(2));
     var fit = JointFitter.Fit(design);
+    (allocated, fullCollections) = (GC.GetTotalAllocatedBytes(precise: true) - allocated, GC.CollectionCount(2) - fullCollections);
     Console.WriteLine(
-        $"  JointFitter.Fit: {clock.Elapsed.TotalSeconds:0.00} s, {fit.Evaluations} objective evaluations, scale {fit.Scale.ToString("R", CultureInfo.InvariantCulture)}, "
+        $"  JointFitter.Fit: {clock.Elapsed.TotalSeconds:0.00} s, {fit.Evaluations} objective evaluations, {allocated / 1e9:0.00} GB allocated, {fullCollections} gen-2 collections, final fit {fit.Fit.Optimization.Evaluations} ({fit.Fit.Optimization.StopReason}), REML criterion {fit.Objective.ToString("R", CultureInfo.InvariantCulture)}, scale {fit.Scale.ToString("R", CultureInfo.InvariantCulture)}, "
         + $"within {fit.WithinRobust.Estimate.ToString("R", CultureInfo.InvariantCulture)} (SE {fit.WithinRobust.StdError.ToString("R", CultureInfo.InvariantCulture)}), "
         + $"carry-over {fit.CarryOverRobust.Estimate.ToString("R", CultureInfo.InvariantCulture)} (SE {fit.CarryOverRobust.StdError.ToString("R", CultureInfo.InvariantCulture)}); load average {File.ReadAllText("/proc/loadavg")[..14]}");
 }

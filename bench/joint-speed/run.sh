@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # JointFitter.Fit on a uniform-noise clinic like bench/export/seed.sql's (the summary's case at 100,000 sessions), phase by
 # phase (phases), the whole fit with its estimates printed to the last digit (fit), or both (default).
-# Usage: bench/joint-speed/run.sh [patients] [sessions-per-patient] [phases|phases-only|fit|repeats] [simulated]
+# Usage: bench/joint-speed/run.sh [patients] [sessions-per-patient] [phases|phases-only|fit|breakdown|repeats] [simulated]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dotnet build -c Release bench/joint-speed -v q -nologo >/dev/null

@@ -55,18 +55,45 @@ internal sealed class CrossProducts
 
     internal static double[] Add(double[] first, double[] second, double weight)
     {
-        if (first.Length != second.Length)
+        var sum = new double[first.Length];
+        AddInto(sum, first, second, weight);
+        return sum;
+    }
+
+    /// <summary>
+    /// Overwrites these products (made by <see cref="Combine"/> from the same two) with <paramref name="first"/>'s plus
+    /// <paramref name="weight"/> times <paramref name="second"/>'s, the same sums as <see cref="Combine"/>: an optimizer
+    /// that moves the weight at every step would otherwise allocate megabytes per evaluation on the large object heap,
+    /// and the full collections that follow cost more than the evaluation itself.
+    /// </summary>
+    internal void Recombine(CrossProducts first, CrossProducts second, double weight)
+    {
+        if (InterceptIndex >= 0 || ResponseShift != 0 || first.ResponseShift != 0 || second.ResponseShift != 0
+            || first.Terms.Length != Terms.Length || second.Terms.Length != Terms.Length)
+        {
+            throw new ArgumentException("Only combined products recombine from the products they were made of.");
+        }
+
+        AddInto(Xtx, first.Xtx, second.Xtx, weight);
+        AddInto(Xty, first.Xty, second.Xty, weight);
+        Yty = first.Yty + (weight * second.Yty);
+        for (var l = 0; l < Terms.Length; l++)
+        {
+            Terms[l].Recombine(first.Terms[l], second.Terms[l], weight);
+        }
+    }
+
+    internal static void AddInto(double[] sum, double[] first, double[] second, double weight)
+    {
+        if (first.Length != second.Length || sum.Length != first.Length)
         {
             throw new ArgumentException("Only products of the same model's terms combine.");
         }
 
-        var sum = new double[first.Length];
         for (var k = 0; k < sum.Length; k++)
         {
             sum[k] = first[k] + (weight * second[k]);
         }
-
-        return sum;
     }
 
     public int P { get; }
@@ -78,7 +105,7 @@ internal sealed class CrossProducts
 
     public double[] Xty { get; }
 
-    public double Yty { get; }
+    public double Yty { get; private set; }
 
     /// <summary>Index of the all-ones fixed column, or -1.</summary>
     public int InterceptIndex { get; }
@@ -241,6 +268,19 @@ internal sealed class TermProducts
             CrossProducts.Add(first.Ztx, second.Ztx, weight),
             CrossProducts.Add(first.Zty, second.Zty, weight),
             []);
+    }
+
+    /// <summary>In place, the sums of <see cref="Combine"/> (<see cref="CrossProducts.Recombine"/>).</summary>
+    internal void Recombine(TermProducts first, TermProducts second, double weight)
+    {
+        if (Ancestors.Length != 0 || first.Q != Q || second.Q != Q || first.Groups != Groups || second.Groups != Groups)
+        {
+            throw new ArgumentException("Only products of the same single, non-nested term combine.");
+        }
+
+        CrossProducts.AddInto(Ztz, first.Ztz, second.Ztz, weight);
+        CrossProducts.AddInto(Ztx, first.Ztx, second.Ztx, weight);
+        CrossProducts.AddInto(Zty, first.Zty, second.Zty, weight);
     }
 
     public void AddRow(int g, ReadOnlySpan<double> z, ReadOnlySpan<double> x, double y)

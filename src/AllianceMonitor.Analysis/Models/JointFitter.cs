@@ -87,6 +87,12 @@ public static class JointFitter
         new BoundedNelderMead(SimplexTolerance: 1e-6, MaxRestarts: 1));
 
     /// <summary>
+    /// The fits at the chosen scale: the default optimizer, with repeated points not evaluated again (the same fit bit for
+    /// bit, fewer evaluations).
+    /// </summary>
+    private static readonly RememberingOptimizer CheckOptimizer = new(NewtonPolishedOptimizer.Default);
+
+    /// <summary>
     /// The fits of the search steps: the default optimizer with a looser fallback simplex, since a step needs the
     /// objective to about 1e-8, not to rounding. The fit at the chosen scale uses the default optimizer.
     /// </summary>
@@ -111,8 +117,8 @@ public static class JointFitter
         var evaluations = result.Evaluations;
         var scale = Math.Exp(result.Minimizer[k]);
         var spec = design.Spec(scale);
-        var fromJoint = MixedModelFitter.Fit(spec, method, startTheta: result.Minimizer[..k]);
-        var fromStart = MixedModelFitter.Fit(spec, method);
+        var fromJoint = MixedModelFitter.Fit(spec, method, CheckOptimizer, result.Minimizer[..k]);
+        var fromStart = MixedModelFitter.Fit(spec, method, CheckOptimizer);
         if (fromJoint.Objective - fromStart.Objective <= RestartGain * Math.Abs(fromJoint.Objective))
         {
             return Final(design, scale, spec, fromStart.Objective < fromJoint.Objective ? fromStart : fromJoint, evaluations);
@@ -122,7 +128,7 @@ public static class JointFitter
         evaluations += again.Evaluations;
         scale = Math.Exp(again.Minimizer[k]);
         spec = design.Spec(scale);
-        return Final(design, scale, spec, MixedModelFitter.Fit(spec, method, startTheta: again.Minimizer[..k]), evaluations);
+        return Final(design, scale, spec, MixedModelFitter.Fit(spec, method, CheckOptimizer, again.Minimizer[..k]), evaluations);
     }
 
     /// <summary>

@@ -17,8 +17,15 @@ public sealed class JointObjective
     private readonly MixedModelSpec _structure;
     private readonly int _pairs;
 
-    /// <summary>The last scale's deviance: a Newton step's finite differences in theta reuse it.</summary>
-    private ScaledDeviance? _last;
+    /// <summary>
+    /// The products at the last scale, recombined in place when the scale moves (<see cref="CrossProducts.Recombine"/>),
+    /// and their deviance: a Newton step's finite differences in theta reuse it.
+    /// </summary>
+    private CrossProducts? _combined;
+
+    private ProfiledDeviance? _deviance;
+
+    private double _lastLogScale;
 
     public JointObjective(JointDesign design, FitMethod method)
     {
@@ -57,18 +64,21 @@ public sealed class JointObjective
     /// <summary>lme4's start for theta, then log(<paramref name="scale"/>).</summary>
     public double[] Start(double scale) => [.. new ProfiledDeviance(_structure, _outcome).InitialTheta(), Math.Log(scale)];
 
+    /// <remarks>Not thread-safe: one optimizer evaluates one objective at a time.</remarks>
     private ProfiledDeviance At(double logScale)
     {
-        var last = _last;
-        if (last is null || BitConverter.DoubleToInt64Bits(last.LogScale) != BitConverter.DoubleToInt64Bits(logScale))
+        var scale = Math.Exp(logScale);
+        if (_combined is null || _deviance is null)
         {
-            var scale = Math.Exp(logScale);
-            last = new ScaledDeviance(logScale, new ProfiledDeviance(_structure, CrossProducts.Combine(_outcome, _predictor, scale * scale)));
-            _last = last;
+            _combined = CrossProducts.Combine(_outcome, _predictor, scale * scale);
+            _deviance = new ProfiledDeviance(_structure, _combined);
+        }
+        else if (BitConverter.DoubleToInt64Bits(_lastLogScale) != BitConverter.DoubleToInt64Bits(logScale))
+        {
+            _combined.Recombine(_outcome, _predictor, scale * scale);
         }
 
-        return last.Deviance;
+        _lastLogScale = logScale;
+        return _deviance;
     }
-
-    private sealed record ScaledDeviance(double LogScale, ProfiledDeviance Deviance);
 }

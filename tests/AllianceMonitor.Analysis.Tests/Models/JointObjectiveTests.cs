@@ -49,6 +49,30 @@ public sealed class JointObjectiveTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The objective recombines its products in place when the scale moves: after any sequence of scales, its value is
+    /// bit for bit that of a new objective evaluated at that scale alone (nothing of an earlier scale is left behind).
+    /// </summary>
+    [Theory]
+    [InlineData("alliance_to_symptoms", FitMethod.Reml)]
+    [InlineData("symptoms_to_alliance", FitMethod.Ml)]
+    public void Moving_the_scale_back_and_forth_gives_the_values_of_a_fresh_objective(string question, FitMethod method)
+    {
+        var design = JointDesign.Build(Simulated(60, 612), new JointModel(ModelCatalog.Find(question)!, OutcomeTrend: true));
+        var moving = new JointObjective(design, method);
+        var theta = moving.Start(1)[..moving.ThetaLength];
+        for (var k = 0; k < theta.Length; k++)
+        {
+            theta[k] = 0.1 + (0.05 * k);
+        }
+
+        foreach (var logScale in new[] { 0.4, -1.3, 0.4, 2.2, -1.3, 0.0, 0.4 })
+        {
+            var fresh = new JointObjective(design, method).Evaluate(theta, logScale);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(fresh), BitConverter.DoubleToInt64Bits(moving.Evaluate(theta, logScale)));
+        }
+    }
+
+    /// <summary>
     /// Where the outer search is at the optimum (SessionSimulator's clinics, as in <see cref="JointRecoveryTests"/>), both
     /// find the same fit. The search's default tolerance leaves the scale to about 1e-4 relative and the estimates to about
     /// 1e-5, so the reference here is the search with its tolerance on log(scale) tightened to 1e-6; the objective is flat
