@@ -42,27 +42,21 @@ internal sealed class CrossProducts
         return new CrossProducts(first, second, weight);
     }
 
+    /// <summary>Room shaped like <paramref name="first"/>'s products, filled by <see cref="Recombine"/>.</summary>
     private CrossProducts(CrossProducts first, CrossProducts second, double weight)
     {
         P = first.P;
         InterceptIndex = -1;
         ResponseShift = 0;
-        Xtx = Add(first.Xtx, second.Xtx, weight);
-        Xty = Add(first.Xty, second.Xty, weight);
-        Yty = first.Yty + (weight * second.Yty);
-        Terms = first.Terms.Select((t, l) => TermProducts.Combine(t, second.Terms[l], weight)).ToArray();
-    }
-
-    internal static double[] Add(double[] first, double[] second, double weight)
-    {
-        var sum = new double[first.Length];
-        AddInto(sum, first, second, weight);
-        return sum;
+        Xtx = new double[first.Xtx.Length];
+        Xty = new double[first.Xty.Length];
+        Terms = first.Terms.Select(t => new TermProducts(t.Q, t.Groups, P, [])).ToArray();
+        Recombine(first, second, weight);
     }
 
     /// <summary>
     /// Overwrites these products (made by <see cref="Combine"/> from the same two) with <paramref name="first"/>'s plus
-    /// <paramref name="weight"/> times <paramref name="second"/>'s, the same sums as <see cref="Combine"/>: an optimizer
+    /// <paramref name="weight"/> times <paramref name="second"/>'s, the sums <see cref="Combine"/> fills them with: an optimizer
     /// that moves the weight at every step would otherwise allocate megabytes per evaluation on the large object heap,
     /// and the full collections that follow cost more than the evaluation itself.
     /// </summary>
@@ -229,16 +223,6 @@ internal sealed class TermProducts
         Ancestors = ancestors;
     }
 
-    private TermProducts(int q, int groups, double[] ztz, double[] ztx, double[] zty, AncestorProducts[] ancestors)
-    {
-        Q = q;
-        Groups = groups;
-        Ztz = ztz;
-        Ztx = ztx;
-        Zty = zty;
-        Ancestors = ancestors;
-    }
-
     public int Q { get; }
 
     public int Groups { get; }
@@ -252,28 +236,15 @@ internal sealed class TermProducts
     /// <summary>The terms whose grouping factors contain this one's, innermost first.</summary>
     public AncestorProducts[] Ancestors { get; }
 
-    /// <summary><paramref name="first"/> plus <paramref name="weight"/> times <paramref name="second"/> (<see cref="CrossProducts.Combine"/>).</summary>
-    internal static TermProducts Combine(TermProducts first, TermProducts second, double weight)
-    {
-        // Nested terms are not needed (the joint model has one) and are left out rather than left untested.
-        if (first.Q != second.Q || first.Groups != second.Groups || first.Ancestors.Length != 0 || second.Ancestors.Length != 0)
-        {
-            throw new ArgumentException("Only products of the same single, non-nested term combine.");
-        }
-
-        return new TermProducts(
-            first.Q,
-            first.Groups,
-            CrossProducts.Add(first.Ztz, second.Ztz, weight),
-            CrossProducts.Add(first.Ztx, second.Ztx, weight),
-            CrossProducts.Add(first.Zty, second.Zty, weight),
-            []);
-    }
-
-    /// <summary>In place, the sums of <see cref="Combine"/> (<see cref="CrossProducts.Recombine"/>).</summary>
+    /// <summary>
+    /// In place, <paramref name="first"/>'s products plus <paramref name="weight"/> times <paramref name="second"/>'s
+    /// (<see cref="CrossProducts.Combine"/>, <see cref="CrossProducts.Recombine"/>).
+    /// </summary>
     internal void Recombine(TermProducts first, TermProducts second, double weight)
     {
-        if (Ancestors.Length != 0 || first.Q != Q || second.Q != Q || first.Groups != Groups || second.Groups != Groups)
+        // Nested terms are not needed (the joint model has one) and are left out rather than left untested.
+        if (Ancestors.Length != 0 || first.Ancestors.Length != 0 || second.Ancestors.Length != 0
+            || first.Q != Q || second.Q != Q || first.Groups != Groups || second.Groups != Groups)
         {
             throw new ArgumentException("Only products of the same single, non-nested term combine.");
         }
