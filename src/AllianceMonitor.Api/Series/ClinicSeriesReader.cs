@@ -103,36 +103,35 @@ public static class ClinicSeriesReader
     private static async Task PlanAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid clinicId, bool? pinMergeJoins, CancellationToken cancellationToken)
     {
-        await using var settings = new NpgsqlCommand("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", connection, transaction);
-        await settings.ExecuteNonQueryAsync(cancellationToken);
-        if (pinMergeJoins == false)
-        {
-            return;
-        }
-
-        // The clinic's patients (an index-only count) against the planner's estimate of all patients (-1 before the
-        // table's first VACUUM or ANALYZE: then the clinic's size alone decides).
-        await using var merge = new NpgsqlCommand(
-            pinMergeJoins == true
-                ? "SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_nestloop', 'off', true)"
-                : """
-                  SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_nestloop', 'off', true)
-                  WHERE (SELECT count(*) FROM patients WHERE clinic_id = @clinic)
-                        >= greatest(@minimum, 4 * (SELECT reltuples FROM pg_class WHERE oid = 'patients'::regclass) / 10)
-                  """,
+        // One round trip. The clinic's patients (an index-only count) against the planner's estimate of all patients (-1
+        // before the table's first VACUUM or ANALYZE: then the clinic's size alone decides); the tests pin or leave the
+        // plan whatever the clinic's size, by a minimum of 0 or of every patient there can be.
+        await using var command = new NpgsqlCommand(
+            """
+            SET LOCAL jit = off;
+            SET LOCAL work_mem = '64MB';
+            SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_nestloop', 'off', true)
+            WHERE (SELECT count(*) FROM patients WHERE clinic_id = @clinic)
+                  >= greatest(@minimum, @share * (SELECT reltuples FROM pg_class WHERE oid = 'patients'::regclass))
+            """,
             connection,
             transaction);
-        if (pinMergeJoins is null)
+        var (minimum, share) = pinMergeJoins switch
         {
-            merge.Parameters.AddWithValue("clinic", clinicId);
-            merge.Parameters.AddWithValue("minimum", MergeJoinPatients);
-        }
-
-        await merge.ExecuteNonQueryAsync(cancellationToken);
+            true => (0L, 0.0),
+            false => (long.MaxValue, 0.0),
+            null => ((long)MergeJoinPatients, MergeJoinShare),
+        };
+        command.Parameters.AddWithValue("clinic", clinicId);
+        command.Parameters.AddWithValue("minimum", minimum);
+        command.Parameters.AddWithValue("share", share);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The merge plan is pinned for clinics of at least this many patients that are at least 40% of the database's.</summary>
     internal const int MergeJoinPatients = 10_000;
+
+    private const double MergeJoinShare = 0.4;
 
     /// <param name="Instrument">Index into <see cref="Instruments"/>: the alliance instruments first, then the symptom measures.</param>
     /// <param name="Rank">0 for the instrument's usual timing, 1 otherwise (<see cref="AllianceSeries.TimingRank"/>).</param>
