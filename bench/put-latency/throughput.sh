@@ -7,7 +7,7 @@
 # so the figures are the PUT's own; REFIT=on keeps it at its default 30 s check, and its cost at clinic size is measured
 # by bench/clinic-scale/run.sh. After a 10 s warm-up at 8 connections, one-connection rounds of 10 s run until the
 # service's CPU per PUT stops falling (the JIT's tiered compilation settling), so both figures are the steady state.
-# Usage: [REFIT=on] [PORT=5101] bench/put-latency/throughput.sh [seconds]   (needs wrk: apt-get install -y wrk)
+# Usage: [REFIT=on] [ANALYZE=off] [PORT=5101] bench/put-latency/throughput.sh [seconds]   (needs wrk: apt-get install -y wrk)
 # PORT is this build's port and PORT+1 the other's, for a machine where another run holds 5101-5102.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -88,7 +88,9 @@ measure() { # name source-folder port
   # Statistics, as autovacuum gathers them within a database's first minute or two: planned on the empty tables of a
   # fresh cluster, the PUT's read of a patient's ratings walks every stored rating (about 10 ms of PostgreSQL CPU per
   # PUT after the warm-up, against about 2 ms once analyzed), which is the cluster's first minute, not its steady state.
-  "$pgbin/psql" -q -h 127.0.0.1 -p "$pgport" -U alliance -d alliancemonitor -c ANALYZE
+  # ANALYZE=off leaves the statistics to autovacuum, as a new database has them (since the PUT's read batch pins index
+  # plans, 2026-12-03, its cost no longer depends on them; docs/alerts.md).
+  if [ "${ANALYZE:-on}" != off ]; then "$pgbin/psql" -q -h 127.0.0.1 -p "$pgport" -U alliance -d alliancemonitor -c ANALYZE; fi
   # The JIT's warm-up. The runtime compiles a method quickly first, then again with instrumentation, then optimized
   # (tiered compilation with dynamic PGO), on a background thread that gets what CPU is left: after the 10 s above the
   # service was still compiling, a third of its CPU in the first 20 s at one connection went to the JIT, and measured
