@@ -88,8 +88,8 @@ measure() { # name source-folder port
   # Statistics, as autovacuum gathers them within a database's first minute or two: planned on the empty tables of a
   # fresh cluster, the PUT's read of a patient's ratings walks every stored rating (about 10 ms of PostgreSQL CPU per
   # PUT after the warm-up, against about 2 ms once analyzed), which is the cluster's first minute, not its steady state.
-  # ANALYZE=off leaves the statistics to autovacuum, as a new database has them (since the PUT's read batch pins index
-  # plans, 2026-12-03, its cost no longer depends on them; docs/alerts.md).
+  # ANALYZE=off leaves the statistics to autovacuum, as a new database has them: the first minute is still slow with
+  # the read batch's index plans (2026-12-03: 11-15 ms of PostgreSQL CPU per PUT at one connection; docs/alerts.md).
   if [ "${ANALYZE:-on}" != off ]; then "$pgbin/psql" -q -h 127.0.0.1 -p "$pgport" -U alliance -d alliancemonitor -c ANALYZE; fi
   # The JIT's warm-up. The runtime compiles a method quickly first, then again with instrumentation, then optimized
   # (tiered compilation with dynamic PGO), on a background thread that gets what CPU is left: after the 10 s above the
