@@ -140,10 +140,24 @@ public static class SessionReadBatch
         FROM calibrations c WHERE c.clinic_id = @clinic ORDER BY c.instrument, c.rater, c.version DESC;
         """;
 
-    /// <summary>The statements, in the order the reader reads their results.</summary>
-    private static string Sql(bool withTherapist, bool withCalibrations)
+    /// <summary>
+    /// First, for the rest of the transaction: no sequential scan where an index can serve. Every statement of the batch,
+    /// the save's and the change counter trigger's find rows through one patient (or one clinic, or a primary key), and
+    /// PostgreSQL keeps one plan per prepared statement until the table is next analyzed. Planned on small tables (a new
+    /// or young database, the bench's fresh cluster) that plan scanned whole tables: the patients seven times a PUT and
+    /// the detector states once per rating read, so the PUT's cost grew with every patient until autovacuum's next
+    /// ANALYZE re-planned it, at a moment that differed from run to run (found 2026-12-03: 8 sequential scans and about
+    /// 900 patient rows read per PUT at 157 patients, <c>pg_stat_user_tables</c>). With sequential scans off the plans
+    /// are the index plans a large table gets anyway, whatever the table's size when planned. <c>SessionReadBatchTests</c>
+    /// checks that no statement of the batch plans a sequential scan on a small database.
+    /// </summary>
+    internal const string IndexPlansSql = "SET LOCAL enable_seqscan = off;";
+
+    /// <summary>The statements, in the order the reader reads their results (the first, a setting, has none).</summary>
+    internal static string Sql(bool withTherapist, bool withCalibrations)
     {
         var sql = new StringBuilder();
+        sql.Append(IndexPlansSql).Append('\n');
         sql.Append("""
             INSERT INTO patients (id, clinic_id, external_id, created_at) VALUES (@patient_new_id, @clinic, @patient, @now)
             ON CONFLICT (clinic_id, external_id) DO NOTHING RETURNING id;

@@ -12,6 +12,8 @@ using AllianceMonitor.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace AllianceMonitor.Api.Tests.Sessions;
 
@@ -78,6 +80,80 @@ public sealed class SessionReadBatchTests(ApiFactory factory) : IClassFixture<Ap
 
         Assert.Equal(2, state.Calibrations.Current("wai-sr", Rater.Client).Version);
         Assert.Same(state.Calibrations, store.Loaded(tenant.ClinicId));
+    }
+
+    /// <summary>
+    /// PostgreSQL keeps a prepared statement's plan until the table is next analyzed; planned on small tables, the batch's
+    /// reads scanned whole tables (every patient, every detector state), so a PUT grew dearer with every patient until
+    /// autovacuum re-planned it. Here, on this test's small, freshly analyzed database, every read of the batch is
+    /// planned as PostgreSQL would plan it inside a session PUT (after the batch's first statement), and none may scan a
+    /// whole table. The same reads planned without that statement do scan a table here, so the database is small
+    /// enough for the check to mean something.
+    /// </summary>
+    [Fact]
+    public async Task No_read_of_the_batch_scans_a_whole_table_on_a_small_database()
+    {
+        var tenant = await Tenant.CreateAsync(factory);
+        var ingest = factory.Client(tenant.Ingest);
+        for (var session = 1; session <= 3; session++)
+        {
+            (await ingest.PutAsJsonAsync($"/api/v1/patients/p-1/sessions/{session}", Ratings.Session(54 - session, phq9Total: 4))).EnsureSuccessStatusCode();
+        }
+
+        await using var connection = new NpgsqlConnection(factory.ConnectionString);
+        await connection.OpenAsync();
+        await using (var analyze = new NpgsqlCommand("ANALYZE", connection))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        var reads = SessionReadBatch.Sql(withTherapist: true, withCalibrations: true)
+            .Split(';')
+            .Select(statement => statement.Trim())
+            .Where(statement => statement.StartsWith("SELECT", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(reads.Count >= 8, $"{reads.Count} reads");
+
+        var inPut = await PlansAsync(connection, tenant.ClinicId, reads, SessionReadBatch.IndexPlansSql);
+        var planner = await PlansAsync(connection, tenant.ClinicId, reads, null);
+
+        Assert.All(inPut, plan => Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal));
+        Assert.Contains(planner, plan => plan.Contains("Seq Scan", StringComparison.Ordinal));
+    }
+
+    /// <summary>Each read's plan (EXPLAIN with this test's values), in one transaction that first runs <paramref name="setting"/>.</summary>
+    private static async Task<List<string>> PlansAsync(NpgsqlConnection connection, Guid clinicId, List<string> reads, string? setting)
+    {
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (setting is not null)
+        {
+            await using var set = new NpgsqlCommand(setting, connection, transaction);
+            await set.ExecuteNonQueryAsync();
+        }
+
+        var plans = new List<string>();
+        foreach (var read in reads)
+        {
+            await using var explain = new NpgsqlCommand("EXPLAIN " + read, connection, transaction);
+            explain.Parameters.Add(new NpgsqlParameter("clinic", NpgsqlDbType.Uuid) { Value = clinicId });
+            explain.Parameters.Add(new NpgsqlParameter("patient", NpgsqlDbType.Text) { Value = "p-1" });
+            explain.Parameters.Add(new NpgsqlParameter("number", NpgsqlDbType.Integer) { Value = 4 });
+            explain.Parameters.Add(new NpgsqlParameter("instruments", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = AlertSync.AlertedInstruments.ToArray() });
+            explain.Parameters.Add(new NpgsqlParameter("therapist_ref", NpgsqlDbType.Text) { Value = "t-7" });
+            var lines = new List<string>();
+            await using (var reader = await explain.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    lines.Add(reader.GetString(0));
+                }
+            }
+
+            plans.Add(read + "\n" + string.Join("\n", lines));
+        }
+
+        await transaction.RollbackAsync();
+        return plans;
     }
 
     /// <summary>Two versions of the client WAI-SR (the batch must pick the later), one older-format one without a model, and settings.</summary>
