@@ -44,7 +44,7 @@ public static class AnalysisReportBuilder
             if (model.Estimator == Estimator.JointInitialConditions)
             {
                 var jointClock = Stopwatch.StartNew();
-                var joint = JointFitter.Fit(JointDesign.Build(observations, model.Joint), method);
+                var joint = JointFitter.Fit(JointDesign.Build(observations, model.Joint), method, fixedThetaSandwich: false);
                 jointClock.Stop();
                 reports.Add(ToReport(joint, jointClock.Elapsed.TotalSeconds));
                 joints[model.Question.Name] = joint;
@@ -129,7 +129,7 @@ public static class AnalysisReportBuilder
     {
         try
         {
-            return JointFitter.Fit(JointDesign.Build(observations, new JointModel(question)), method);
+            return JointFitter.Fit(JointDesign.Build(observations, new JointModel(question)), method, fixedThetaSandwich: false);
         }
         catch (Exception e) when (e is InsufficientDataException or InvalidOperationException)
         {
