@@ -9,7 +9,7 @@ namespace AllianceMonitor.Analysis.Mixed;
 /// patient term with p = 13 fixed effects), with the loops over the p fixed-effect columns four lanes at a time. Every
 /// lane does the scalar code's multiplications, additions and divisions on the same operands in the same order (no fused
 /// multiply-add, no reassociation), so the sums, and every fit, are the same to the last bit; it is faster only because
-/// the p-wide loops (T' Z'X, the forward solve, the Schur update, about 90% of the arithmetic) take a quarter of the
+/// the p-wide loops (T' Z'X, the forward solve, the Schur update: most of the arithmetic) take a quarter of the
 /// instructions and the per-group slices and bounds checks are gone. The Schur update writes whole lanes past the
 /// diagonal: <see cref="GroupSums.Schur"/>'s upper triangle is never read.
 /// </summary>
