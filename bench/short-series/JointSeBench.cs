@@ -56,8 +56,8 @@ internal static class JointSeBench
                 var fitSeconds = clock.Elapsed.TotalSeconds;
                 double[] Ses(string term)
                 {
-                    var i = fit.FixedThetaSandwich.Index(term);
-                    var r = fit.FixedThetaSandwich;
+                    var r = fit.FixedThetaSandwich!;
+                    var i = r.Index(term);
                     return [fit.Fit.Fixed(term).StdError, Math.Sqrt(r.Cr1[i][i]), Math.Sqrt(r.Cr2[i][i]), Math.Sqrt(fit.Full.Information[i][i]), Math.Sqrt(fit.Full.Sandwich[i][i])];
                 }
 

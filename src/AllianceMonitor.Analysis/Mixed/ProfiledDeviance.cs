@@ -96,6 +96,10 @@ public sealed class ProfiledDeviance
             {
                 UnrolledKernel.Accumulate(innermost, p, factors, from, to, sums, sent);
             }
+            else if (VectorKernel.Applies(terms))
+            {
+                VectorKernel.Accumulate(innermost, p, factors[0], from, to, sums);
+            }
             else
             {
                 var ws = new BlockWorkspace(innermost, p);

@@ -121,7 +121,7 @@ public static class AllianceSplit
             [
                 new RandomEffectTermData(
                     LaggedModelDefinition.TherapistPatientGroupName,
-                    rows.Select(r => $"{r.TherapistId}:{r.PatientId}").ToArray(),
+                    NestedGroupKeys.Of(rows, r => r.TherapistId, r => r.PatientId),
                     [(LaggedModelDefinition.Intercept, ones), (SessionTerm, withinColumn)]),
                 new RandomEffectTermData(LaggedModelDefinition.TherapistGroupName, rows.Select(r => r.TherapistId).ToArray(), [(LaggedModelDefinition.Intercept, ones)]),
             ],

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using AllianceMonitor.Analysis.Data;
@@ -45,7 +44,7 @@ public static class AnalysisReportBuilder
             if (model.Estimator == Estimator.JointInitialConditions)
             {
                 var jointClock = Stopwatch.StartNew();
-                var joint = JointFitter.Fit(JointDesign.Build(observations, model.Joint), method);
+                var joint = JointFitter.Fit(JointDesign.Build(observations, model.Joint), method, fixedThetaSandwich: false);
                 jointClock.Stop();
                 reports.Add(ToReport(joint, jointClock.Elapsed.TotalSeconds));
                 joints[model.Question.Name] = joint;
@@ -110,9 +109,10 @@ public static class AnalysisReportBuilder
     }
 
     /// <summary>
-    /// The comparisons' joint fits, at the same time: each is deterministic (fixed chunking, no shared state), so this
-    /// changes no result, and the serial parts of one fit (the search's bookkeeping, the sandwich's sums) overlap the
-    /// other's parallel deviance evaluations.
+    /// The comparisons' joint fits, one after the other: each fit's deviance evaluations and sandwich already run on every
+    /// core, and two at once held both fits' stacked frames and sandwiches for no gain in wall time on a two-core machine
+    /// (bench/README.md, "first summary at clinic size": the summary's peak RSS at 100,000 sessions 520 against 444 MB). Each fit is deterministic, so the
+    /// order changes no result.
     /// </summary>
     private static void FitJoints(
         IReadOnlyCollection<SessionObservation> observations, FitMethod method, List<LaggedModelDefinition> questions, Dictionary<string, JointFit?> joints, Action<string>? onStage)
@@ -120,21 +120,7 @@ public static class AnalysisReportBuilder
         foreach (var question in questions)
         {
             onStage?.Invoke($"fitting {new JointModel(question).Name} for the comparison");
-        }
-
-        var fitted = new JointFit?[questions.Count];
-        try
-        {
-            Parallel.For(0, questions.Count, i => fitted[i] = TryJoint(observations, questions[i], method));
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-        {
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
-
-        for (var i = 0; i < questions.Count; i++)
-        {
-            joints[questions[i].Name] = fitted[i];
+            joints[question.Name] = TryJoint(observations, question, method);
         }
     }
 
@@ -143,7 +129,7 @@ public static class AnalysisReportBuilder
     {
         try
         {
-            return JointFitter.Fit(JointDesign.Build(observations, new JointModel(question)), method);
+            return JointFitter.Fit(JointDesign.Build(observations, new JointModel(question)), method, fixedThetaSandwich: false);
         }
         catch (Exception e) when (e is InsufficientDataException or InvalidOperationException)
         {

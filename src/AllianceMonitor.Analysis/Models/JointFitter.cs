@@ -17,14 +17,15 @@ namespace AllianceMonitor.Analysis.Models;
 /// </param>
 /// <param name="FixedThetaSandwich">
 /// Cluster-robust covariances (CR1, CR2) of the fixed effects by patient with theta and the scale held at their estimates:
-/// about the model-based ones, and as much too small under feedback (docs/analysis.md).
+/// about the model-based ones, and as much too small under feedback (docs/analysis.md). A diagnostic no report shows: null
+/// unless the fit was asked for it (<see cref="JointFitter.Fit"/>), since it costs a second pass over every patient.
 /// </param>
 /// <param name="Full">
 /// Covariances that count the estimation of the variance parameters: the full observed information's and the sandwich over
 /// all parameters clustered by patient; the latter gives the reported interval (<see cref="RobustFixed"/>).
 /// </param>
 public sealed record JointFit(
-    JointModel Model, MixedModelFit Fit, double Scale, double Objective, int Evaluations, ClusterRobustCovariance FixedThetaSandwich, JointFullCovariance Full)
+    JointModel Model, MixedModelFit Fit, double Scale, double Objective, int Evaluations, ClusterRobustCovariance? FixedThetaSandwich, JointFullCovariance Full)
 {
     /// <summary>qnorm(0.975).</summary>
     private const double NormalQuantile975 = 1.959963984540054;
@@ -107,7 +108,12 @@ public static class JointFitter
     /// is clearly lower (another basin), theta and the scale are optimized once more from there. The returned fit is the
     /// default optimizer's at the chosen scale, the lower of the two.
     /// </summary>
-    public static JointFit Fit(JointDesign design, FitMethod method = FitMethod.Reml)
+    /// <param name="fixedThetaSandwich">
+    /// Also compute <see cref="JointFit.FixedThetaSandwich"/>. The reports leave it out: at a million sessions it is a
+    /// per-patient eigendecomposition over a hundred thousand patients and a whitened copy of the stacked frame, for
+    /// numbers they do not print.
+    /// </param>
+    public static JointFit Fit(JointDesign design, FitMethod method = FitMethod.Reml, bool fixedThetaSandwich = true)
     {
         ArgumentNullException.ThrowIfNull(design);
         var objective = new JointObjective(design, method);
@@ -121,14 +127,14 @@ public static class JointFitter
         var fromStart = MixedModelFitter.Fit(spec, method, CheckOptimizer);
         if (fromJoint.Objective - fromStart.Objective <= RestartGain * Math.Abs(fromJoint.Objective))
         {
-            return Final(design, scale, spec, fromStart.Objective < fromJoint.Objective ? fromStart : fromJoint, evaluations);
+            return Final(design, scale, spec, fromStart.Objective < fromJoint.Objective ? fromStart : fromJoint, evaluations, fixedThetaSandwich);
         }
 
         var again = JointOptimizer.Minimize(objective.Evaluate, [.. fromStart.Theta, result.Minimizer[k]], bounds);
         evaluations += again.Evaluations;
         scale = Math.Exp(again.Minimizer[k]);
         spec = design.Spec(scale);
-        return Final(design, scale, spec, MixedModelFitter.Fit(spec, method, CheckOptimizer, again.Minimizer[..k]), evaluations);
+        return Final(design, scale, spec, MixedModelFitter.Fit(spec, method, CheckOptimizer, again.Minimizer[..k]), evaluations, fixedThetaSandwich);
     }
 
     /// <summary>
@@ -160,11 +166,11 @@ public static class JointFitter
         var best = Brent(u => At(u).Objective, start - 0.1, start + 0.1, logScaleTolerance);
         var scale = Math.Exp(best);
         var spec = design.Spec(scale);
-        return Final(design, scale, spec, MixedModelFitter.Fit(spec, method, startTheta: At(best).Fit.Theta), cache.Count);
+        return Final(design, scale, spec, MixedModelFitter.Fit(spec, method, startTheta: At(best).Fit.Theta), cache.Count, fixedThetaSandwich: true);
     }
 
     /// <summary>The result from the fit at the chosen scale (the default optimizer's) and its covariances.</summary>
-    private static JointFit Final(JointDesign design, double scale, MixedModelSpec spec, MixedModelFit final, int evaluations)
+    private static JointFit Final(JointDesign design, double scale, MixedModelSpec spec, MixedModelFit final, int evaluations, bool fixedThetaSandwich)
     {
         return new JointFit(
             design.Model,
@@ -172,7 +178,7 @@ public static class JointFitter
             scale,
             Objective(final.Objective, design.Pairs, scale),
             evaluations,
-            JointClusterRobust.Compute(spec, final.Theta),
+            fixedThetaSandwich ? JointClusterRobust.Compute(spec, final.Theta) : null,
             JointInformation.Compute(spec, final, scale));
     }
 

@@ -125,196 +125,255 @@ public static class JointInformation
         }
 
         var hessian = new double[total, total];
-        var scores = new List<double[]>();
         var blocks = Enumerable.Range(0, term.Levels.Count).Select(_ => new List<int>()).ToArray();
         for (var r = 0; r < term.GroupIndex.Length; r++)
         {
             blocks[term.GroupIndex[r]].Add(r);
         }
 
+        var patients = blocks.Where(b => b.Count > 0).ToArray();
         var largest = blocks.Max(b => b.Count);
-        var x = new double[largest * p];
-        var z = new double[largest * q];
-        var residual = new double[largest];
-        var cls = new int[largest];
-        var v = new double[largest * largest];
-        var vz = new double[largest * q];
-        var vx = new double[largest * p];
-        var w = new double[largest];
-        var zw = new double[q];
-        var dw = new double[varianceCount * largest];
-        var pw = new double[varianceCount * largest];
-        var pj = new double[varianceCount * largest * largest];
-        foreach (var rows in blocks.Where(b => b.Count > 0))
+        var scores = new double[patients.Length][];
+        var contributions = new double[Math.Min(PatientsPerBatch, patients.Length)][];
+        for (var start = 0; start < patients.Length; start += PatientsPerBatch)
         {
-            var n = rows.Count;
-            for (var i = 0; i < n; i++)
+            // Each patient's terms in parallel into its own slot, then added to the Hessian in patient order: the same
+            // additions in the same order as one pass over the patients, so the result does not depend on the cores.
+            var count = Math.Min(PatientsPerBatch, patients.Length - start);
+            var first = start;
+            Parallel.For(
+                0,
+                count,
+                () => new Workspace(largest, p, q, varianceCount),
+                (i, _, ws) =>
+                {
+                    var contribution = contributions[i] ??= new double[total * total];
+                    scores[first + i] = Patient(spec, term, rowScale, rowClass, beta, g, residualVariance, pairs, patients[first + i], ws, contribution);
+                    return ws;
+                },
+                _ => { });
+            for (var i = 0; i < count; i++)
             {
-                var row = rows[i];
-                cls[i] = rowClass[row];
-                var unscale = rowScale[row];
-                residual[i] = unscale * spec.Response[row];
-                for (var a = 0; a < p; a++)
+                var contribution = contributions[i];
+                for (var a = 0; a < total; a++)
                 {
-                    x[(i * p) + a] = unscale * spec.FixedColumn(a)[row];
-                    residual[i] -= x[(i * p) + a] * beta[a];
-                }
-
-                for (var a = 0; a < q; a++)
-                {
-                    z[(i * q) + a] = unscale * term.Column(a)[row];
-                }
-            }
-
-            // V = Z G Z' + the residual variances, then V^-1 in place.
-            for (var i = 0; i < n; i++)
-            {
-                for (var j = 0; j <= i; j++)
-                {
-                    var s = i == j ? residualVariance[cls[i]] : 0;
-                    for (var a = 0; a < q; a++)
+                    for (var b = 0; b < total; b++)
                     {
-                        for (var b = 0; b < q; b++)
+                        // The fixed effects' rows and columns are subtracted, the variance parameters' block added.
+                        if (a < p || b < p)
                         {
-                            s += z[(i * q) + a] * g[a, b] * z[(j * q) + b];
+                            hessian[a, b] -= contribution[(a * total) + b];
+                        }
+                        else
+                        {
+                            hessian[a, b] += contribution[(a * total) + b];
                         }
                     }
-
-                    v[(i * n) + j] = v[(j * n) + i] = s;
                 }
             }
+        }
 
-            Invert(v, n);
-            Multiply(v, n, z, q, vz);
-            Multiply(v, n, x, p, vx);
-            Multiply(v, n, residual, 1, w);
+        return new LogLikelihoodDerivatives(scores, hessian);
+    }
+
+    /// <summary>Patients whose terms are held at once before they are added in order (about 3.6 MB of terms).</summary>
+    private const int PatientsPerBatch = 1024;
+
+    /// <summary>One thread's scratch space for <see cref="Patient"/>, sized for the largest patient.</summary>
+    private sealed class Workspace(int largest, int p, int q, int varianceCount)
+    {
+        public double[] X { get; } = new double[largest * p];
+        public double[] Z { get; } = new double[largest * q];
+        public double[] Residual { get; } = new double[largest];
+        public int[] Cls { get; } = new int[largest];
+        public double[] V { get; } = new double[largest * largest];
+        public double[] Vz { get; } = new double[largest * q];
+        public double[] Vx { get; } = new double[largest * p];
+        public double[] W { get; } = new double[largest];
+        public double[] Zw { get; } = new double[q];
+        public double[] Dw { get; } = new double[varianceCount * largest];
+        public double[] Pw { get; } = new double[varianceCount * largest];
+        public double[] Pj { get; } = new double[varianceCount * largest * largest];
+    }
+
+    /// <summary>
+    /// One patient's score, and in <paramref name="contribution"/> (total x total) what the patient adds to every element
+    /// of the Hessian (subtracted for the fixed effects' rows and columns, added for the variance parameters' block).
+    /// </summary>
+    private static double[] Patient(
+        MixedModelSpec spec, RandomEffectTerm term, double[] rowScale, int[] rowClass, double[] beta, double[,] g, double[] residualVariance,
+        List<(int A, int B)> pairs, List<int> rows, Workspace ws, double[] contribution)
+    {
+        int p = spec.FixedTerms.Count, q = term.Q;
+        var varianceCount = pairs.Count;
+        var total = p + varianceCount;
+        var (x, z, residual, cls, v, vz, vx, w, zw, dw, pw, pj) = (ws.X, ws.Z, ws.Residual, ws.Cls, ws.V, ws.Vz, ws.Vx, ws.W, ws.Zw, ws.Dw, ws.Pw, ws.Pj);
+
+        var n = rows.Count;
+        for (var i = 0; i < n; i++)
+        {
+            var row = rows[i];
+            cls[i] = rowClass[row];
+            var unscale = rowScale[row];
+            residual[i] = unscale * spec.Response[row];
+            for (var a = 0; a < p; a++)
+            {
+                x[(i * p) + a] = unscale * spec.FixedColumn(a)[row];
+                residual[i] -= x[(i * p) + a] * beta[a];
+            }
+
             for (var a = 0; a < q; a++)
             {
-                var s = 0.0;
-                for (var i = 0; i < n; i++)
+                z[(i * q) + a] = unscale * term.Column(a)[row];
+            }
+        }
+
+        // V = Z G Z' + the residual variances, then V^-1 in place.
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j <= i; j++)
+            {
+                var s = i == j ? residualVariance[cls[i]] : 0;
+                for (var a = 0; a < q; a++)
                 {
-                    s += z[(i * q) + a] * w[i];
+                    for (var b = 0; b < q; b++)
+                    {
+                        s += z[(i * q) + a] * g[a, b] * z[(j * q) + b];
+                    }
                 }
 
-                zw[a] = s;
+                v[(i * n) + j] = v[(j * n) + i] = s;
+            }
+        }
+
+        Invert(v, n);
+        Multiply(v, n, z, q, vz);
+        Multiply(v, n, x, p, vx);
+        Multiply(v, n, residual, 1, w);
+        for (var a = 0; a < q; a++)
+        {
+            var s = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                s += z[(i * q) + a] * w[i];
             }
 
-            var score = new double[total];
+            zw[a] = s;
+        }
+
+        var score = new double[total];
+        for (var a = 0; a < p; a++)
+        {
+            var s = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                s += x[(i * p) + a] * w[i];
+            }
+
+            score[a] = s;
+            for (var b = 0; b < p; b++)
+            {
+                var h = 0.0;
+                for (var i = 0; i < n; i++)
+                {
+                    h += x[(i * p) + a] * vx[(i * p) + b];
+                }
+
+                contribution[(a * total) + b] = h;
+            }
+        }
+
+        // dV_j w, P_j = V^-1 dV_j and P_j w = V^-1 dV_j w for each variance parameter.
+        for (var j = 0; j < varianceCount; j++)
+        {
+            var (a, b) = pairs[j];
+            var d = dw.AsSpan(j * n, n);
+            var pm = pj.AsSpan(j * n * n, n * n);
+            if (a >= 0)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    d[i] = a == b ? z[(i * q) + a] * zw[a] : (z[(i * q) + a] * zw[b]) + (z[(i * q) + b] * zw[a]);
+                    for (var l = 0; l < n; l++)
+                    {
+                        pm[(i * n) + l] = a == b
+                            ? vz[(i * q) + a] * z[(l * q) + a]
+                            : (vz[(i * q) + a] * z[(l * q) + b]) + (vz[(i * q) + b] * z[(l * q) + a]);
+                    }
+                }
+            }
+            else
+            {
+                var c = -1 - a;
+                for (var i = 0; i < n; i++)
+                {
+                    d[i] = cls[i] == c ? w[i] : 0;
+                    for (var l = 0; l < n; l++)
+                    {
+                        pm[(i * n) + l] = cls[l] == c ? v[(i * n) + l] : 0;
+                    }
+                }
+            }
+
+            var pwj = pw.AsSpan(j * n, n);
+            for (var i = 0; i < n; i++)
+            {
+                var s = 0.0;
+                for (var l = 0; l < n; l++)
+                {
+                    s += pm[(i * n) + l] * w[l];
+                }
+
+                pwj[i] = s;
+            }
+        }
+
+        for (var j = 0; j < varianceCount; j++)
+        {
+            var pmj = pj.AsSpan(j * n * n, n * n);
+            var dwj = dw.AsSpan(j * n, n);
+            var pwj = pw.AsSpan(j * n, n);
+            var trace = 0.0;
+            var wdw = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                trace += pmj[(i * n) + i];
+                wdw += w[i] * dwj[i];
+            }
+
+            score[p + j] = (-0.5 * trace) + (0.5 * wdw);
             for (var a = 0; a < p; a++)
             {
                 var s = 0.0;
                 for (var i = 0; i < n; i++)
                 {
-                    s += x[(i * p) + a] * w[i];
+                    s += x[(i * p) + a] * pwj[i];
                 }
 
-                score[a] = s;
-                for (var b = 0; b < p; b++)
-                {
-                    var h = 0.0;
-                    for (var i = 0; i < n; i++)
-                    {
-                        h += x[(i * p) + a] * vx[(i * p) + b];
-                    }
-
-                    hessian[a, b] -= h;
-                }
+                contribution[(a * total) + p + j] = s;
+                contribution[((p + j) * total) + a] = s;
             }
 
-            // dV_j w, P_j = V^-1 dV_j and P_j w = V^-1 dV_j w for each variance parameter.
-            for (var j = 0; j < varianceCount; j++)
+            for (var k = 0; k < varianceCount; k++)
             {
-                var (a, b) = pairs[j];
-                var d = dw.AsSpan(j * n, n);
-                var pm = pj.AsSpan(j * n * n, n * n);
-                if (a >= 0)
-                {
-                    for (var i = 0; i < n; i++)
-                    {
-                        d[i] = a == b ? z[(i * q) + a] * zw[a] : (z[(i * q) + a] * zw[b]) + (z[(i * q) + b] * zw[a]);
-                        for (var l = 0; l < n; l++)
-                        {
-                            pm[(i * n) + l] = a == b
-                                ? vz[(i * q) + a] * z[(l * q) + a]
-                                : (vz[(i * q) + a] * z[(l * q) + b]) + (vz[(i * q) + b] * z[(l * q) + a]);
-                        }
-                    }
-                }
-                else
-                {
-                    var c = -1 - a;
-                    for (var i = 0; i < n; i++)
-                    {
-                        d[i] = cls[i] == c ? w[i] : 0;
-                        for (var l = 0; l < n; l++)
-                        {
-                            pm[(i * n) + l] = cls[l] == c ? v[(i * n) + l] : 0;
-                        }
-                    }
-                }
-
-                var pwj = pw.AsSpan(j * n, n);
+                var pmk = pj.AsSpan(k * n * n, n * n);
+                var pwk = pw.AsSpan(k * n, n);
+                var trace2 = 0.0;
+                var cross = 0.0;
                 for (var i = 0; i < n; i++)
                 {
-                    var s = 0.0;
+                    cross += dwj[i] * pwk[i];
                     for (var l = 0; l < n; l++)
                     {
-                        s += pm[(i * n) + l] * w[l];
+                        trace2 += pmj[(i * n) + l] * pmk[(l * n) + i];
                     }
-
-                    pwj[i] = s;
                 }
+
+                contribution[((p + j) * total) + p + k] = (0.5 * trace2) - cross;
             }
-
-            for (var j = 0; j < varianceCount; j++)
-            {
-                var pmj = pj.AsSpan(j * n * n, n * n);
-                var dwj = dw.AsSpan(j * n, n);
-                var pwj = pw.AsSpan(j * n, n);
-                var trace = 0.0;
-                var wdw = 0.0;
-                for (var i = 0; i < n; i++)
-                {
-                    trace += pmj[(i * n) + i];
-                    wdw += w[i] * dwj[i];
-                }
-
-                score[p + j] = (-0.5 * trace) + (0.5 * wdw);
-                for (var a = 0; a < p; a++)
-                {
-                    var s = 0.0;
-                    for (var i = 0; i < n; i++)
-                    {
-                        s += x[(i * p) + a] * pwj[i];
-                    }
-
-                    hessian[a, p + j] -= s;
-                    hessian[p + j, a] -= s;
-                }
-
-                for (var k = 0; k < varianceCount; k++)
-                {
-                    var pmk = pj.AsSpan(k * n * n, n * n);
-                    var pwk = pw.AsSpan(k * n, n);
-                    var trace2 = 0.0;
-                    var cross = 0.0;
-                    for (var i = 0; i < n; i++)
-                    {
-                        cross += dwj[i] * pwk[i];
-                        for (var l = 0; l < n; l++)
-                        {
-                            trace2 += pmj[(i * n) + l] * pmk[(l * n) + i];
-                        }
-                    }
-
-                    hessian[p + j, p + k] += (0.5 * trace2) - cross;
-                }
-            }
-
-            scores.Add(score);
         }
 
-        return new LogLikelihoodDerivatives([.. scores], hessian);
+        return score;
     }
 
     /// <summary>result (n x m) = a (n x n) b (n x m), row-major.</summary>

@@ -153,7 +153,7 @@ public static class LaggedDesign
                 [
                     new RandomEffectTermData(
                         LaggedModelDefinition.TherapistPatientGroupName,
-                        rows.Select(r => $"{r.Therapist}:{r.Patient}").ToArray(),
+                        NestedGroupKeys.Of(rows, r => r.Therapist!, r => r.Patient),
                         [(LaggedModelDefinition.Intercept, ones), (model.PredictorWithin, predictorWithin)]),
                     new RandomEffectTermData(
                         LaggedModelDefinition.TherapistGroupName, rows.Select(r => r.Therapist!).ToArray(), [(LaggedModelDefinition.Intercept, ones)]),

@@ -64,7 +64,7 @@ public static class TherapistShare
         double? Value(SessionObservation o) => measure == ShareMeasure.Alliance ? o.Alliance : o.Symptoms;
         var rated = observations.Where(o => Value(o).HasValue && o.TherapistId is not null).ToArray();
         var therapists = rated.Select(o => o.TherapistId!).Distinct(StringComparer.Ordinal).Count();
-        var groups = rated.Select(o => $"{o.TherapistId}:{o.PatientId}").ToArray();
+        var groups = NestedGroupKeys.Of(rated, o => o.TherapistId!, o => o.PatientId);
         var patientGroups = groups.Distinct(StringComparer.Ordinal).Count();
         if (therapists < minTherapists || rated.Length <= patientGroups)
         {

@@ -13,33 +13,45 @@ namespace AllianceMonitor.Api.Export;
 /// </summary>
 public static class RaterAgreementSummary
 {
-    public static async Task<RaterAgreementReport> LoadAsync(NpgsqlDataSource dataSource, Guid clinicId, ExportFilter filter, CancellationToken cancellationToken)
+    /// <summary>The report from the series read alongside the summary's own read of the export's rows.</summary>
+    public static async Task<RaterAgreementReport> ReportAsync(
+        NpgsqlDataSource dataSource, Guid clinicId, ExportFilter filter, Series series, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var withinSd = await WithinSdAsync(connection, clinicId, filter.Alliance, cancellationToken);
-        var client = new Dictionary<Guid, List<RatedSession>>();
-        var therapist = new Dictionary<Guid, List<RatedSession>>();
-        var therapistOf = new Dictionary<Guid, Guid?>();
-        await using (var command = ExportSql.Command(connection, clinicId, filter))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        ArgumentNullException.ThrowIfNull(series);
+        double withinSd;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var patient = reader.GetGuid(ExportSql.PatientOrdinal);
-                var session = reader.GetInt32(ExportSql.SessionOrdinal);
-                // A patient's sessions can name different therapists: the patient counts for the therapist of their last session.
-                therapistOf[patient] = reader.IsDBNull(ExportSql.TherapistOrdinal) ? null : reader.GetGuid(ExportSql.TherapistOrdinal);
-                Add(client, patient, session, reader, ExportSql.AllianceOrdinal);
-                Add(therapist, patient, session, reader, ExportSql.AllianceTherapistOrdinal);
-            }
+            withinSd = await WithinSdAsync(connection, clinicId, filter.Alliance, cancellationToken);
         }
 
         var pseudonyms = new Pseudonyms(Pseudonyms.NewKey());
-        var patients = therapistOf.Where(p => p.Value is not null)
+        var patients = series.TherapistOf.Where(p => p.Value is not null)
             .Select(p => (pseudonyms.Of('t', p.Value!.Value), PatientAgreementCalculator.Compute(
-                Discrepancy.Pair(client.GetValueOrDefault(p.Key) ?? [], therapist.GetValueOrDefault(p.Key) ?? []), withinSd)))
+                Discrepancy.Pair(series.Client.GetValueOrDefault(p.Key) ?? [], series.Therapist.GetValueOrDefault(p.Key) ?? []), withinSd)))
             .ToList();
         return new RaterAgreementReport(filter.Alliance, withinSd, PatientAgreementCalculator.MinPairsForCorrelation, TherapistAgreement.Estimate(patients, withinSd));
+    }
+
+    /// <summary>Each patient's client and therapist ratings and therapist, gathered row by row from the export query.</summary>
+    public sealed class Series
+    {
+        internal Dictionary<Guid, List<RatedSession>> Client { get; } = [];
+
+        internal Dictionary<Guid, List<RatedSession>> Therapist { get; } = [];
+
+        internal Dictionary<Guid, Guid?> TherapistOf { get; } = [];
+
+        /// <summary>Takes the reader's current row of <see cref="ExportSql.Command"/>.</summary>
+        public void Read(NpgsqlDataReader reader)
+        {
+            ArgumentNullException.ThrowIfNull(reader);
+            var patient = reader.GetGuid(ExportSql.PatientOrdinal);
+            var session = reader.GetInt32(ExportSql.SessionOrdinal);
+            // A patient's sessions can name different therapists: the patient counts for the therapist of their last session.
+            TherapistOf[patient] = reader.IsDBNull(ExportSql.TherapistOrdinal) ? null : reader.GetGuid(ExportSql.TherapistOrdinal);
+            Add(Client, patient, session, reader, ExportSql.AllianceOrdinal);
+            Add(Therapist, patient, session, reader, ExportSql.AllianceTherapistOrdinal);
+        }
     }
 
     private static void Add(Dictionary<Guid, List<RatedSession>> series, Guid patient, int session, NpgsqlDataReader reader, int ordinal)

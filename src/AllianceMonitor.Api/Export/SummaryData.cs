@@ -15,8 +15,9 @@ public static class SummaryData
         (await LoadRowsAsync(dataSource, clinicId, filter, cancellationToken)).Select(r => r.Observation).ToList();
 
     /// <summary>The same rows with each session's modality, for the per-modality effects.</summary>
+    /// <param name="alsoRead">Told each row too (the summary's rater agreement reads the same rows instead of running the query again).</param>
     public static async Task<List<(SessionObservation Observation, string? Modality)>> LoadRowsAsync(
-        NpgsqlDataSource dataSource, Guid clinicId, ExportFilter filter, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, Guid clinicId, ExportFilter filter, CancellationToken cancellationToken, Action<NpgsqlDataReader>? alsoRead = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = ExportSql.Command(connection, clinicId, filter);
@@ -28,6 +29,7 @@ public static class SummaryData
         var symptoms = ExportSql.AllianceOrdinal + 6;
         while (await reader.ReadAsync(cancellationToken))
         {
+            alsoRead?.Invoke(reader);
             observations.Add((
                 new SessionObservation(
                     Id(reader.GetGuid(ExportSql.PatientOrdinal)),

@@ -83,11 +83,35 @@ public static class SummaryEndpoints
     }
 
     private static async Task<(List<SessionObservation> Observations, EffectsRequest Effects)> EffectsRequestAsync(
-        NpgsqlDataSource dataSource, Guid clinicId, ExportFilter filter, AnalysisOptions options, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, Guid clinicId, ExportFilter filter, AnalysisOptions options, CancellationToken cancellationToken,
+        RaterAgreementSummary.Series? raterSeries = null)
     {
-        var rows = await SummaryData.LoadRowsAsync(dataSource, clinicId, filter, cancellationToken);
-        var modality = rows.ToDictionary(r => r.Observation, r => r.Modality);
+        var rows = await SummaryData.LoadRowsAsync(dataSource, clinicId, filter, cancellationToken, raterSeries is null ? null : raterSeries.Read);
+        // Keyed by the instance: the models ask about the observations they were given, and a record's value hash (two id
+        // strings and three numbers) on each of a million rows, three times over in the moderation, cost seconds.
+        var modality = new Dictionary<SessionObservation, string?>(rows.Count, ReferenceEqualityComparer.Instance);
+        foreach (var (observation, level) in rows)
+        {
+            modality.Add(observation, level);
+        }
+
         return (rows.Select(r => r.Observation).ToList(), new EffectsRequest(o => modality[o], new EffectsSettings(options.MinPairsPerModality, options.MinTherapists)));
+    }
+
+    /// <summary>Summaries of at least this many sessions hand back the memory their fits churned.</summary>
+    private const int ReturnMemoryAfterSessions = 200_000;
+
+    /// <summary>
+    /// A clinic-size summary churns gigabytes of short-lived model frames that the server GC would keep committed after
+    /// the report is cached; as after a refit (CalibrationStore), one compacting collection hands it back, a pause of
+    /// tens of milliseconds after minutes of fitting.
+    /// </summary>
+    private static void ReturnMemory(int sessions)
+    {
+        if (sessions >= ReturnMemoryAfterSessions)
+        {
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
     }
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetSummary(
@@ -100,13 +124,20 @@ public static class SummaryEndpoints
         {
             var json = await cache.GetOrFitAsync($"{clinicId}|{filter.Describe()}|{version}", async () =>
             {
-                var request = await EffectsRequestAsync(dataSource, clinicId, filter, options.Value, http.RequestAborted);
+                // One read of the export's rows for the models and the rater agreement (a clinic's million rows, read once).
+                RaterAgreementSummary.Series? raterSeries = new();
+                var request = await EffectsRequestAsync(dataSource, clinicId, filter, options.Value, http.RequestAborted, raterSeries);
+                // Before the models, so the series are garbage while the models fit.
+                var raterAgreement = await RaterAgreementSummary.ReportAsync(dataSource, clinicId, filter, raterSeries, http.RequestAborted);
+                raterSeries = null;
                 var agreement = await AgreementSummary.BuildAsync(dataSource, clinicId, filter, request.Observations, http.RequestAborted);
                 // Both estimators side by side: a short-series clinic needs the initial-conditions fit beside the centred one.
                 var report = AnalysisReportBuilder.Build(
                     request.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: request.Effects)
-                    with { Agreement = agreement, RaterAgreement = await RaterAgreementSummary.LoadAsync(dataSource, clinicId, filter, http.RequestAborted) };
-                return AnalysisReportBuilder.ToJson(SummaryTherapistLevel.With(report, request.Observations, options.Value));
+                    with { Agreement = agreement, RaterAgreement = raterAgreement };
+                var text = AnalysisReportBuilder.ToJson(SummaryTherapistLevel.With(report, request.Observations, options.Value));
+                ReturnMemory(request.Observations.Count);
+                return text;
             });
             return TypedResults.Text(json, "application/json");
         }
