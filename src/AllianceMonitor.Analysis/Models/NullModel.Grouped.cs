@@ -24,9 +24,9 @@ public static partial class NullModel
     /// per-patient counts, means and within sums of squares W: the intercept is sum w_i m_i / sum w_i, the penalized
     /// residual sum of squares r2 = W + sum w_i (m_i - mu)^2, log|L|^2 = sum log(1 + lambda n_i), |R_X|^2 = sum w_i, and
     /// the REML criterion is log|L|^2 + log|R_X|^2 + (N - 1)(1 + log(2 pi r2 / (N - 1))) (Bates et al. 2015, section 3).
-    /// Its derivative in lambda is sum w_i - sum w_i^2 / sum w_i - (N - 1) sum w_i^2 (m_i - mu)^2 / r2, which is
-    /// solved to machine precision by bisection safeguarded secant steps: no optimizer tolerance, one pass over the
-    /// ratings and a few dozen over the patients, where the general fitter hashed a patient-id string per rating and
+    /// Its derivative in lambda is sum w_i - sum w_i^2 / sum w_i - (N - 1) sum w_i^2 (m_i - mu)^2 / r2, whose root is found to
+    /// machine precision by an Illinois-style regula falsi (bisection as a fallback): no optimizer tolerance, one pass over
+    /// the ratings and a few dozen over the patients, where the general fitter hashed a patient-id string per rating and
     /// built its cross-products first. The optimum is on the boundary (theta = 0, a singular fit) when the derivative
     /// at zero is not negative.
     /// </remarks>
