@@ -18,7 +18,7 @@ public sealed record ShrunkenPersonMean(string PatientId, int Sessions, double O
 
 public sealed record NullModelResult(NullModelSummary Summary, IReadOnlyList<ShrunkenPersonMean> PersonMeans, MixedModelFit Fit);
 
-public static class NullModel
+public static partial class NullModel
 {
     public const string Formula = "alliance ~ 1 + (1 | patient_id)";
 

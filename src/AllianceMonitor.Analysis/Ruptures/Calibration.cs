@@ -76,25 +76,29 @@ public record Calibration(
             .GroupBy(r => r.PatientId, StringComparer.Ordinal)
             .Select(g => (IReadOnlyList<RatedSession>)g.OrderBy(r => r.Session).Select(r => new RatedSession(r.Session, r.Alliance!.Value)).ToList())
             .ToList();
-        return Fitted(instrument, version, settings, symptomEffectPerPoint, NullModel.Fit(ratings), PackedRatings.From(series), eligible, rated);
+        return Fitted(instrument, version, settings, symptomEffectPerPoint, PackedRatings.From(series), eligible, rated);
     }
 
     /// <summary>
-    /// The fitted calibration from the null model and each patient's ratings in session order: what both
-    /// <see cref="FromRatings"/> and the streamed <see cref="ClinicSeries"/> end with, so the two cannot drift apart.
+    /// The fitted calibration from each patient's ratings in session order: the null model
+    /// (<see cref="NullModel.FitGrouped"/>) and the robust prediction model. What both <see cref="FromRatings"/> and the
+    /// streamed <see cref="ClinicSeries"/> end with, so the two cannot drift apart.
     /// </summary>
+    /// <exception cref="InsufficientDataException">The null model has too little to fit.</exception>
     internal static Calibration Fitted(
         InstrumentDefinition instrument, int version, DetectorSettings settings, double? symptomEffectPerPoint,
-        NullModelResult result, PackedRatings series, int eligible, int rated)
+        PackedRatings series, int eligible, int rated)
     {
-        var shrunken = result.PersonMeans.Select(p => p.ShrunkenMean).Order().ToArray();
+        var result = NullModel.FitGrouped(series.Values, series.Starts);
+        var shrunken = result.ShrunkenMeans;
+        Array.Sort(shrunken);
         return new Calibration(
             instrument.Code,
             version,
             IsDefault: false,
-            GrandMean: result.Fit.FixedEffects[0].Estimate,
-            BetweenVariance: result.Summary.BetweenVariance,
-            WithinSd: result.Summary.WithinSd,
+            GrandMean: result.GrandMean,
+            BetweenVariance: result.BetweenVariance,
+            WithinSd: Math.Sqrt(result.WithinVariance),
             LowAllianceThreshold: Quantile(shrunken, settings.LowAllianceQuantile),
             Patients: eligible,
             Ratings: rated,

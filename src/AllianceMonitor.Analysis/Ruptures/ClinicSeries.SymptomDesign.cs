@@ -55,9 +55,14 @@ public sealed partial class ClinicSeries
 
         var grandMean = patients == 0 ? double.NaN : meanSum / patients;
 
-        // Pairs by patient id, ordinal, as LagPairs returns them whichever order the patients were added in.
+        // Pairs by patient id, ordinal, as LagPairs returns them whichever order the patients were added in. The refit's
+        // read adds them in that order already (uuid order is the ordinal order of their text), so one pass checks it
+        // instead of a sort's million string comparisons.
         var order = Enumerable.Range(0, patients).ToArray();
-        Array.Sort(order, (a, b) => string.CompareOrdinal(_patients[a], _patients[b]));
+        if (!InOrdinalOrder(_patients))
+        {
+            Array.Sort(order, (a, b) => string.CompareOrdinal(_patients[a], _patients[b]));
+        }
         var rows = 0;
         var withPairs = 0;
         foreach (var p in order)
@@ -96,6 +101,19 @@ public sealed partial class ClinicSeries
             ],
             [new RandomEffectTermData(LaggedModelDefinition.GroupName, frame.Patients, [(LaggedModelDefinition.Intercept, ones), (model.PredictorWithin, frame.PredictorWithin)])],
             copy: false);
+    }
+
+    private static bool InOrdinalOrder(List<string> ids)
+    {
+        for (var i = 1; i < ids.Count; i++)
+        {
+            if (string.CompareOrdinal(ids[i - 1], ids[i]) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Counts (and with <paramref name="frame"/>, writes) one patient's complete lag pairs.</summary>

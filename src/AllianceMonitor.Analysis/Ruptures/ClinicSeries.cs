@@ -153,19 +153,15 @@ public sealed partial class ClinicSeries
             };
         }
 
-        var patientOfRating = new string[Ratings];
         var starts = new int[_patients.Count + 1];
         for (var p = 0; p < _patients.Count; p++)
         {
-            var (start, end) = Range(p);
-            Array.Fill(patientOfRating, _patients[p], start, end - start);
-            starts[p + 1] = end;
+            starts[p + 1] = Range(p).End;
         }
 
-        // The null model's frame owns its ratings array (a copy); the robust calibration reads the buffers in place.
-        var result = NullModel.Fit(_values.AsSpan(0, _count).ToArray(), patientOfRating);
+        // The calibration reads the buffers in place.
         var packed = new PackedRatings(starts, _sessions, _values);
-        return Calibration.Fitted(instrument, version, settings, symptomEffectPerPoint, result, packed, EligiblePatients, Ratings);
+        return Calibration.Fitted(instrument, version, settings, symptomEffectPerPoint, packed, EligiblePatients, Ratings);
     }
 
     private static void AppendMissing(List<double> column, int count)

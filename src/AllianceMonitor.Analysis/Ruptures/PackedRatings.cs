@@ -28,6 +28,9 @@ internal sealed class PackedRatings
 
     public int Patients => _starts.Length - 1;
 
+    /// <summary>The patients' offsets: <see cref="Patients"/> + 1 of them.</summary>
+    public ReadOnlySpan<int> Starts => _starts;
+
     public int Ratings => _starts[^1];
 
     public int Start(int patient) => _starts[patient];

@@ -101,8 +101,13 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
         {
             var instrument = InstrumentCatalog.Find(series.Instrument)!;
             var version = 1 + (previous.FirstOrDefault(c => c.Instrument == instrument.Code && c.Rater == series.Rater)?.Version ?? 0);
-            var effect = SymptomEffect(series.Ratings, clinic.SymptomInstrument);
-            var (calibration, defaultReason) = SafeCalibration.Fit(instrument, series.Ratings, version, settings, effect);
+            // The symptom model's REML fit and the alliance series' calibration read the same packed ratings and nothing
+            // else of each other: the fit runs beside the calibration (each takes both cores in its parallel parts, and
+            // fills the other's serial ones), and its slope is put into the calibration after.
+            var symptomFit = Task.Run(() => SymptomEffect(series.Ratings, clinic.SymptomInstrument), cancellationToken);
+            var (calibration, defaultReason) = SafeCalibration.Fit(instrument, series.Ratings, version, settings, effect: null);
+            var effect = await symptomFit;
+            calibration = calibration with { SymptomEffectPerPoint = effect };
             records.Add(new CalibrationRecord(calibration)
             {
                 ClinicId = clinicId,

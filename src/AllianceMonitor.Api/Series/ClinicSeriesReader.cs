@@ -47,6 +47,10 @@ public static class ClinicSeriesReader
     private static readonly Rater[] Raters = Enum.GetValues<Rater>();
     private static readonly Timing[] Timings = Enum.GetValues<Timing>();
 
+    // AllianceSeries.TimingRank of every instrument and timing code, looked up once instead of a catalog search per row.
+    private static readonly int[] Ranks = Instruments
+        .SelectMany(instrument => Timings.Select(timing => AllianceSeries.TimingRank(instrument, timing))).ToArray();
+
     public static Task<ClinicRatings> ReadAsync(AllianceDbContext db, Guid clinicId, CancellationToken cancellationToken) =>
         ReadAsync(db, clinicId, pinMergeJoins: null, cancellationToken);
 
@@ -80,7 +84,8 @@ public static class ClinicSeriesReader
                     (patient, id) = (next, next.ToString());
                 }
 
-                folder.Add(id, reader.GetInt32(1), reader.GetInt16(2) - 1, Raters[reader.GetInt16(3) - 1], Timings[reader.GetInt16(4) - 1], reader.GetDouble(5));
+                var instrument = reader.GetInt16(2) - 1;
+                folder.Add(id, reader.GetInt32(1), instrument, Raters[reader.GetInt16(3) - 1], Ranks[(instrument * Timings.Length) + reader.GetInt16(4) - 1], reader.GetDouble(5));
             }
         }
         finally
@@ -161,7 +166,8 @@ public static class ClinicSeriesReader
         private readonly int[] _symptomRows = new int[Instruments.Length];
         private string? _patient;
 
-        public void Add(string patient, int session, int instrument, Rater rater, Timing timing, double total)
+        /// <param name="rank">0 for the instrument's usual timing, 1 otherwise.</param>
+        public void Add(string patient, int session, int instrument, Rater rater, int rank, double total)
         {
             if (!string.Equals(_patient, patient, StringComparison.Ordinal))
             {
@@ -169,7 +175,7 @@ public static class ClinicSeriesReader
                 _patient = patient;
             }
 
-            _rows.Add(new Row(session, instrument, rater, AllianceSeries.TimingRank(Instruments[instrument], timing), total));
+            _rows.Add(new Row(session, instrument, rater, rank, total));
         }
 
         public ClinicRatings Finish()
