@@ -64,15 +64,7 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
         try
         {
             var (records, ratings) = await FitAllSeriesAsync(clinicId, trigger, cancellationToken);
-            if (ratings >= ReturnMemoryAfterRatings)
-            {
-                // A clinic-size refit churns a few hundred MB of short-lived arrays (about 400 MB at a million sessions)
-                // that the server GC keeps committed: the next refit then starts from there and the process's peak
-                // climbs refit after refit (bench/README.md). One compacting collection once the clinic's ratings are
-                // unreachable hands that memory back, for a pause of tens of milliseconds after a refit of seconds.
-                GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            }
-
+            ChurnedMemory.ReturnAfter(ratings);
             return records;
         }
         finally
@@ -80,9 +72,6 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
             Telemetry.RefitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("trigger", trigger.StoredName()));
         }
     }
-
-    /// <summary>Refits of at least this many ratings return the memory they churned (a small clinic's refit does not need to).</summary>
-    private const int ReturnMemoryAfterRatings = 200_000;
 
     private async Task<(List<CalibrationRecord> Records, int Ratings)> FitAllSeriesAsync(Guid clinicId, CalibrationTrigger trigger, CancellationToken cancellationToken)
     {

@@ -98,22 +98,6 @@ public static class SummaryEndpoints
         return (rows.Select(r => r.Observation).ToList(), new EffectsRequest(o => modality[o], new EffectsSettings(options.MinPairsPerModality, options.MinTherapists)));
     }
 
-    /// <summary>Summaries of at least this many sessions hand back the memory their fits churned.</summary>
-    private const int ReturnMemoryAfterSessions = 200_000;
-
-    /// <summary>
-    /// A clinic-size summary churns gigabytes of short-lived model frames that the server GC would keep committed after
-    /// the report is cached; as after a refit (CalibrationStore), one compacting collection hands it back, a pause of
-    /// tens of milliseconds after minutes of fitting.
-    /// </summary>
-    private static void ReturnMemory(int sessions)
-    {
-        if (sessions >= ReturnMemoryAfterSessions)
-        {
-            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        }
-    }
-
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetSummary(
         [AsParameters] SummaryQuery query, HttpContext http, NpgsqlDataSource dataSource, SummaryCache cache, IOptions<AnalysisOptions> options)
     {
@@ -136,7 +120,7 @@ public static class SummaryEndpoints
                     request.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: request.Effects)
                     with { Agreement = agreement, RaterAgreement = raterAgreement };
                 var text = AnalysisReportBuilder.ToJson(SummaryTherapistLevel.With(report, request.Observations, options.Value));
-                ReturnMemory(request.Observations.Count);
+                ChurnedMemory.ReturnAfter(request.Observations.Count);
                 return text;
             });
             return TypedResults.Text(json, "application/json");
