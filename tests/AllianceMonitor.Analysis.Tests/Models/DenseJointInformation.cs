@@ -1,5 +1,6 @@
 using AllianceMonitor.Analysis.Mixed;
 using AllianceMonitor.Analysis.Models;
+using AllianceMonitor.Analysis.Tests.Support;
 
 namespace AllianceMonitor.Analysis.Tests.Models;
 
@@ -9,6 +10,30 @@ namespace AllianceMonitor.Analysis.Tests.Models;
 /// </summary>
 internal static class DenseJointInformation
 {
+    /// <summary>
+    /// The faster derivatives equal these: every patient's score to 1e-8 relative (or 1e-12 of that coordinate's spread
+    /// over patients), every Hessian entry to 1e-8 relative (or 1e-12 of its diagonal's geometric mean).
+    /// </summary>
+    public static void AssertEqualsDense(JointInformation.LogLikelihoodDerivatives dense, JointInformation.LogLikelihoodDerivatives fast)
+    {
+        Assert.Equal(dense.Scores.Length, fast.Scores.Length);
+        var total = dense.Hessian.GetLength(0);
+        for (var i = 0; i < total; i++)
+        {
+            var spread = Math.Sqrt(dense.Scores.Sum(s => s[i] * s[i]));
+            for (var c = 0; c < dense.Scores.Length; c++)
+            {
+                Tolerance.Close(dense.Scores[c][i], fast.Scores[c][i], 1e-8, 1e-12 * spread, $"score {i} of patient {c}");
+            }
+
+            for (var j = 0; j < total; j++)
+            {
+                var scale = Math.Sqrt(Math.Abs(dense.Hessian[i, i] * dense.Hessian[j, j]));
+                Tolerance.Close(dense.Hessian[i, j], fast.Hessian[i, j], 1e-8, 1e-12 * scale, $"H[{i},{j}]");
+            }
+        }
+    }
+
     /// <param name="spec">The model; rows are multiplied by <paramref name="rowScale"/> to give the data of the likelihood.</param>
     /// <param name="rowClass">Which residual variance each row has.</param>
     public static JointInformation.LogLikelihoodDerivatives Derivatives(MixedModelSpec spec, double[] rowScale, int[] rowClass, JointInformation.Parameters parameters)

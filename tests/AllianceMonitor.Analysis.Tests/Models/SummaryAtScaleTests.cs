@@ -1,6 +1,5 @@
 using AllianceMonitor.Analysis.Models;
 using AllianceMonitor.Analysis.Simulation;
-using AllianceMonitor.Analysis.Tests.Support;
 
 namespace AllianceMonitor.Analysis.Tests.Models;
 
@@ -60,22 +59,7 @@ public sealed class SummaryAtScaleTests
         var fast = JointInformation.Derivatives(spec, rowScale, rowClass, parameters);
 
         Assert.True(fast.Scores.Length > 2_000);
-        Assert.Equal(dense.Scores.Length, fast.Scores.Length);
-        var total = dense.Hessian.GetLength(0);
-        for (var i = 0; i < total; i++)
-        {
-            var spread = Math.Sqrt(dense.Scores.Sum(s => s[i] * s[i]));
-            for (var c = 0; c < dense.Scores.Length; c++)
-            {
-                Tolerance.Close(dense.Scores[c][i], fast.Scores[c][i], 1e-8, 1e-12 * spread, $"score {i} of patient {c}");
-            }
-
-            for (var j = 0; j < total; j++)
-            {
-                var scale = Math.Sqrt(Math.Abs(dense.Hessian[i, i] * dense.Hessian[j, j]));
-                Tolerance.Close(dense.Hessian[i, j], fast.Hessian[i, j], 1e-8, 1e-12 * scale, $"H[{i},{j}]");
-            }
-        }
+        DenseJointInformation.AssertEqualsDense(dense, fast);
     }
 
     private static JointDesign Design(int patients, ulong seed) => JointDesign.Build(
