@@ -79,7 +79,8 @@ public static class TestDatabaseServer
             return null;
         }
 
-        var root = Path.Combine(Path.GetTempPath(), "alliancemonitor-tests-" + Guid.NewGuid().ToString("N")[..8]);
+        RemoveAbandonedClusters();
+        var root = Path.Combine(Path.GetTempPath(), ClusterPrefix + Guid.NewGuid().ToString("N")[..8]);
         var cluster = await LocalPostgresCluster.StartAsync(root, binDir);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -87,6 +88,55 @@ public static class TestDatabaseServer
             Directory.Delete(root, recursive: true);
         };
         return new Server(cluster.ConnectionString, $"throwaway cluster on port {cluster.Port} ({binDir})");
+    }
+
+    private const string ClusterPrefix = "alliancemonitor-tests-";
+
+    /// <summary>
+    /// Removes the clusters of earlier runs that nothing runs on any more. The exit handler above stops the server, but
+    /// the test platform can end the test host before the folder is deleted (found 2026-12-03: 151 folders, 73 GB, had
+    /// filled the disk). A folder is left alone while its server is running, and for its first hour, so a run starting
+    /// beside this one (still in initdb, no server yet) keeps its cluster.
+    /// </summary>
+    private static void RemoveAbandonedClusters()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), ClusterPrefix + "*"))
+        {
+            if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) < TimeSpan.FromHours(1) || ServerRunsIn(folder))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another run removing it too, or a file in use: the next run tries again.
+            }
+        }
+    }
+
+    /// <summary>Whether the postmaster named in the cluster's pid file is a live process.</summary>
+    private static bool ServerRunsIn(string folder)
+    {
+        var pidFile = Path.Combine(folder, "pgdata", "postmaster.pid");
+        try
+        {
+            if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid))
+            {
+                return false;
+            }
+
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            // No such process (ArgumentException), or a pid file we may not read: treat an unreadable one as running.
+            return e is not ArgumentException;
+        }
     }
 
     private static Server? FromEnvironment()
