@@ -66,8 +66,6 @@ public sealed class ErasureTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var admin = factory.Client(tenant.ClinicAdmin);
         var webhook = await CreateAsync(admin, "https://receiver.example.org/retention");
         await Ratings.PutSeriesAsync(factory.Client(tenant.Ingest), "p-1", 54, 54, 30);
-        // After its first attempt the delivery waits at least the retry delay, so the dispatcher cannot write over the
-        // status this test sets below while an attempt is in flight.
         await WaitUntilAsync(
             async () => (await DeliveriesAsync(admin, webhook.Id)).Items is [{ Attempts: >= 1 }], "the alert's delivery was attempted once");
         var retention = new WebhookOptions().Retention;
@@ -77,9 +75,13 @@ public sealed class ErasureTests(ApiFactory factory) : IClassFixture<ApiFactory>
         await WebhookRetention.PruneAsync(db, DateTimeOffset.UtcNow + retention + TimeSpan.FromDays(1), retention, CancellationToken.None);
         Assert.Equal(1, await db.OutboxEvents.CountAsync(e => e.ClinicId == tenant.ClinicId));
 
-        // Finished (failed for good): kept within the retention, pruned after it, its delivery with it.
+        // Finished (failed for good): kept within the retention, pruned after it, its delivery with it. Retries come
+        // every 0.2 s here, so an attempt may be in flight; the dispatcher writes its outcome only while the attempt
+        // count is the one it read, so raising the count keeps it from writing over the status set here.
         await db.WebhookDeliveries.Where(d => d.SubscriptionId == webhook.Id)
-            .ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, DeliveryStatus.Failed).SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null));
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, DeliveryStatus.Failed)
+                .SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null)
+                .SetProperty(d => d.Attempts, d => d.Attempts + 1));
         await WebhookRetention.PruneAsync(db, DateTimeOffset.UtcNow, retention, CancellationToken.None);
         Assert.Equal(1, await db.OutboxEvents.CountAsync(e => e.ClinicId == tenant.ClinicId));
         await WebhookRetention.PruneAsync(db, DateTimeOffset.UtcNow + retention + TimeSpan.FromMinutes(1), retention, CancellationToken.None);
