@@ -5,38 +5,10 @@ using AllianceMonitor.Api.Auditing;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AllianceMonitor.Api.Export;
-
-/// <summary>
-/// Reports fitted on a clinic's data, keyed by clinic, filters and data version (number of sessions and the latest
-/// session change), so a new or corrected session, or an erasure, makes the next request refit.
-/// </summary>
-public sealed class SummaryCache : IDisposable
-{
-    /// <summary>At most this many reports are kept (each a few kB); past that, new ones are not cached until a compaction frees room.</summary>
-    public const int MaxEntries = 256;
-
-    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = MaxEntries });
-
-    public void Dispose() => cache.Dispose();
-
-    public async Task<T> GetOrFitAsync<T>(string key, Func<Task<T>> fit)
-        where T : class
-    {
-        if (cache.TryGetValue(key, out T? value) && value is not null)
-        {
-            return value;
-        }
-
-        value = await fit();
-        cache.Set(key, value, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromHours(6), Size = 1 });
-        return value;
-    }
-}
 
 public static class SummaryEndpoints
 {
@@ -74,11 +46,14 @@ public static class SummaryEndpoints
         var clinicId = Caller.ClinicOf(http.User);
         var filter = query.Filter;
         var version = await SummaryData.DataVersionAsync(dataSource, clinicId, http.RequestAborted);
-        var response = await cache.GetOrFitAsync($"effects|{clinicId}|{filter.Describe()}|{version}", async () =>
-        {
-            var request = await EffectsRequestAsync(dataSource, clinicId, filter, options.Value, http.RequestAborted);
-            return EffectsMapping.ToResponse(EffectsReportBuilder.Build(request.Observations, request.Effects.Modality, request.Effects.Settings));
-        });
+        var response = await cache.GetOrFitAsync(
+            $"effects|{clinicId}|{filter.Describe()}|{version}",
+            async fitAborted =>
+            {
+                var request = await EffectsRequestAsync(dataSource, clinicId, filter, options.Value, fitAborted);
+                return EffectsMapping.ToResponse(EffectsReportBuilder.Build(request.Observations, request.Effects.Modality, request.Effects.Settings));
+            },
+            http.RequestAborted);
         return TypedResults.Ok(response);
     }
 
@@ -106,23 +81,26 @@ public static class SummaryEndpoints
         var version = await SummaryData.DataVersionAsync(dataSource, clinicId, http.RequestAborted);
         try
         {
-            var json = await cache.GetOrFitAsync($"{clinicId}|{filter.Describe()}|{version}", async () =>
-            {
-                // One read of the export's rows for the models and the rater agreement (a clinic's million rows, read once).
-                RaterAgreementSummary.Series? raterSeries = new();
-                var request = await EffectsRequestAsync(dataSource, clinicId, filter, options.Value, http.RequestAborted, raterSeries);
-                // Before the models, so the series are garbage while the models fit.
-                var raterAgreement = await RaterAgreementSummary.ReportAsync(dataSource, clinicId, filter, raterSeries, http.RequestAborted);
-                raterSeries = null;
-                var agreement = await AgreementSummary.BuildAsync(dataSource, clinicId, filter, request.Observations, http.RequestAborted);
-                // Both estimators side by side: a short-series clinic needs the initial-conditions fit beside the centred one.
-                var report = AnalysisReportBuilder.Build(
-                    request.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: request.Effects)
-                    with { Agreement = agreement, RaterAgreement = raterAgreement };
-                var text = AnalysisReportBuilder.ToJson(SummaryTherapistLevel.With(report, request.Observations, options.Value));
-                ChurnedMemory.ReturnAfter(request.Observations.Count);
-                return text;
-            });
+            var json = await cache.GetOrFitAsync(
+                $"{clinicId}|{filter.Describe()}|{version}",
+                async fitAborted =>
+                {
+                    // One read of the export's rows for the models and the rater agreement (a clinic's million rows, read once).
+                    RaterAgreementSummary.Series? raterSeries = new();
+                    var request = await EffectsRequestAsync(dataSource, clinicId, filter, options.Value, fitAborted, raterSeries);
+                    // Before the models, so the series are garbage while the models fit.
+                    var raterAgreement = await RaterAgreementSummary.ReportAsync(dataSource, clinicId, filter, raterSeries, fitAborted);
+                    raterSeries = null;
+                    var agreement = await AgreementSummary.BuildAsync(dataSource, clinicId, filter, request.Observations, fitAborted);
+                    // Both estimators side by side: a short-series clinic needs the initial-conditions fit beside the centred one.
+                    var report = AnalysisReportBuilder.Build(
+                        request.Observations, FitMethod.Reml, ModelCatalog.All, AnalysisReportBuilder.BothEstimators, effects: request.Effects)
+                        with { Agreement = agreement, RaterAgreement = raterAgreement };
+                    var text = AnalysisReportBuilder.ToJson(SummaryTherapistLevel.With(report, request.Observations, options.Value));
+                    ChurnedMemory.ReturnAfter(request.Observations.Count);
+                    return text;
+                },
+                http.RequestAborted);
             return TypedResults.Text(json, "application/json");
         }
         catch (InsufficientDataException e)

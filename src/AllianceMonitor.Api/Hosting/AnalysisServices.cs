@@ -22,7 +22,7 @@ public static class AnalysisServices
         builder.Services.Configure<AutomaticRefitOptions>(builder.Configuration.GetSection("Calibration"));
         builder.Services.AddSingleton<AutomaticRefit>();
         builder.Services.AddHostedService(s => s.GetRequiredService<AutomaticRefit>());
-        builder.Services.AddSingleton<SummaryCache>();
+        builder.Services.AddSingleton(s => new SummaryCache(s.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         builder.Services.AddOptions<AnalysisOptions>().Bind(builder.Configuration.GetSection(AnalysisOptions.Section))
             .Validate(o => o.MinPairsPerModality >= 0 && o.MinTherapists >= 0, "Analysis:MinPairsPerModality and Analysis:MinTherapists must not be negative.")
             .ValidateOnStart();
