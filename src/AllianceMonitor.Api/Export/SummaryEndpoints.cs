@@ -50,7 +50,7 @@ public static class SummaryEndpoints
             $"effects|{clinicId}|{filter.Describe()}|{version}",
             async fitAborted =>
             {
-                var request = await EffectsRequestAsync(dataSource, clinicId, filter, options.Value, fitAborted);
+                var request = await EffectsRequestAsync(dataSource, clinicId, filter, options.Value, raterSeries: null, fitAborted);
                 return EffectsMapping.ToResponse(EffectsReportBuilder.Build(request.Observations, request.Effects.Modality, request.Effects.Settings));
             },
             http.RequestAborted);
@@ -58,8 +58,8 @@ public static class SummaryEndpoints
     }
 
     private static async Task<(List<SessionObservation> Observations, EffectsRequest Effects)> EffectsRequestAsync(
-        NpgsqlDataSource dataSource, Guid clinicId, ExportFilter filter, AnalysisOptions options, CancellationToken cancellationToken,
-        RaterAgreementSummary.Series? raterSeries = null)
+        NpgsqlDataSource dataSource, Guid clinicId, ExportFilter filter, AnalysisOptions options, RaterAgreementSummary.Series? raterSeries,
+        CancellationToken cancellationToken)
     {
         var rows = await SummaryData.LoadRowsAsync(dataSource, clinicId, filter, cancellationToken, raterSeries is null ? null : raterSeries.Read);
         // Keyed by the instance: the models ask about the observations they were given, and a record's value hash (two id
@@ -87,7 +87,7 @@ public static class SummaryEndpoints
                 {
                     // One read of the export's rows for the models and the rater agreement (a clinic's million rows, read once).
                     RaterAgreementSummary.Series? raterSeries = new();
-                    var request = await EffectsRequestAsync(dataSource, clinicId, filter, options.Value, fitAborted, raterSeries);
+                    var request = await EffectsRequestAsync(dataSource, clinicId, filter, options.Value, raterSeries, fitAborted);
                     // Before the models, so the series are garbage while the models fit.
                     var raterAgreement = await RaterAgreementSummary.ReportAsync(dataSource, clinicId, filter, raterSeries, fitAborted);
                     raterSeries = null;
