@@ -1,3 +1,4 @@
+using System.Globalization;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Development;
 using Microsoft.EntityFrameworkCore;
@@ -82,21 +83,54 @@ public static class TestDatabaseServer
         RemoveAbandonedClusters();
         var root = Path.Combine(Path.GetTempPath(), ClusterPrefix + Guid.NewGuid().ToString("N")[..8]);
         var cluster = await LocalPostgresCluster.StartAsync(root, binDir);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            cluster.StopAsync().GetAwaiter().GetResult();
-            Directory.Delete(root, recursive: true);
-        };
+        StartReaper(root, binDir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.StopAsync().GetAwaiter().GetResult();
         return new Server(cluster.ConnectionString, $"throwaway cluster on port {cluster.Port} ({binDir})");
     }
 
     private const string ClusterPrefix = "alliancemonitor-tests-";
 
     /// <summary>
-    /// Removes the clusters of earlier runs that nothing runs on any more. The exit handler above stops the server, but
-    /// the test platform can end the test host before the folder is deleted (found 2026-12-03: 151 folders, 73 GB, had
-    /// filled the disk). A folder is left alone while its server is running, and for its first hour, so a run starting
-    /// beside this one (still in initdb, no server yet) keeps its cluster.
+    /// Starts a process outside the test host's tree (<c>setsid -f</c>) that, once the test host has gone, stops the
+    /// server if it still runs and deletes the cluster's folder. Deleting it in the exit handler did not finish: the test
+    /// platform ends the test host within moments of the last test, and a 1.5 GB folder takes longer to delete.
+    /// </summary>
+    private static void StartReaper(string root, string binDir)
+    {
+        const string Script =
+            """
+            exec </dev/null >/dev/null 2>&1
+            while kill -0 "$1" 2>/dev/null; do sleep 1; done
+            if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$3" stop -D "$2/pgdata" -m fast -w; else "$3" stop -D "$2/pgdata" -m fast -w; fi
+            rm -rf "$2"
+            """;
+        var startInfo = new System.Diagnostics.ProcessStartInfo("setsid")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { "-f", "sh", "-c", Script, "alliancemonitor-tests-reaper", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), root, Path.Combine(binDir, "pg_ctl") })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            using var setsid = System.Diagnostics.Process.Start(startInfo);
+            setsid?.WaitForExit();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No setsid on this machine: the folder stays, and a later run's RemoveAbandonedClusters deletes it.
+        }
+    }
+
+    /// <summary>
+    /// Removes the clusters of earlier runs that nothing runs on any more, where a reaper could not (a machine restarted
+    /// mid-run; before the reaper, 151 folders, 73 GB, had filled the disk on 2026-12-03). A folder is left alone while
+    /// its server is running, and for its first hour, so a run starting beside this one (still in initdb, no server yet)
+    /// keeps its cluster.
     /// </summary>
     private static void RemoveAbandonedClusters()
     {
