@@ -17,7 +17,7 @@ public sealed class DashboardBrowserTests(KestrelApiFactory factory) : IClassFix
     {
         var key = await DemoSeeder.SeedAsync(factory.Services, TextWriter.Null, CancellationToken.None, patients: 12);
         driver = Chromium.Start(userDataDir);
-        var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(20));
+        var wait = new WebDriverWait(driver, Chromium.Patience);
         var shots = Chromium.ScreenshotDirectory();
 
         // Sign in.

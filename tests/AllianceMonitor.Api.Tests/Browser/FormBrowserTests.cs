@@ -110,7 +110,7 @@ public sealed class FormBrowserTests(KestrelApiFactory factory) : IClassFixture<
         driver.FindElement(By.Id("a0_3")).SendKeys("9");
         driver.FindElement(By.Id("a0_4")).SendKeys("10");
         driver.FindElement(By.Id("next")).SendKeys(Keys.Enter);
-        new WebDriverWait(driver, TimeSpan.FromSeconds(20)).Until(d => d.FindElements(By.Id("thanks")).Count == 1);
+        new WebDriverWait(driver, Chromium.Patience).Until(d => d.FindElements(By.Id("thanks")).Count == 1);
         Assert.Equal(["srs/post/31.6/1"], await FormsAsync(Api(keys.Clinician), 3, "p-srs"));
 
         // The therapist: sign in, open the patient, "Rate this session", fill the WAI-SR-T, come back.
@@ -118,15 +118,15 @@ public sealed class FormBrowserTests(KestrelApiFactory factory) : IClassFixture<
         driver.Navigate().GoToUrl(new Uri(factory.BaseAddress, "/login"));
         driver.FindElement(By.Id("key")).SendKeys(keys.Clinician);
         driver.FindElement(By.Id("sign-in")).Click();
-        new WebDriverWait(driver, TimeSpan.FromSeconds(20)).Until(d => d.FindElements(By.Id("open-alerts")).Count > 0);
+        new WebDriverWait(driver, Chromium.Patience).Until(d => d.FindElements(By.Id("open-alerts")).Count > 0);
         driver.Navigate().GoToUrl(new Uri(factory.BaseAddress, "/patients/p-srs"));
         PageAudit.AssertAccessible(driver);
         driver.FindElement(By.CssSelector("#rate-session-number option[value='3']")).Click();
         driver.FindElement(By.Id("rate")).Click();
-        new WebDriverWait(driver, TimeSpan.FromSeconds(20)).Until(d => d.FindElements(By.Id("form-step")).Count == 1);
+        new WebDriverWait(driver, Chromium.Patience).Until(d => d.FindElements(By.Id("form-step")).Count == 1);
         Assert.StartsWith("/f/", new Uri(driver.Url).AbsolutePath, StringComparison.Ordinal);
         FillByPointer([4, 4, 3, 4, 4, 4, 4, 4, 3, 4, 4, 3]);
-        new WebDriverWait(driver, TimeSpan.FromSeconds(20)).Until(d => new Uri(d.Url).AbsolutePath == "/patients/p-srs");
+        new WebDriverWait(driver, Chromium.Patience).Until(d => new Uri(d.Url).AbsolutePath == "/patients/p-srs");
         Assert.Equal(["srs/post/31.6/1", "wai-sr-t/post/3.75/1"], await FormsAsync(Api(keys.Clinician), 3, "p-srs"));
         var revisions = (await Api(keys.Clinician).GetFromJsonAsync<JsonObject>("/api/v1/patients/p-srs/sessions/3/revisions"))!;
         Assert.Equal("therapist", (string?)revisions["revisions"]!.AsArray().Single(r => (string?)r!["instrument"] == "wai-sr-t")!["rater"]);
@@ -195,7 +195,7 @@ public sealed class FormBrowserTests(KestrelApiFactory factory) : IClassFixture<
     /// </summary>
     private void WaitForNextStep(string? step)
     {
-        var wait = new WebDriverWait(driver!, TimeSpan.FromSeconds(20));
+        var wait = new WebDriverWait(driver!, Chromium.Patience);
         wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
         wait.Until(d => d.FindElements(By.Id("progress")).FirstOrDefault()?.Text != step);
     }

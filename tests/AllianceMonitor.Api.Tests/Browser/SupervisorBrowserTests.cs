@@ -29,7 +29,7 @@ public sealed class SupervisorBrowserTests(KestrelApiFactory factory) : IClassFi
         var key = (await created.Content.ReadFromJsonAsync<CreatedApiKeyResponse>())!.Key;
 
         driver = Chromium.Start(userDataDir);
-        var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(60));
+        var wait = new WebDriverWait(driver, Chromium.Patience);
         driver.Navigate().GoToUrl(new Uri(factory.BaseAddress, "/login"));
         driver.FindElement(By.Id("key")).SendKeys(key);
         driver.FindElement(By.Id("sign-in")).Click();

@@ -5,8 +5,17 @@ using AllianceMonitor.Api.Tests.Infrastructure;
 namespace AllianceMonitor.Api.Tests.Platform;
 
 /// <summary>401 without a valid key and 403 for a role that may not, on every endpoint, for every kind of caller.</summary>
-public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture<ApiFactory>
+/// <remarks>
+/// Every case registers a webhook. A public name is looked up at registration, and with a resolver that never answers
+/// (as slow DNS on the CI machine can be; simulated 2026-12-03) a registration took 3 to 10 s, the service's 3 s limit
+/// not stopping a lookup already under way: the 264 cases would take about 45 minutes. So the webhooks point at a
+/// closed loopback port on a host that allows private targets: no lookup, and a ping is refused at once. Who may manage
+/// webhooks does not depend on where they point.
+/// </remarks>
+public sealed class AuthorizationMatrixTests(PrivateNetworkApiFactory factory) : IClassFixture<PrivateNetworkApiFactory>
 {
+    private const string ClosedLoopbackTarget = "http://127.0.0.1:1/hook";
+
     public enum Caller { None, UnknownKey, RevokedKey, GlobalAdmin, ClinicAdmin, Ingest, Clinician, Researcher }
 
     private static readonly (string Name, Caller[] Allowed)[] Endpoints =
@@ -141,8 +150,8 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
 
     private async Task<Guid> NewWebhookIdAsync(Tenant tenant)
     {
-        // A name that does not resolve here: a ping sent to it fails at once and harms nothing (loopback targets are refused).
-        var created = await factory.Client(tenant.ClinicAdmin).PostAsJsonAsync("/api/v1/webhooks", new { url = "https://receiver.example.org/hook", events = new[] { "alert.created" } });
+        // A closed port: a ping sent to it is refused at once and harms nothing (see the class's remarks).
+        var created = await factory.Client(tenant.ClinicAdmin).PostAsJsonAsync("/api/v1/webhooks", new { url = ClosedLoopbackTarget, events = new[] { "alert.created" } });
         return (await created.Content.ReadFromJsonAsync<Api.Webhooks.CreatedWebhookResponse>())!.Id;
     }
 
@@ -174,7 +183,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory factory) : IClassFixture
             "PUT /clinics/current/settings" => client.PutAsJsonAsync("/api/v1/clinics/current/settings", new { k = 3.0 }),
             "GET /analysis/calibrations" => client.GetAsync("/api/v1/analysis/calibrations"),
             "POST /analysis/refit" => client.PostAsync("/api/v1/analysis/refit", null),
-            "POST /webhooks" => client.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://receiver.example.org/h", events = new[] { "alert.updated" } }),
+            "POST /webhooks" => client.PostAsJsonAsync("/api/v1/webhooks", new { url = ClosedLoopbackTarget, events = new[] { "alert.updated" } }),
             "GET /webhooks" => client.GetAsync("/api/v1/webhooks"),
             "GET /webhooks/{w}" => client.GetAsync($"/api/v1/webhooks/{webhook}"),
             "DELETE /webhooks/{w}" => client.DeleteAsync($"/api/v1/webhooks/{webhook}"),

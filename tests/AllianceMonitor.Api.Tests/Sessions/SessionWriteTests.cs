@@ -4,6 +4,7 @@ using AllianceMonitor.Analysis;
 using AllianceMonitor.Api.Sessions;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace AllianceMonitor.Api.Tests.Sessions;
 
@@ -119,6 +120,55 @@ public sealed class SessionWriteTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
         Assert.Equal(19, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(4, await CountMeasurementRowsAsync(tenant, "p-known"));
+    }
+
+    [Fact]
+    public async Task A_put_that_waited_for_the_patient_while_another_write_gave_it_a_new_therapist_is_stored_after_that_write()
+    {
+        // The lock statement reads the patient's therapist in the same statement. When it has to wait for another
+        // writer's lock, PostgreSQL re-reads the patient's row as that writer committed it, but a therapist the writer
+        // created is newer than the statement's snapshot: the row names a therapist the join cannot see (a 500 the fuzz
+        // test hit by chance). The other writer is played by hand here, so the interleaving happens every run.
+        var tenant = await Tenant.CreateAsync(factory);
+        var client = factory.Client(tenant.Ingest);
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsJsonAsync("/api/v1/patients/p-wait/sessions/1", new { measurements = Array.Empty<object>() })).StatusCode);
+
+        await using var other = new NpgsqlConnection(factory.ConnectionString);
+        await other.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await ExecuteAsync(other, "SELECT 1 FROM patients WHERE clinic_id = @clinic AND external_id = 'p-wait' FOR UPDATE", tenant.ClinicId);
+
+        var put = client.PutAsJsonAsync("/api/v1/patients/p-wait/sessions/2", Bodies.Session());
+        await Webhooks.WebhookTestKit.WaitUntilAsync(() => PutWaitsForTheLockAsync(factory.ConnectionString), "the PUT waits for the patient's lock");
+        await ExecuteAsync(other,
+            """
+            INSERT INTO therapists (id, clinic_id, external_id) VALUES (gen_random_uuid(), @clinic, 't-new');
+            UPDATE patients SET therapist_id = (SELECT id FROM therapists WHERE clinic_id = @clinic AND external_id = 't-new')
+            WHERE clinic_id = @clinic AND external_id = 'p-wait';
+            """,
+            tenant.ClinicId);
+        await transaction.CommitAsync();
+
+        var response = await put;
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("t-7", (await response.Content.ReadFromJsonAsync<SessionResponse>())!.TherapistId);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, Guid clinicId)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("clinic", clinicId);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<bool> PutWaitsForTheLockAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var waiting = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE OF p%'",
+            connection);
+        return (long)(await waiting.ExecuteScalarAsync())! > 0;
     }
 
     [Fact]
