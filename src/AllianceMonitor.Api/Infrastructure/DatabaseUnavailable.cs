@@ -50,6 +50,7 @@ public sealed partial class DatabaseOutage(Npgsql.NpgsqlDataSource dataSource, T
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
     private readonly Lock _gate = new();
     private DateTimeOffset? _since;
+    private DateTimeOffset _recoveredAt = DateTimeOffset.MinValue;
     private long _refused;
 
     public bool IsOngoing
@@ -64,17 +65,27 @@ public sealed partial class DatabaseOutage(Npgsql.NpgsqlDataSource dataSource, T
     }
 
     /// <summary>Counts a failure; the first of an outage logs and starts a probe that reports the recovery.</summary>
+    /// <remarks>
+    /// A failure reported within a probe interval of the recovery is a request that was already failing when the
+    /// database came back: it belongs to the outage just reported as ended, and does not start (and log) another.
+    /// </remarks>
     public void Report(Exception exception)
     {
-        Interlocked.Increment(ref _refused);
         lock (_gate)
         {
+            var now = clock.GetUtcNow();
+            if (_since is null && now - _recoveredAt < ProbeInterval)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _refused);
             if (_since is not null)
             {
                 return;
             }
 
-            _since = clock.GetUtcNow();
+            _since = now;
         }
 
         // The message only: the stack trace of a refused connection says nothing an operator can act on.
@@ -106,6 +117,7 @@ public sealed partial class DatabaseOutage(Npgsql.NpgsqlDataSource dataSource, T
         {
             since = _since!.Value;
             _since = null;
+            _recoveredAt = clock.GetUtcNow();
         }
 
         var seconds = (clock.GetUtcNow() - since).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);

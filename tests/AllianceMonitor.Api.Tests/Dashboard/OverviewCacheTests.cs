@@ -1,4 +1,5 @@
 using AllianceMonitor.Api.Dashboard;
+using AllianceMonitor.Api.Tests.Infrastructure;
 
 namespace AllianceMonitor.Api.Tests.Dashboard;
 
@@ -6,13 +7,6 @@ namespace AllianceMonitor.Api.Tests.Dashboard;
 public sealed class OverviewCacheTests
 {
     private static readonly OverviewModels Empty = new(0, 0, null, "none", null, "none");
-
-    private sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 
     [Fact]
     public async Task Unchanged_data_reuse_the_fit_however_old_it_is()
