@@ -16,6 +16,12 @@ public sealed class ApiKeyCacheOptions
 
     /// <summary>How long the listener waits for a notification before it checks that its connection still answers.</summary>
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a key write waits at most for every listening instance to acknowledge emptying its cache: an instance
+    /// that lost its connection without the database noticing never acknowledges (and bypasses its cache once it notices).
+    /// </summary>
+    public TimeSpan AcknowledgementWait { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 public static class ApiKeyCacheRegistration
@@ -28,6 +34,7 @@ public static class ApiKeyCacheRegistration
             .Validate(o => o.ReconnectDelay > TimeSpan.Zero && o.MaxReconnectDelay >= o.ReconnectDelay,
                 "Auth:KeyCache: ReconnectDelay must be positive and MaxReconnectDelay at least as long.")
             .Validate(o => o.PingInterval > TimeSpan.Zero, "Auth:KeyCache:PingInterval must be positive.")
+            .Validate(o => o.AcknowledgementWait >= TimeSpan.Zero, "Auth:KeyCache:AcknowledgementWait must not be negative.")
             .ValidateOnStart();
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<ApiKeyWriteInterceptor>();

@@ -4,13 +4,14 @@ using AllianceMonitor.Api.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AllianceMonitor.Api.Auth;
 
 /// <summary>
 /// When a key written through EF Core in a transaction is committed, empties this instance's <see cref="ApiKeyCache"/>
-/// at once and then waits (at most <see cref="AcknowledgementWait"/>) until every listening instance has acknowledged
+/// at once and then waits (at most <see cref="ApiKeyCacheOptions.AcknowledgementWait"/>) until every listening instance has acknowledged
 /// emptying its own, so the response that reports a revocation is sent only when no instance still accepts the key.
 /// </summary>
 /// <remarks>
@@ -22,12 +23,8 @@ namespace AllianceMonitor.Api.Auth;
 /// A write with no transaction of its own (a single-statement SaveChanges) or a synchronous commit only empties this
 /// instance's cache; the other instances follow at the notice.
 /// </remarks>
-internal sealed class ApiKeyWriteInterceptor(ApiKeyCache cache) : SaveChangesInterceptor, IDbTransactionInterceptor
+internal sealed class ApiKeyWriteInterceptor(ApiKeyCache cache, IOptions<ApiKeyCacheOptions> options) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-    /// <summary>How long a key write waits for the acknowledgements at most: an instance that lost its connection
-    /// without the database noticing never sends one (and bypasses its cache once it notices).</summary>
-    public static readonly TimeSpan AcknowledgementWait = TimeSpan.FromSeconds(2);
-
     private const string ListenersSql =
         "SELECT count(*) FROM pg_stat_activity WHERE application_name = @name AND datname = current_database()";
 
@@ -172,7 +169,7 @@ internal sealed class ApiKeyWriteInterceptor(ApiKeyCache cache) : SaveChangesInt
             if (pending.Listeners > 0)
             {
                 // No cancellation: the write is committed, and a cancelled wait must not look like a failed commit.
-                await cache.WaitForAcknowledgementsAsync(pending.Writer, pending.AcknowledgementsBefore + pending.Listeners, AcknowledgementWait);
+                await cache.WaitForAcknowledgementsAsync(pending.Writer, pending.AcknowledgementsBefore + pending.Listeners, options.Value.AcknowledgementWait);
             }
         }
     }

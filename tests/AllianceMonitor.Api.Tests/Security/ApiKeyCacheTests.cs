@@ -57,6 +57,9 @@ public sealed class ApiKeyCacheTests(ApiKeyCacheTests.KeyCacheFactory factory) :
             var delay = ReconnectDelay.ToString("c");
             builder.UseSetting("Auth:KeyCache:ReconnectDelay", delay);
             builder.UseSetting("Auth:KeyCache:MaxReconnectDelay", delay);
+            // The wait for the other instances' acknowledgements ends when they arrive; its bound (2 s in service) only
+            // keeps a loaded test machine from making a revocation look lost.
+            builder.UseSetting("Auth:KeyCache:AcknowledgementWait", "00:00:20");
             builder.ConfigureServices(services =>
             {
                 services.AddHttpContextAccessor();
