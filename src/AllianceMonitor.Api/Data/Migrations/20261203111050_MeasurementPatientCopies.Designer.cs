@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AllianceMonitor.Api.Data.Migrations
 {
     [DbContext(typeof(AllianceDbContext))]
-    [Migration("20261203105608_MeasurementPatientCopies")]
+    [Migration("20261203111050_MeasurementPatientCopies")]
     partial class MeasurementPatientCopies
     {
         /// <inheritdoc />
@@ -847,15 +847,11 @@ namespace AllianceMonitor.Api.Data.Migrations
                         .HasDatabaseName("ix_measurements_current")
                         .HasFilter("superseded_at IS NULL");
 
-                    b.HasIndex("PatientId", "SessionNumber", "Instrument", "Rater", "Timing")
-                        .HasDatabaseName("ix_measurements_patient_current")
-                        .HasFilter("superseded_at IS NULL");
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("SessionId", "Instrument", "Rater", "Timing"), new[] { "Total" });
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PatientId", "SessionNumber", "Instrument", "Rater", "Timing"), new[] { "Total" });
-
-                    b.HasIndex("SessionId", "PatientId", "SessionNumber", "Instrument", "Rater", "Timing", "Revision")
+                    b.HasIndex("SessionId", "Instrument", "Rater", "Timing", "Revision")
                         .IsUnique()
-                        .HasDatabaseName("ix_measurements_revision");
+                        .HasDatabaseName("ix_measurements_session_id_instrument_rater_timing_revision");
 
                     b.ToTable("measurements", null, t =>
                         {
@@ -1063,8 +1059,11 @@ namespace AllianceMonitor.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_sessions");
 
-                    b.HasAlternateKey("Id", "PatientId", "Number")
-                        .HasName("ak_sessions_id_patient_id_number");
+                    b.HasIndex("Id")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sessions_id_patient_number");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Id"), new[] { "PatientId", "Number" });
 
                     b.HasIndex("TherapistId")
                         .HasDatabaseName("ix_sessions_therapist_id");
@@ -1377,11 +1376,10 @@ namespace AllianceMonitor.Api.Data.Migrations
                 {
                     b.HasOne("AllianceMonitor.Api.Data.Session", null)
                         .WithMany("Measurements")
-                        .HasForeignKey("SessionId", "PatientId", "SessionNumber")
-                        .HasPrincipalKey("Id", "PatientId", "Number")
+                        .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_measurements_sessions_session_id_patient_id_session_number");
+                        .HasConstraintName("fk_measurements_sessions_session_id");
                 });
 
             modelBuilder.Entity("AllianceMonitor.Api.Data.OutboxEvent", b =>
