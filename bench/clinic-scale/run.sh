@@ -6,7 +6,9 @@
 # Usage: [REFERENCE=<git ref>] bench/clinic-scale/run.sh [patients] [sessions-per-patient]   (defaults 100000 x 10)
 # Refit rounds only, on a clinic seeded before (its embedded data directory `postgres` and clinic API key `key` in one
 # directory; one service at a time on it), alternating this build and the reference ROUNDS times, each service fresh:
-#   CLINIC_DATA=<dir> REFERENCE=<git ref> [ROUNDS=3] [PORT=5097] bench/clinic-scale/run.sh
+#   CLINIC_DATA=<dir> REFERENCE=<git ref> [REFERENCE_DATA=<dir>] [ROUNDS=3] [PORT=5097] bench/clinic-scale/run.sh
+# REFERENCE_DATA (default CLINIC_DATA) is a copy of the clinic for the reference build, for when this build migrates
+# the schema to one the reference's plans were not made for.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 patients=${1:-100000}
@@ -31,6 +33,8 @@ if [ -n "${CLINIC_DATA:-}" ]; then
   git archive "$REFERENCE" | tar -x -C "$data/ref"
   dotnet build -c Release "$data/ref/src/AllianceMonitor.Api" -v q -nologo >/dev/null
   declare -A dlls=([this]=$dll [reference]="$data/ref/src/AllianceMonitor.Api/bin/Release/net10.0/AllianceMonitor.Api.dll")
+  declare -A clinics=([this]=$CLINIC_DATA [reference]=${REFERENCE_DATA:-$CLINIC_DATA})
+  declare -A vacuumed=()
   service=""
   trap '[ -n "$service" ] && kill $service 2>/dev/null; wait 2>/dev/null; rm -rf "$data"' EXIT
   echo "machine: $(nproc) cores; this build $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' (with uncommitted changes)'), reference $REFERENCE ($(git rev-parse --short "$REFERENCE"))"
@@ -38,17 +42,17 @@ if [ -n "${CLINIC_DATA:-}" ]; then
     order="this reference"; [ $((round % 2)) -eq 0 ] && order="reference this" # neither always goes first
     for build in $order; do
       ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production \
-        Database__EmbeddedDataPath="$CLINIC_DATA/postgres" Bootstrap__AdminKey="$admin_key" Logging__LogLevel__Default=Warning \
+        Database__EmbeddedDataPath="${clinics[$build]}/postgres" Bootstrap__AdminKey="$admin_key" Logging__LogLevel__Default=Warning \
         Calibration__CheckInterval=12:00:00 dotnet "${dlls[$build]}" >>"$data/service.log" 2>&1 &
       service=$!
       for _ in $(seq 1 240); do curl -fs http://127.0.0.1:$port/health/ready >/dev/null && break; sleep 0.5; done
-      if [ -z "${vacuumed:-}" ]; then
+      if [ -z "${vacuumed[${clinics[$build]}]:-}" ]; then
         # Once, after the first start has migrated the clinic: the refit reads from covering indexes, which PostgreSQL
         # uses without visiting the table only where the visibility map says all-visible (autovacuum's job in service).
         pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-        PGPASSWORD=$(cat "$CLINIC_DATA/postgres/superuser.password") "$pgbin/psql" -X -q -h 127.0.0.1 \
-          -p "$(sed -n 4p "$CLINIC_DATA/postgres/pgdata/postmaster.pid")" -U alliance -d alliancemonitor -c 'VACUUM ANALYZE measurements, sessions, patients'
-        vacuumed=1
+        PGPASSWORD=$(cat "${clinics[$build]}/postgres/superuser.password") "$pgbin/psql" -X -q -h 127.0.0.1 \
+          -p "$(sed -n 4p "${clinics[$build]}/postgres/pgdata/postmaster.pid")" -U alliance -d alliancemonitor -c 'VACUUM ANALYZE measurements, sessions, patients'
+        vacuumed[${clinics[$build]}]=1
       fi
       for call in cold warm warm; do
         before=$(awk '/VmHWM/{printf "%.0f", $2/1024}' /proc/$service/status)

@@ -69,6 +69,17 @@ public sealed class Measurement
 {
     public long Id { get; init; }
     public Guid SessionId { get; init; }
+
+    /// <summary>
+    /// The session's patient and number, copied so that a clinic's ratings in force are read in patient order from one
+    /// index, without joining the sessions or sorting (the refit, issue 15). The foreign key is on all three columns, so
+    /// the copies cannot disagree with the session.
+    /// </summary>
+    public Guid PatientId { get; init; }
+
+    /// <inheritdoc cref="PatientId"/>
+    public int SessionNumber { get; init; }
+
     public required string Instrument { get; init; }
     public Rater Rater { get; init; }
     public Timing Timing { get; init; }

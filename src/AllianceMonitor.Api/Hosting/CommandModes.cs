@@ -92,7 +92,11 @@ public sealed record CommandModes(ServiceMode Mode, int ExitCode, bool SeedDemo,
     {
         await using (var scope = services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<AllianceDbContext>().Database.MigrateAsync();
+            // No command timeout: a migration that rewrites a table (MeasurementPatientCopies fills a column of every
+            // rating) takes as long as the table needs, and the default 30 s would stop a large clinic's upgrade.
+            var database = scope.ServiceProvider.GetRequiredService<AllianceDbContext>().Database;
+            database.SetCommandTimeout(0);
+            await database.MigrateAsync();
         }
 
         await SecretsAtRest.ProtectClearSecretsAsync(services);

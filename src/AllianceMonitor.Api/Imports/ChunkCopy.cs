@@ -20,7 +20,7 @@ internal static class ChunkCopy
         "COPY sessions (id, patient_id, number, occurred_on, modality, therapist_id, created_at, updated_at) FROM STDIN (FORMAT BINARY)";
 
     private const string MeasurementsCopy =
-        "COPY measurements (id, session_id, instrument, rater, timing, revision, items, total, subscales, band, received_at, superseded_at) " +
+        "COPY measurements (id, session_id, patient_id, session_number, instrument, rater, timing, revision, items, total, subscales, band, received_at, superseded_at) " +
         "FROM STDIN (FORMAT BINARY)";
 
     /// <param name="sessions">New sessions, added to the context, in line order.</param>
@@ -57,6 +57,8 @@ internal static class ChunkCopy
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(ids[i], NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(m.SessionId, NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(m.PatientId, NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(m.SessionNumber, NpgsqlDbType.Integer, ct);
                 await copy.WriteAsync(m.Instrument, NpgsqlDbType.Varchar, ct);
                 await copy.WriteAsync(m.Rater.StoredName(), NpgsqlDbType.Varchar, ct);
                 await copy.WriteAsync(m.Timing.StoredName(), NpgsqlDbType.Varchar, ct);

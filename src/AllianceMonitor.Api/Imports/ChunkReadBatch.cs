@@ -95,10 +95,10 @@ internal static class ChunkReadBatch
         WHERE {OfPatients} ORDER BY p.external_id FOR UPDATE OF p;
         {(withTherapists ? TherapistsSql : "")}
         SELECT s.id, s.occurred_on, s.modality, s.therapist_id, s.created_at, s.updated_at, s.patient_id, s.number FROM {ChunkSessions};
-        SELECT m.id, m.session_id, m.instrument, m.rater, m.timing, m.revision, m.items, m.total, m.subscales, m.band, m.received_at, m.superseded_at
+        SELECT m.id, m.session_id, m.instrument, m.rater, m.timing, m.revision, m.items, m.total, m.subscales, m.band, m.received_at, m.superseded_at, m.patient_id, m.session_number
         FROM {ChunkSessions} JOIN measurements m ON m.session_id = s.id;
-        SELECT s.patient_id, s.number, m.instrument, m.rater, m.timing, m.total
-        FROM patients p JOIN sessions s ON s.patient_id = p.id JOIN measurements m ON m.session_id = s.id
+        SELECT m.patient_id, m.session_number, m.instrument, m.rater, m.timing, m.total
+        FROM patients p JOIN measurements m ON m.patient_id = p.id
         WHERE {OfPatients} AND m.superseded_at IS NULL AND m.instrument = ANY(@instruments);
         SELECT st.instrument, st.rater, st.last_session, st.sessions, st.rule_version, st.calibration_version, st.state, st.updated_at, st.patient_id
         FROM series_detector_states st JOIN patients p ON p.id = st.patient_id WHERE {OfPatients};

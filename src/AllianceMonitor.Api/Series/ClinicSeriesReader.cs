@@ -25,21 +25,21 @@ public sealed record ClinicRatings(IReadOnlyList<ClinicAllianceSeries> Series, s
 /// caller's connection and transaction, so the refit reads what its advisory lock and change mark were taken over.
 /// </summary>
 /// <remarks>
-/// Reading without the ORDER BY and grouping the rows in the service was tried: PostgreSQL saved its sort but the
-/// service spent more CPU packing and regrouping two million rows than the sort cost, and held them all (bench/README.md).
+/// The rows come from <c>ix_measurements_patient_current</c> alone, which holds each rating in force with its patient,
+/// session number and total in patient order: merged with the clinic's patients in the same order, they stream from the
+/// first row, with no join of the sessions and no sort of two million rows before it (bench/README.md).
 /// </remarks>
 public static class ClinicSeriesReader
 {
     // Codes, not names: 1-based positions in the arrays passed (array_position), so no string is read per rating.
     private const string Sql =
         """
-        SELECT s.patient_id, s.number, array_position(@instruments, m.instrument::text)::int2,
+        SELECT m.patient_id, m.session_number, array_position(@instruments, m.instrument::text)::int2,
                array_position(@raters, m.rater::text)::int2, array_position(@timings, m.timing::text)::int2, m.total
         FROM patients p
-        JOIN sessions s ON s.patient_id = p.id
-        JOIN measurements m ON m.session_id = s.id
+        JOIN measurements m ON m.patient_id = p.id
         WHERE p.clinic_id = @clinic AND m.superseded_at IS NULL AND m.instrument = ANY(@instruments)
-        ORDER BY s.patient_id
+        ORDER BY p.id
         """;
 
     private static readonly string[] SymptomCodes = InstrumentCatalog.Symptoms.Select(i => i.Code).ToArray();
@@ -51,11 +51,7 @@ public static class ClinicSeriesReader
     private static readonly int[] Ranks = Instruments
         .SelectMany(instrument => Timings.Select(timing => AllianceSeries.TimingRank(instrument, timing))).ToArray();
 
-    public static Task<ClinicRatings> ReadAsync(AllianceDbContext db, Guid clinicId, CancellationToken cancellationToken) =>
-        ReadAsync(db, clinicId, pinMergeJoins: null, cancellationToken);
-
-    /// <param name="pinMergeJoins">Null: merge joins by the clinic's share of the database (<see cref="PlanAsync"/>); true or false: always or never (tests).</param>
-    internal static async Task<ClinicRatings> ReadAsync(AllianceDbContext db, Guid clinicId, bool? pinMergeJoins, CancellationToken cancellationToken)
+    public static async Task<ClinicRatings> ReadAsync(AllianceDbContext db, Guid clinicId, CancellationToken cancellationToken)
     {
         var folder = new PatientFolder();
         Guid? patient = null;
@@ -67,7 +63,9 @@ public static class ClinicSeriesReader
             var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
             if (transaction is not null)
             {
-                await PlanAsync(connection, transaction, clinicId, pinMergeJoins, cancellationToken);
+                // JIT compiling this one scan costs PostgreSQL more than it saves.
+                await using var settings = new NpgsqlCommand("SET LOCAL jit = off", connection, transaction);
+                await settings.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await using var command = new NpgsqlCommand(Sql, connection, transaction);
@@ -95,48 +93,6 @@ public static class ClinicSeriesReader
 
         return folder.Finish();
     }
-
-    /// <summary>
-    /// Settings for this transaction only. JIT compiling this one scan costs PostgreSQL more than it saves, and the sort by
-    /// patient spills to disk sooner at the default 4 MB. For a clinic that is a large share of the database, the join
-    /// is pinned to merge joins: the planner's costs favour hashing every session (about 75 MB at a million) against
-    /// every measurement row, or a million index probes into the measurements, but merge-joining
-    /// ix_measurements_current with ix_sessions_id_patient_number, both in session order and both holding all the query
-    /// reads, executes in about four fifths of the time (bench/README.md). Merge joins read every clinic's index entries,
-    /// so a clinic that is a small share of the database keeps the planner's own choice (nested loops over its patients).
-    /// </summary>
-    private static async Task PlanAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid clinicId, bool? pinMergeJoins, CancellationToken cancellationToken)
-    {
-        // One round trip. The clinic's patients (an index-only count) against the planner's estimate of all patients (-1
-        // before the table's first VACUUM or ANALYZE: then the clinic's size alone decides); the tests pin or leave the
-        // plan whatever the clinic's size, by a minimum of 0 or of every patient there can be.
-        await using var command = new NpgsqlCommand(
-            """
-            SET LOCAL jit = off;
-            SET LOCAL work_mem = '64MB';
-            SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_nestloop', 'off', true)
-            WHERE (SELECT count(*) FROM patients WHERE clinic_id = @clinic)
-                  >= greatest(@minimum, @share * (SELECT reltuples FROM pg_class WHERE oid = 'patients'::regclass))
-            """,
-            connection,
-            transaction);
-        var (minimum, share) = pinMergeJoins switch
-        {
-            true => (0L, 0.0),
-            false => (long.MaxValue, 0.0),
-            null => ((long)MergeJoinPatients, MergeJoinShare),
-        };
-        command.Parameters.AddWithValue("clinic", clinicId);
-        command.Parameters.AddWithValue("minimum", minimum);
-        command.Parameters.AddWithValue("share", share);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>The merge plan is pinned for clinics of at least this many patients that are at least 40% of the database's.</summary>
-    internal const int MergeJoinPatients = 10_000;
-
-    private const double MergeJoinShare = 0.4;
 
     /// <param name="Instrument">Index into <see cref="Instruments"/>: the alliance instruments first, then the symptom measures.</param>
     /// <param name="Rank">0 for the instrument's usual timing, 1 otherwise (<see cref="AllianceSeries.TimingRank"/>).</param>

@@ -178,15 +178,15 @@ public static class SessionReadBatch
         sql.Append($"""
             SELECT s.id, s.occurred_on, s.modality, s.therapist_id, s.created_at, s.updated_at
             FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE {OfPatient} AND s.number = @number;
-            SELECT m.id, m.session_id, m.instrument, m.rater, m.timing, m.revision, m.items, m.total, m.subscales, m.band, m.received_at, m.superseded_at
+            SELECT m.id, m.session_id, m.instrument, m.rater, m.timing, m.revision, m.items, m.total, m.subscales, m.band, m.received_at, m.superseded_at, m.patient_id, m.session_number
             FROM measurements m JOIN sessions s ON s.id = m.session_id JOIN patients p ON p.id = s.patient_id
             WHERE {OfPatient} AND s.number = @number;
-            SELECT s.number, m.instrument, m.rater, m.timing, m.total
-            FROM measurements m JOIN sessions s ON s.id = m.session_id JOIN patients p ON p.id = s.patient_id
-            WHERE {OfPatient} AND s.number <> @number AND m.superseded_at IS NULL AND m.instrument = ANY(@instruments)
+            SELECT m.session_number, m.instrument, m.rater, m.timing, m.total
+            FROM measurements m JOIN patients p ON p.id = m.patient_id
+            WHERE {OfPatient} AND m.session_number <> @number AND m.superseded_at IS NULL AND m.instrument = ANY(@instruments)
                 AND NOT EXISTS (SELECT 1 FROM series_detector_states st
                     WHERE st.patient_id = p.id AND st.instrument = m.instrument AND st.rater = m.rater
-                        AND s.number <= st.last_session AND st.last_session < @number
+                        AND m.session_number <= st.last_session AND st.last_session < @number
                         AND st.calibration_version = COALESCE((SELECT max(c.version) FROM calibrations c
                             WHERE c.clinic_id = @clinic AND c.instrument = st.instrument AND c.rater = st.rater), 0));
             SELECT st.instrument, st.rater, st.last_session, st.sessions, st.rule_version, st.calibration_version, st.state, st.updated_at

@@ -27,10 +27,13 @@ internal static class SessionRows
         UpdatedAt = r.GetFieldValue<DateTimeOffset>(5),
     };
 
+    /// <summary>A revision from columns id, session_id, instrument, rater, timing, revision, items, total, subscales, band, received_at, superseded_at, patient_id, session_number.</summary>
     public static Measurement Measurement(DbDataReader r, long id) => new()
     {
         Id = id,
         SessionId = r.GetGuid(1),
+        PatientId = r.GetGuid(12),
+        SessionNumber = r.GetInt32(13),
         Instrument = r.GetString(2),
         Rater = StoredNames.Parse<Rater>(r.GetString(3)),
         Timing = StoredNames.Parse<Timing>(r.GetString(4)),

@@ -113,6 +113,8 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, C
             additions.Add(new Measurement
             {
                 SessionId = session.Id,
+                PatientId = session.PatientId,
+                SessionNumber = session.Number,
                 Instrument = key.Instrument,
                 Rater = key.Rater,
                 Timing = key.Timing,

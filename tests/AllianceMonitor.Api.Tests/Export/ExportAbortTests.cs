@@ -47,8 +47,8 @@ public sealed class ExportAbortTests(ApiFactory factory) : IClassFixture<ApiFact
             INSERT INTO sessions (id, patient_id, number, occurred_on, modality, therapist_id, created_at, updated_at)
               SELECT gen_random_uuid(), p.id, n, NULL, 'video', NULL, now(), now()
               FROM patients p CROSS JOIN generate_series(1, @sessions) n WHERE p.clinic_id = @clinic;
-            INSERT INTO measurements (session_id, instrument, rater, timing, revision, items, total, subscales, band, received_at)
-              SELECT s.id, 'wai-sr', 'client', 'post', 1, NULL, 4.5, '{"task": 4.5, "goal": 4.5, "bond": 4.5}'::jsonb, NULL, now()
+            INSERT INTO measurements (session_id, patient_id, session_number, instrument, rater, timing, revision, items, total, subscales, band, received_at)
+              SELECT s.id, s.patient_id, s.number, 'wai-sr', 'client', 'post', 1, NULL, 4.5, '{"task": 4.5, "goal": 4.5, "bond": 4.5}'::jsonb, NULL, now()
               FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE p.clinic_id = @clinic;
             """, connection);
         command.Parameters.AddWithValue("clinic", clinicId);

@@ -74,8 +74,8 @@ public sealed class VocabularyTests
             INSERT INTO sessions (id, patient_id, number, created_at, updated_at) VALUES ('{session}', '{patient}', 1, now(), now());
             """);
         string Insert(string rater, string timing, int revision) => $"""
-            INSERT INTO measurements (session_id, instrument, rater, timing, revision, total, subscales, received_at, superseded_at)
-            VALUES ('{session}', 'wai-sr', '{rater}', '{timing}', {revision}, 4, '{"{}"}', now(), now())
+            INSERT INTO measurements (session_id, patient_id, session_number, instrument, rater, timing, revision, total, subscales, received_at, superseded_at)
+            VALUES ('{session}', '{patient}', 1, 'wai-sr', '{rater}', '{timing}', {revision}, 4, '{"{}"}', now(), now())
             """;
 
         await ExecuteAsync(connection, Insert("client", "post", 1));

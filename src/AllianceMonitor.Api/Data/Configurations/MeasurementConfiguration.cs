@@ -26,15 +26,23 @@ internal sealed class MeasurementConfiguration : IEntityTypeConfiguration<Measur
                 WrittenOnceComparer.For<Dictionary<string, double>>());
         builder.Property(m => m.Items).Metadata.SetValueComparer(WrittenOnceComparer.For<double[]?>());
 
-        builder.HasIndex(m => new { m.SessionId, m.Instrument, m.Rater, m.Timing, m.Revision }).IsUnique();
+        // Unique per form and revision; it also serves the foreign key to the session (its first three columns), so the
+        // key needs no index of its own. The patient and number add nothing to what is unique: the session fixes them.
+        builder.HasIndex(m => new { m.SessionId, m.PatientId, m.SessionNumber, m.Instrument, m.Rater, m.Timing, m.Revision })
+            .IsUnique()
+            .HasDatabaseName("ix_measurements_revision");
 
         // At most one revision of a form is in force; a race that tried to add a second would fail here, not corrupt history.
-        // The total rides along (not part of the key) so the refit reads the ratings in force from this index alone, in
-        // session order, instead of the table's rows with their items and subscales (issue 15, bench/README.md).
         builder.HasIndex(m => new { m.SessionId, m.Instrument, m.Rater, m.Timing })
             .IsUnique()
             .HasFilter("superseded_at IS NULL")
-            .IncludeProperties(m => m.Total)
             .HasDatabaseName("ix_measurements_current");
+
+        // The same ratings in force in patient and session order with their totals: the refit reads a clinic's from
+        // this index alone and streams them as PostgreSQL finds them, with no join of the sessions and no sort (issue 15).
+        builder.HasIndex(m => new { m.PatientId, m.SessionNumber, m.Instrument, m.Rater, m.Timing })
+            .HasFilter("superseded_at IS NULL")
+            .IncludeProperties(m => m.Total)
+            .HasDatabaseName("ix_measurements_patient_current");
     }
 }

@@ -791,6 +791,10 @@ namespace AllianceMonitor.Api.Data.Migrations
                         .HasColumnType("double precision[]")
                         .HasColumnName("items");
 
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
                     b.Property<string>("Rater")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -808,6 +812,10 @@ namespace AllianceMonitor.Api.Data.Migrations
                     b.Property<Guid>("SessionId")
                         .HasColumnType("uuid")
                         .HasColumnName("session_id");
+
+                    b.Property<int>("SessionNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("session_number");
 
                     b.Property<string>("Subscales")
                         .IsRequired()
@@ -836,11 +844,15 @@ namespace AllianceMonitor.Api.Data.Migrations
                         .HasDatabaseName("ix_measurements_current")
                         .HasFilter("superseded_at IS NULL");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("SessionId", "Instrument", "Rater", "Timing"), new[] { "Total" });
+                    b.HasIndex("PatientId", "SessionNumber", "Instrument", "Rater", "Timing")
+                        .HasDatabaseName("ix_measurements_patient_current")
+                        .HasFilter("superseded_at IS NULL");
 
-                    b.HasIndex("SessionId", "Instrument", "Rater", "Timing", "Revision")
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PatientId", "SessionNumber", "Instrument", "Rater", "Timing"), new[] { "Total" });
+
+                    b.HasIndex("SessionId", "PatientId", "SessionNumber", "Instrument", "Rater", "Timing", "Revision")
                         .IsUnique()
-                        .HasDatabaseName("ix_measurements_session_id_instrument_rater_timing_revision");
+                        .HasDatabaseName("ix_measurements_revision");
 
                     b.ToTable("measurements", null, t =>
                         {
@@ -1048,11 +1060,8 @@ namespace AllianceMonitor.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_sessions");
 
-                    b.HasIndex("Id")
-                        .IsUnique()
-                        .HasDatabaseName("ix_sessions_id_patient_number");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Id"), new[] { "PatientId", "Number" });
+                    b.HasAlternateKey("Id", "PatientId", "Number")
+                        .HasName("ak_sessions_id_patient_id_number");
 
                     b.HasIndex("TherapistId")
                         .HasDatabaseName("ix_sessions_therapist_id");
@@ -1365,10 +1374,11 @@ namespace AllianceMonitor.Api.Data.Migrations
                 {
                     b.HasOne("AllianceMonitor.Api.Data.Session", null)
                         .WithMany("Measurements")
-                        .HasForeignKey("SessionId")
+                        .HasForeignKey("SessionId", "PatientId", "SessionNumber")
+                        .HasPrincipalKey("Id", "PatientId", "Number")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_measurements_sessions_session_id");
+                        .HasConstraintName("fk_measurements_sessions_session_id_patient_id_session_number");
                 });
 
             modelBuilder.Entity("AllianceMonitor.Api.Data.OutboxEvent", b =>
