@@ -10,18 +10,35 @@ namespace AllianceMonitor.Api.Webhooks;
 /// actually connected to, at every delivery: a name that resolved to a public address at registration and to an
 /// internal one later (DNS rebinding) is refused then.
 /// </summary>
-public sealed class WebhookTargetPolicy(IOptions<WebhookOptions> options)
+public sealed class WebhookTargetPolicy
 {
     /// <summary>Names that mean "this host" or an internal service whatever DNS says.</summary>
     private static readonly string[] InternalNames = ["localhost", "metadata", "metadata.google.internal"];
 
     private static readonly string[] InternalSuffixes = [".localhost", ".internal", ".local", ".localdomain", ".home.arpa"];
 
-    private static readonly TimeSpan RegistrationLookupLimit = TimeSpan.FromSeconds(3);
-
     public const string Rule = "must not point to a loopback, private, link-local or other internal network address";
 
-    private bool AllowPrivate => options.Value.AllowPrivateNetworks;
+    private readonly IOptions<WebhookOptions> _options;
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
+    private readonly TimeSpan _registrationLookupLimit;
+
+    public WebhookTargetPolicy(IOptions<WebhookOptions> options)
+        : this(options, Dns.GetHostAddressesAsync, TimeSpan.FromSeconds(3))
+    {
+    }
+
+    /// <param name="resolve">The name lookup (tests give one that never answers).</param>
+    /// <param name="registrationLookupLimit">How long a registration waits for the lookup before it accepts the name unchecked.</param>
+    internal WebhookTargetPolicy(
+        IOptions<WebhookOptions> options, Func<string, CancellationToken, Task<IPAddress[]>> resolve, TimeSpan registrationLookupLimit)
+    {
+        _options = options;
+        _resolve = resolve;
+        _registrationLookupLimit = registrationLookupLimit;
+    }
+
+    private bool AllowPrivate => _options.Value.AllowPrivateNetworks;
 
     public bool Allows(IPAddress address) => AllowPrivate || !InternalAddresses.Contains(address);
 
@@ -46,10 +63,10 @@ public sealed class WebhookTargetPolicy(IOptions<WebhookOptions> options)
         }
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(RegistrationLookupLimit);
+        limit.CancelAfter(_registrationLookupLimit);
         try
         {
-            var addresses = await Dns.GetHostAddressesAsync(host, limit.Token);
+            var addresses = await LookUpAsync(host, limit.Token);
             return addresses.All(Allows) ? null : Rule;
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
@@ -68,7 +85,7 @@ public sealed class WebhookTargetPolicy(IOptions<WebhookOptions> options)
         var host = context.DnsEndPoint.Host;
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+            : await LookUpAsync(host, cancellationToken);
         if (addresses.Length == 0 || !addresses.All(Allows))
         {
             throw new WebhookTargetRefusedException();
@@ -91,6 +108,14 @@ public sealed class WebhookTargetPolicy(IOptions<WebhookOptions> options)
             throw;
         }
     }
+
+    /// <summary>
+    /// The lookup, given up when the token is cancelled even if the resolver is not: on Linux the system resolver runs
+    /// to its own timeouts (10 s and more against a server that never answers) whatever the token says, which held a
+    /// registration well past its limit.
+    /// </summary>
+    private Task<IPAddress[]> LookUpAsync(string host, CancellationToken cancellationToken) =>
+        _resolve(host, cancellationToken).WaitAsync(cancellationToken);
 }
 
 /// <summary>The target's address is internal; the attempt is not made.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using AllianceMonitor.Api.Tests.Webhooks;
 using AllianceMonitor.Api.Webhooks;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using static AllianceMonitor.Api.Tests.Webhooks.WebhookTestKit;
 
@@ -115,4 +116,19 @@ public sealed class WebhookTargetTests(ApiFactory factory) : IClassFixture<ApiFa
     [InlineData("2a00:1450:4001::1", false)]
     public void Addresses_are_judged_by_value(string address, bool isInternal) =>
         Assert.Equal(isInternal, InternalAddresses.Contains(IPAddress.Parse(address)));
+
+    [Fact]
+    public async Task A_registration_stops_waiting_for_a_name_lookup_that_never_answers_at_its_limit()
+    {
+        var policy = new WebhookTargetPolicy(Options.Create(new WebhookOptions()), NeverAnswers, TimeSpan.FromMilliseconds(50));
+
+        // Accepted unchecked, as a name that does not resolve yet is: every delivery checks again. The outer bound only
+        // ends the test if the limit is not kept; without the wait on the lookup this hangs.
+        var rule = await policy.CheckAsync(new Uri("https://receiver.example.org/hook"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Null(rule);
+    }
+
+    /// <summary>A resolver that neither answers nor heeds its token, as the system's does against a silent DNS server.</summary>
+    private static Task<IPAddress[]> NeverAnswers(string host, CancellationToken cancellationToken) => new TaskCompletionSource<IPAddress[]>().Task;
 }
