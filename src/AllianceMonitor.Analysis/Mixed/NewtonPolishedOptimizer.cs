@@ -133,6 +133,11 @@ public sealed record NewtonPolishedOptimizer(
                 }
             }
 
+            if (improved)
+            {
+                (x, fx) = TryBounds(f, x, fx, free, gradient, direction, lower);
+            }
+
             modelIsGood = improved && fullStep && previous - fx >= 0.5 * predictedGain;
             if (improved && previous - fx <= negligible)
             {
@@ -157,6 +162,49 @@ public sealed record NewtonPolishedOptimizer(
         }
 
         return (x, fx, steps, null);
+    }
+
+    /// <summary>
+    /// After a step that moved coordinates towards their bounds with the gradient pushing them there, the point with
+    /// those coordinates on their bounds, when it is no worse and would be held there (the objective rises just inside
+    /// the bound). A variance component whose optimum is on its bound is approached ever more slowly by Newton steps
+    /// (its derivative vanishes there): without this, twenty steps crept from 0.12 to 0.003 and the fine simplex then
+    /// took hundreds of evaluations. An optimum just inside the bound fails the second test and is left to Newton.
+    /// </summary>
+    private (double[] X, double F) TryBounds(
+        Func<double[], double> f, double[] x, double fx, int[] free, double[] gradient, double[] direction, double[] lower)
+    {
+        var toBound = Enumerable.Range(0, free.Length)
+            .Where(k => direction[k] < 0 && gradient[k] > 0 && double.IsFinite(lower[free[k]]) && x[free[k]] > lower[free[k]])
+            .Select(k => free[k]).ToArray();
+        if (toBound.Length == 0)
+        {
+            return (x, fx);
+        }
+
+        var onBounds = (double[])x.Clone();
+        foreach (var i in toBound)
+        {
+            onBounds[i] = lower[i];
+        }
+
+        var fb = f(onBounds);
+        if (fb > fx)
+        {
+            return (x, fx);
+        }
+
+        foreach (var i in toBound)
+        {
+            var inside = (double[])onBounds.Clone();
+            inside[i] = lower[i] + Step;
+            if (f(inside) < fb)
+            {
+                return (x, fx);
+            }
+        }
+
+        return (onBounds, fb);
     }
 
     /// <summary>Coordinates not pinned to their bound; a pinned one is set exactly onto the bound.</summary>
