@@ -95,7 +95,7 @@ internal static class ChunkReadBatch
         WHERE {OfPatients} ORDER BY p.external_id FOR UPDATE OF p;
         {(withTherapists ? TherapistsSql : "")}
         SELECT s.id, s.occurred_on, s.modality, s.therapist_id, s.created_at, s.updated_at, s.patient_id, s.number FROM {ChunkSessions};
-        SELECT m.id, m.session_id, m.instrument, m.rater, m.timing, m.revision, m.items, m.total, m.subscales, m.band, m.received_at, m.superseded_at, m.patient_id, m.session_number
+        SELECT {SessionReadBatch.MeasurementColumns}
         FROM {ChunkSessions} JOIN measurements m ON m.session_id = s.id;
         SELECT m.patient_id, m.session_number, m.instrument, m.rater, m.timing, m.total
         FROM patients p JOIN measurements m ON m.patient_id = p.id

@@ -115,6 +115,11 @@ public static class SessionReadBatch
 
     private const string OfPatient = "p.clinic_id = @clinic AND p.external_id = @patient";
 
+    /// <summary>A revision's columns in the order <see cref="SessionRows.Measurement"/> reads them.</summary>
+    internal const string MeasurementColumns =
+        "m.id, m.session_id, m.instrument, m.rater, m.timing, m.revision, m.items, m.total, m.subscales, m.band, m.received_at, m.superseded_at, " +
+        "m.patient_id, m.session_number";
+
     /// <summary>An alert's columns in the order <see cref="SessionRows.Alert"/> reads them.</summary>
     internal const string AlertColumns = """
         a.id, a.clinic_id, a.patient_id, a.instrument, a.rater, a.kind, a."session", a.status, a.rupture_status, a.status_session, a.severity,
@@ -178,7 +183,7 @@ public static class SessionReadBatch
         sql.Append($"""
             SELECT s.id, s.occurred_on, s.modality, s.therapist_id, s.created_at, s.updated_at
             FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE {OfPatient} AND s.number = @number;
-            SELECT m.id, m.session_id, m.instrument, m.rater, m.timing, m.revision, m.items, m.total, m.subscales, m.band, m.received_at, m.superseded_at, m.patient_id, m.session_number
+            SELECT {MeasurementColumns}
             FROM measurements m JOIN sessions s ON s.id = m.session_id JOIN patients p ON p.id = s.patient_id
             WHERE {OfPatient} AND s.number = @number;
             SELECT m.session_number, m.instrument, m.rater, m.timing, m.total

@@ -27,7 +27,7 @@ internal static class SessionRows
         UpdatedAt = r.GetFieldValue<DateTimeOffset>(5),
     };
 
-    /// <summary>A revision from columns id, session_id, instrument, rater, timing, revision, items, total, subscales, band, received_at, superseded_at, patient_id, session_number.</summary>
+    /// <summary>A revision from the columns of <see cref="SessionReadBatch.MeasurementColumns"/>.</summary>
     public static Measurement Measurement(DbDataReader r, long id) => new()
     {
         Id = id,
