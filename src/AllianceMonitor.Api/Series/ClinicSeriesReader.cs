@@ -31,25 +31,34 @@ public sealed record ClinicRatings(IReadOnlyList<ClinicAllianceSeries> Series, s
 /// </remarks>
 public static class ClinicSeriesReader
 {
-    // Codes, not names: 1-based positions in the arrays passed (array_position), so no string is read per rating.
-    private const string Sql =
-        """
-        SELECT m.patient_id, m.session_number, array_position(@instruments, m.instrument::text)::int2,
-               array_position(@raters, m.rater::text)::int2, array_position(@timings, m.timing::text)::int2, m.total
+    private static readonly string[] SymptomCodes = InstrumentCatalog.Symptoms.Select(i => i.Code).ToArray();
+    private static readonly string[] Instruments = [.. AllianceSeries.Instruments, .. SymptomCodes];
+    private static readonly Rater[] Raters = Enum.GetValues<Rater>();
+    private static readonly Timing[] Timings = Enum.GetValues<Timing>();
+
+    // A rating's instrument, rater and timing come as one small code, (instrument x raters + rater) x timings + timing
+    // with each a 0-based position in the arrays above, so no string is read per rating. Made by CASE over the names
+    // (a string comparison per branch) rather than array_position over parameter arrays: three array_position calls per
+    // row were about half of PostgreSQL's time for the read, and two more columns per row cost both sides (bench/README.md).
+    private static readonly string Sql =
+        $"""
+        SELECT m.patient_id, m.session_number,
+               ({Code("m.instrument", Instruments)} * {Raters.Length} + {Code("m.rater", Raters.Select(r => r.StoredName()))}) * {Timings.Length}
+               + {Code("m.timing", Timings.Select(t => t.StoredName()))},
+               m.total
         FROM patients p
         JOIN measurements m ON m.patient_id = p.id
         WHERE p.clinic_id = @clinic AND m.superseded_at IS NULL AND m.instrument = ANY(@instruments)
         ORDER BY p.id
         """;
 
-    private static readonly string[] SymptomCodes = InstrumentCatalog.Symptoms.Select(i => i.Code).ToArray();
-    private static readonly string[] Instruments = [.. AllianceSeries.Instruments, .. SymptomCodes];
-    private static readonly Rater[] Raters = Enum.GetValues<Rater>();
-    private static readonly Timing[] Timings = Enum.GetValues<Timing>();
-
     // AllianceSeries.TimingRank of every instrument and timing code, looked up once instead of a catalog search per row.
     private static readonly int[] Ranks = Instruments
         .SelectMany(instrument => Timings.Select(timing => AllianceSeries.TimingRank(instrument, timing))).ToArray();
+
+    /// <summary>A CASE giving each of <paramref name="names"/> its 0-based position (the names are the code's own constants).</summary>
+    private static string Code(string column, IEnumerable<string> names) =>
+        $"CASE {column} {string.Concat(names.Select((name, i) => $"WHEN '{name.Replace("'", "''", StringComparison.Ordinal)}' THEN {i} "))}END";
 
     public static async Task<ClinicRatings> ReadAsync(AllianceDbContext db, Guid clinicId, CancellationToken cancellationToken)
     {
@@ -71,8 +80,6 @@ public static class ClinicSeriesReader
             await using var command = new NpgsqlCommand(Sql, connection, transaction);
             command.Parameters.AddWithValue("clinic", clinicId);
             command.Parameters.AddWithValue("instruments", Instruments);
-            command.Parameters.AddWithValue("raters", Raters.Select(r => r.StoredName()).ToArray());
-            command.Parameters.AddWithValue("timings", Timings.Select(t => t.StoredName()).ToArray());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -82,8 +89,10 @@ public static class ClinicSeriesReader
                     (patient, id) = (next, next.ToString());
                 }
 
-                var instrument = reader.GetInt16(2) - 1;
-                folder.Add(id, reader.GetInt32(1), instrument, Raters[reader.GetInt16(3) - 1], Ranks[(instrument * Timings.Length) + reader.GetInt16(4) - 1], reader.GetDouble(5));
+                var code = reader.GetInt32(2);
+                var timing = code % Timings.Length;
+                var instrument = code / Timings.Length / Raters.Length;
+                folder.Add(id, reader.GetInt32(1), instrument, Raters[code / Timings.Length % Raters.Length], Ranks[(instrument * Timings.Length) + timing], reader.GetDouble(3));
             }
         }
         finally
