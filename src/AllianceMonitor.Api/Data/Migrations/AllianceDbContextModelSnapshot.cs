@@ -212,13 +212,13 @@ namespace AllianceMonitor.Api.Data.Migrations
 
                     b.ToTable("alerts", null, t =>
                         {
-                            t.HasCheckConstraint("ck_alerts_kind", "kind IN ('rupture', 'low_alliance', 'deterioration', 'unnoticed_drop')");
+                            t.HasCheckConstraint("ck_alerts_kind", "kind::text = ANY ('{rupture,low_alliance,deterioration,unnoticed_drop}'::text[])");
 
-                            t.HasCheckConstraint("ck_alerts_rater", "rater IN ('client', 'therapist', 'observer')");
+                            t.HasCheckConstraint("ck_alerts_rater", "rater::text = ANY ('{client,therapist,observer}'::text[])");
 
-                            t.HasCheckConstraint("ck_alerts_rupture_status", "rupture_status IN ('open', 'repaired', 'unrepaired')");
+                            t.HasCheckConstraint("ck_alerts_rupture_status", "rupture_status::text = ANY ('{open,repaired,unrepaired}'::text[])");
 
-                            t.HasCheckConstraint("ck_alerts_status", "status IN ('open', 'acknowledged', 'resolved', 'withdrawn')");
+                            t.HasCheckConstraint("ck_alerts_status", "status::text = ANY ('{open,acknowledged,resolved,withdrawn}'::text[])");
                         });
                 });
 
@@ -456,9 +456,9 @@ namespace AllianceMonitor.Api.Data.Migrations
 
                     b.ToTable("calibrations", null, t =>
                         {
-                            t.HasCheckConstraint("ck_calibrations_rater", "rater IN ('client', 'therapist', 'observer')");
+                            t.HasCheckConstraint("ck_calibrations_rater", "rater::text = ANY ('{client,therapist,observer}'::text[])");
 
-                            t.HasCheckConstraint("ck_calibrations_trigger", "trigger IN ('auto', 'manual', 'demo_seed')");
+                            t.HasCheckConstraint("ck_calibrations_trigger", "trigger::text = ANY ('{auto,manual,demo_seed}'::text[])");
                         });
                 });
 
@@ -706,7 +706,7 @@ namespace AllianceMonitor.Api.Data.Migrations
 
                     b.ToTable("form_links", null, t =>
                         {
-                            t.HasCheckConstraint("ck_form_links_rater", "rater IN ('client', 'therapist', 'observer')");
+                            t.HasCheckConstraint("ck_form_links_rater", "rater::text = ANY ('{client,therapist,observer}'::text[])");
                         });
                 });
 
@@ -856,9 +856,9 @@ namespace AllianceMonitor.Api.Data.Migrations
 
                     b.ToTable("measurements", null, t =>
                         {
-                            t.HasCheckConstraint("ck_measurements_rater", "rater IN ('client', 'therapist', 'observer')");
+                            t.HasCheckConstraint("ck_measurements_rater", "rater::text = ANY ('{client,therapist,observer}'::text[])");
 
-                            t.HasCheckConstraint("ck_measurements_timing", "timing IN ('pre', 'post')");
+                            t.HasCheckConstraint("ck_measurements_timing", "timing::text = ANY ('{pre,post}'::text[])");
                         });
                 });
 
@@ -1017,7 +1017,7 @@ namespace AllianceMonitor.Api.Data.Migrations
 
                     b.ToTable("series_detector_states", null, t =>
                         {
-                            t.HasCheckConstraint("ck_series_detector_states_rater", "rater IN ('client', 'therapist', 'observer')");
+                            t.HasCheckConstraint("ck_series_detector_states_rater", "rater::text = ANY ('{client,therapist,observer}'::text[])");
                         });
                 });
 
@@ -1337,7 +1337,7 @@ namespace AllianceMonitor.Api.Data.Migrations
 
                             b1.ToTable("form_link_instruments", null, t =>
                                 {
-                                    t.HasCheckConstraint("ck_form_link_instruments_timing", "timing IN ('pre', 'post')");
+                                    t.HasCheckConstraint("ck_form_link_instruments_timing", "timing::text = ANY ('{pre,post}'::text[])");
                                 });
 
                             b1.WithOwner()
