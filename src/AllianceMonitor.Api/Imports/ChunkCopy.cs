@@ -76,35 +76,25 @@ internal static class ChunkCopy
             await copy.CompleteAsync(ct);
         }
 
-        // Saved: attached as the database now holds them, without detecting changes on each entry: that found each new
-        // session's revisions in its forms and tracked them as Added under temporary keys, to be re-keyed one by one
-        // (about 35 us per session in a profile). A revision the context already tracks (under a temporary key) is
-        // given its id in place; the others are given it before they are attached.
-        var detecting = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
+        // Saved: attached as the database now holds them. Each revision is tracked as Added first (the context may
+        // already have found it in its session's forms, under a temporary key), then given its id and marked saved.
+        foreach (var session in sessions)
         {
-            foreach (var session in sessions)
-            {
-                db.Entry(session).State = EntityState.Unchanged;
-            }
-
-            for (var i = 0; i < measurements.Count; i++)
-            {
-                var entry = db.Entry(measurements[i]);
-                var id = entry.Property(m => m.Id);
-                id.CurrentValue = ids[i];
-                if (entry.State != EntityState.Detached)
-                {
-                    id.IsTemporary = false;
-                }
-
-                entry.State = EntityState.Unchanged;
-            }
+            db.Entry(session).State = EntityState.Unchanged;
         }
-        finally
+
+        for (var i = 0; i < measurements.Count; i++)
         {
-            db.ChangeTracker.AutoDetectChangesEnabled = detecting;
+            var entry = db.Entry(measurements[i]);
+            if (entry.State == EntityState.Detached)
+            {
+                entry.State = EntityState.Added;
+            }
+
+            var id = entry.Property(m => m.Id);
+            id.CurrentValue = ids[i];
+            id.IsTemporary = false;
+            entry.State = EntityState.Unchanged;
         }
     }
 
