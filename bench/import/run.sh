@@ -4,7 +4,10 @@
 # (issue 15's target: import >= 0.3 x COPY). Also, to show where the import's time goes: the same file with every line
 # invalid (read, parsed and validated, no database write), the SQL statements and transactions per stored line (from a
 # short run with log_statement = 'all'), and the service's peak memory.
-# Usage: bench/import/run.sh [sessions]   (default 20000)
+# Usage: [REFERENCE=<git ref> [ROUNDS=2]] bench/import/run.sh [sessions]   (default 20000)
+# With REFERENCE, the service built from that ref also runs, on the same cluster, and the two builds then import the
+# file alternately, ROUNDS times each (a new clinic each time, neither always first), with the service's and
+# PostgreSQL's CPU seconds over each import: a same-run comparison that the shared machine's load moves less.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 sessions=${1:-20000}
@@ -122,3 +125,38 @@ printf 'without waiting for WAL flushes: %.0f sessions/s (%.0f%% of the stored l
   "$async_rate" "$(echo "100 * (1 - $import_rate / $async_rate)" | bc -l)"
 echo "(2 shared cores, loaded by other work while this ran: figures vary from run to run)"
 echo "(${0} $sessions)"
+
+[ -n "${REFERENCE:-}" ] || exit 0
+echo
+echo "== same run: this build ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ', with uncommitted changes')) and $REFERENCE ($(git rev-parse --short "$REFERENCE")) alternately =="
+# The service above keeps running: it owns the embedded cluster both services use.
+ref_port=$((port + 1))
+mkdir -p "$data/ref"
+git archive "$REFERENCE" | tar -x -C "$data/ref"
+dotnet build -c Release "$data/ref/src/AllianceMonitor.Api" -v q -nologo >/dev/null
+ASPNETCORE_URLS=http://127.0.0.1:$ref_port ASPNETCORE_ENVIRONMENT=Production \
+  ConnectionStrings__AllianceDb="Host=127.0.0.1;Port=$pgport;Username=alliance;Password=$PGPASSWORD;Database=alliancemonitor" \
+  Bootstrap__AdminKey="$admin_key" Logging__LogLevel__Default=Warning Calibration__CheckInterval=12:00:00 \
+  dotnet "$data/ref/src/AllianceMonitor.Api/bin/Release/net10.0/AllianceMonitor.Api.dll" >"$data/reference.log" 2>&1 &
+reference=$!
+trap 'kill $service $reference 2>/dev/null; wait $service $reference 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 120); do curl -fs http://127.0.0.1:$ref_port/health/ready >/dev/null && break; sleep 0.5; done
+declare -A ports=([this]=$port [reference]=$ref_port) pids=([this]=$service [reference]=$reference)
+ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
+postgres_ticks() { local t=0 p v; for p in $(pgrep -P "$(head -1 "$pgdata/postmaster.pid")"); do v=$(ticks "$p" 2>/dev/null); t=$((t + ${v:-0})); done; echo $t; }
+hz=$(getconf CLK_TCK)
+api=http://127.0.0.1:$ref_port/api/v1
+import_file "$(key_for WarmReference)" "$data/small.ndjson" >/dev/null
+import_file "$(key_for WarmReference2)" "$data/sessions.ndjson" >/dev/null # the first large import carries the JIT's work
+for round in $(seq 1 "${ROUNDS:-2}"); do
+  order="this reference"; [ $((round % 2)) -eq 0 ] && order="reference this"
+  for who in $order; do
+    api=http://127.0.0.1:${ports[$who]}/api/v1
+    key=$(key_for "Round$round$who")
+    service_before=$(ticks "${pids[$who]}"); postgres_before=$(postgres_ticks); load=$(cut -d' ' -f1 /proc/loadavg)
+    import_file "$key" "$data/sessions.ndjson" >"$data/counts"
+    printf '  round %d, %-9s: %6.2f s, %5.0f sessions/s; service CPU %5.2f s, PostgreSQL CPU %5.2f s; load average %s;%s\n' "$round" "$who" \
+      "$elapsed" "$(echo "$sessions / $elapsed" | bc -l)" "$(echo "($(ticks "${pids[$who]}") - $service_before) / $hz" | bc -l)" \
+      "$(echo "($(postgres_ticks) - $postgres_before) / $hz" | bc -l)" "$load" "$(sed 's/^  lines [0-9]*://' "$data/counts")"
+  done
+done

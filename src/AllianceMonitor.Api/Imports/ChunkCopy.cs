@@ -76,25 +76,26 @@ internal static class ChunkCopy
             await copy.CompleteAsync(ct);
         }
 
-        // Saved: attached as the database now holds them. Each revision is tracked as Added first (the context may
-        // already have found it in its session's forms, under a temporary key), then given its id and marked saved.
-        foreach (var session in sessions)
-        {
-            db.Entry(session).State = EntityState.Unchanged;
-        }
-
+        // Saved: attached as the database now holds them. The revisions first, each given its id before it is attached
+        // (or in place, when the context already tracks it under a temporary key); then the sessions, whose change
+        // detection then finds their revisions tracked already. The other order tracked every new revision as Added
+        // under a temporary key only to re-key it (about 80 us a session in a profile).
         for (var i = 0; i < measurements.Count; i++)
         {
             var entry = db.Entry(measurements[i]);
-            if (entry.State == EntityState.Detached)
-            {
-                entry.State = EntityState.Added;
-            }
-
             var id = entry.Property(m => m.Id);
             id.CurrentValue = ids[i];
-            id.IsTemporary = false;
+            if (entry.State != EntityState.Detached)
+            {
+                id.IsTemporary = false;
+            }
+
             entry.State = EntityState.Unchanged;
+        }
+
+        foreach (var session in sessions)
+        {
+            db.Entry(session).State = EntityState.Unchanged;
         }
     }
 

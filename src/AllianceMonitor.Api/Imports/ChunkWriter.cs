@@ -19,11 +19,21 @@ namespace AllianceMonitor.Api.Imports;
 /// </summary>
 internal static class ChunkWriter
 {
-    /// <returns>Each line's outcome, in order; null when a patient was erased while the chunk locked it.</returns>
+    /// <param name="locked">Set once the chunk's patients are locked, for the chunk after it to read.</param>
+    /// <param name="mayWrite">
+    /// Whether the chunk before this one was written as a chunk: this one is read and judged while that one commits,
+    /// and waits for it before its first write, so that ids, events and the change counter follow the lines' order.
+    /// </param>
+    /// <returns>
+    /// Each line's outcome, in order; null, with nothing written, when a patient was erased while the chunk locked it
+    /// or when the chunk before was not written as a chunk (its lines are then written after this read).
+    /// </returns>
     public static async Task<List<ImportOutcome>?> WriteAsync(
-        AllianceDbContext db, AlertSync alerts, TimeProvider clock, Guid clinicId, IReadOnlyList<ImportedLine> lines, CancellationToken ct)
+        AllianceDbContext db, AlertSync alerts, TimeProvider clock, Guid clinicId, IReadOnlyList<ImportedLine> lines,
+        TaskCompletionSource locked, Task<bool> mayWrite, CancellationToken ct)
     {
         var state = await ChunkReadBatch.ReadAsync(db, clinicId, lines, Timestamps.Now(clock), ct);
+        locked.TrySetResult();
         if (state is null)
         {
             return null;
@@ -58,8 +68,17 @@ internal static class ChunkWriter
             await alerts.ReconcileAsync(
                 clinicId, patient.Patient, request.SessionNumber, patient.Rows.Values.SelectMany(r => r).ToList(), patient.States, patient.Alerts,
                 state.Calibrations, state.SubscribedEvents, ct, rowsAreWhole: true);
-            Telemetry.SessionsIngested.Add(1, new KeyValuePair<string, object?>("outcome", change.Created ? "created" : "revised"));
             outcomes.Add(change.Created ? ImportOutcome.Created : ImportOutcome.Updated);
+        }
+
+        if (!await mayWrite)
+        {
+            return null;
+        }
+
+        foreach (var outcome in outcomes.Where(o => o != ImportOutcome.Unchanged))
+        {
+            Telemetry.SessionsIngested.Add(1, new KeyValuePair<string, object?>("outcome", outcome == ImportOutcome.Created ? "created" : "revised"));
         }
 
         await SupersedeAsync(db, superseded, ct);

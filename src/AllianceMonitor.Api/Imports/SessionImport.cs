@@ -53,42 +53,58 @@ public sealed partial class SessionImport(
         var tally = new ImportTally();
         var chunk = new List<ImportedLine>(ChunkLines);
         var keys = new HashSet<(string Patient, int Session)>();
-        await foreach (var line in NdjsonLines.ReadAsync(body, MaxLineBytes, cancellationToken))
+        Flight? flight = null; // the chunk being written while the next is read
+        try
         {
-            tally.Lines++;
-            if (line.TooLong)
+            await foreach (var line in NdjsonLines.ReadAsync(body, MaxLineBytes, cancellationToken))
             {
-                tally.Reject(line.Number, new() { ["line"] = [$"must be at most {MaxLineBytes} bytes, the body limit of a session PUT"] });
-                continue;
+                tally.Lines++;
+                if (line.TooLong)
+                {
+                    tally.Reject(line.Number, new() { ["line"] = [$"must be at most {MaxLineBytes} bytes, the body limit of a session PUT"] });
+                    continue;
+                }
+
+                var (request, parseErrors) = Parse(http, line.Content);
+                if (parseErrors is not null)
+                {
+                    tally.Reject(line.Number, parseErrors);
+                    continue;
+                }
+
+                var validation = await validator.ValidateAsync(request!, cancellationToken);
+                if (!validation.IsValid)
+                {
+                    // Grouped as the PUT's validation step groups them, so a line's errors read as its PUT's 400 would.
+                    tally.Reject(line.Number, ValidationFilter.ErrorsByField(validation));
+                    continue;
+                }
+
+                // A session already in the chunk starts the next one, so a chunk writes each session at most once.
+                if (chunk.Count == ChunkLines || !keys.Add((request!.PatientId, request.SessionNumber)))
+                {
+                    flight = await SendAsync(clinicId, flight, chunk, tally, cancellationToken);
+                    chunk = new List<ImportedLine>(ChunkLines);
+                    keys.Clear();
+                    keys.Add((request!.PatientId, request.SessionNumber));
+                }
+
+                chunk.Add(new ImportedLine(line.Number, request));
             }
 
-            var (request, parseErrors) = Parse(http, line.Content);
-            if (parseErrors is not null)
+            flight = await SendAsync(clinicId, flight, chunk, tally, cancellationToken);
+            if (flight is not null)
             {
-                tally.Reject(line.Number, parseErrors);
-                continue;
+                await SettleAsync(clinicId, flight, null, tally, cancellationToken);
             }
-
-            var validation = await validator.ValidateAsync(request!, cancellationToken);
-            if (!validation.IsValid)
-            {
-                // Grouped as the PUT's validation step groups them, so a line's errors read as its PUT's 400 would.
-                tally.Reject(line.Number, ValidationFilter.ErrorsByField(validation));
-                continue;
-            }
-
-            // A session already in the chunk starts the next one, so a chunk writes each session at most once.
-            if (chunk.Count == ChunkLines || !keys.Add((request!.PatientId, request.SessionNumber)))
-            {
-                await FlushAsync(clinicId, chunk, tally, cancellationToken);
-                keys.Clear();
-                keys.Add((request!.PatientId, request.SessionNumber));
-            }
-
-            chunk.Add(new ImportedLine(line.Number, request));
+        }
+        catch
+        {
+            // The request fails (the body broke off, the database went away): the chunk in flight ends before the response.
+            await QuietlyAsync(flight);
+            throw;
         }
 
-        await FlushAsync(clinicId, chunk, tally, cancellationToken);
         if (tally.Lines == 0)
         {
             return null;
@@ -125,36 +141,61 @@ public sealed partial class SessionImport(
         }
     }
 
+    /// <summary>A chunk on its way: read and judged, then written once the chunk before it has committed.</summary>
+    /// <param name="Locked">Completes once the chunk has read and locked its patients (or gave up before).</param>
+    private sealed record Flight(List<ImportedLine> Lines, Task<List<ImportOutcome>?> Written, Task Locked);
+
     /// <summary>
-    /// Writes the chunk in one transaction; if the database refuses it, rolls it back and writes its lines again one per
-    /// transaction through the PUT's own path, so that only a line the database refuses is rejected.
+    /// Starts writing <paramref name="lines"/> beside the chunk before them, then waits for that one: so a chunk's
+    /// commit (the WAL flush, PostgreSQL's index and trigger work) overlaps the next chunk's read and judgement. Two
+    /// chunks at most are in flight, on two connections; per-patient locks make a chunk that shares a patient with the
+    /// one before read only after that one has committed.
     /// </summary>
-    private async Task FlushAsync(Guid clinicId, List<ImportedLine> chunk, ImportTally tally, CancellationToken cancellationToken)
+    /// <returns>The chunk now in flight.</returns>
+    private async Task<Flight?> SendAsync(Guid clinicId, Flight? before, List<ImportedLine> lines, ImportTally tally, CancellationToken cancellationToken)
     {
-        if (chunk.Count == 0)
+        if (lines.Count == 0)
         {
-            return;
+            return before;
         }
 
+        var next = Start(clinicId, lines, before, cancellationToken);
+        return before is null ? next : await SettleAsync(clinicId, before, next, tally, cancellationToken);
+    }
+
+    /// <summary>
+    /// Counts a chunk once it is written. If it was not written as a chunk (the database refused it), the chunk after
+    /// it, which writes nothing before this one has committed, is rolled back first; this chunk's lines are then
+    /// written again one per transaction through the PUT's own path, so that only a line the database refuses is
+    /// rejected; then the chunk after it starts again, reading what these lines wrote.
+    /// </summary>
+    /// <returns><paramref name="next"/>, or its new start.</returns>
+    private async Task<Flight?> SettleAsync(Guid clinicId, Flight flight, Flight? next, ImportTally tally, CancellationToken cancellationToken)
+    {
         List<ImportOutcome>? outcomes = null;
         try
         {
-            outcomes = await WriteChunkAsync(clinicId, chunk, cancellationToken);
+            outcomes = await flight.Written;
         }
         catch (Exception e) when (IsRefusal(e))
         {
-            LogChunkRefused(logger, chunk.Count, SqlState(e));
+            LogChunkRefused(logger, flight.Lines.Count, SqlState(e));
+        }
+        catch
+        {
+            await QuietlyAsync(next);
+            throw;
         }
 
-        for (var index = 0; index < chunk.Count; index++)
+        if (outcomes is not null)
         {
-            var line = chunk[index];
-            if (outcomes is not null)
-            {
-                tally.Count(outcomes[index]);
-                continue;
-            }
+            outcomes.ForEach(tally.Count);
+            return next;
+        }
 
+        await QuietlyAsync(next);
+        foreach (var line in flight.Lines)
+        {
             try
             {
                 tally.Count(await WriteLineAsync(clinicId, line.Request, cancellationToken));
@@ -165,24 +206,81 @@ public sealed partial class SessionImport(
             }
         }
 
-        chunk.Clear();
+        return next is null ? null : Start(clinicId, next.Lines, null, cancellationToken);
+    }
+
+    /// <summary>Whether the chunk before was written as a chunk; a chunk after one that was not writes nothing and starts again.</summary>
+    private static async Task<bool> CommittedAsync(Flight? before)
+    {
+        if (before is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            return await before.Written is not null;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Waits for a chunk that is to be written again, or abandoned with the request: its failure is not this one's.</summary>
+    private static async Task QuietlyAsync(Flight? flight)
+    {
+        try
+        {
+            if (flight is not null)
+            {
+                await flight.Written;
+            }
+        }
+        catch (Exception)
+        {
+            // It wrote nothing (it waits for the chunk before it), or it is started again.
+        }
+    }
+
+    private Flight Start(Guid clinicId, List<ImportedLine> lines, Flight? before, CancellationToken cancellationToken)
+    {
+        var locked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return new Flight(lines, WriteChunkAsync(clinicId, lines, before, locked, cancellationToken), locked.Task);
     }
 
     /// <summary>
     /// The chunk in one unit of work (<see cref="ChunkWriter"/>), in a service scope of its own as a PUT has per
-    /// request: a fresh context and no audit attempt of its own.
+    /// request: a fresh context and connection, and no audit attempt of its own.
     /// </summary>
-    /// <returns>Null, with nothing written, when the chunk must be written line by line instead.</returns>
-    private async Task<List<ImportOutcome>?> WriteChunkAsync(Guid clinicId, List<ImportedLine> lines, CancellationToken cancellationToken)
+    /// <param name="before">
+    /// The chunk before, in flight: this one reads after that one has locked its patients (else this one could lock a
+    /// patient of both first, and each would wait for the other), and writes after that one has committed.
+    /// </param>
+    /// <returns>Null, with nothing written, when the chunk must be written line by line instead, or again.</returns>
+    private async Task<List<ImportOutcome>?> WriteChunkAsync(
+        Guid clinicId, List<ImportedLine> lines, Flight? before, TaskCompletionSource locked, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var unit = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
-        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
-        var alerts = scope.ServiceProvider.GetRequiredService<AlertSync>();
-        return await unit.ExecuteAsync(
-            () => ChunkWriter.WriteAsync(db, alerts, clock, clinicId, lines, cancellationToken),
-            outcomes => outcomes is null ? StatusCodes.Status409Conflict : StatusCodes.Status200OK,
-            cancellationToken);
+        try
+        {
+            if (before is not null)
+            {
+                await before.Locked;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            var unit = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+            var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+            var alerts = scope.ServiceProvider.GetRequiredService<AlertSync>();
+            return await unit.ExecuteAsync(
+                () => ChunkWriter.WriteAsync(db, alerts, clock, clinicId, lines, locked, CommittedAsync(before), cancellationToken),
+                outcomes => outcomes is null ? StatusCodes.Status409Conflict : StatusCodes.Status200OK,
+                cancellationToken);
+        }
+        finally
+        {
+            locked.TrySetResult();
+        }
     }
 
     /// <summary>One line as its session PUT: the PUT's writer in a unit of work and a service scope of its own.</summary>
