@@ -11,6 +11,7 @@
 # the schema to one the reference's plans were not made for.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/reference.sh
 patients=${1:-100000}
 sessions=${2:-10}
 port=${PORT:-5097}
@@ -141,15 +142,7 @@ if [ -n "${REFERENCE:-}" ]; then
   echo
   echo "== reference: the service built from $REFERENCE, on the same database =="
   # The service above keeps running: it owns the embedded cluster both services use.
-  mkdir -p "$data/ref"
-  git archive "$REFERENCE" | tar -x -C "$data/ref"
-  dotnet build -c Release "$data/ref/src/AllianceMonitor.Api" -v q -nologo >/dev/null
-  ASPNETCORE_URLS=http://127.0.0.1:$ref_port ASPNETCORE_ENVIRONMENT=Production \
-    ConnectionStrings__AllianceDb="Host=127.0.0.1;Port=$pgport;Username=alliance;Password=$PGPASSWORD;Database=alliancemonitor" \
-    Bootstrap__AdminKey="$admin_key" Logging__LogLevel__Default=Warning Calibration__CheckInterval=12:00:00 \
-    dotnet "$data/ref/src/AllianceMonitor.Api/bin/Release/net10.0/AllianceMonitor.Api.dll" >"$data/reference.log" 2>&1 &
-  reference=$!
-  for _ in $(seq 1 120); do curl -fs http://127.0.0.1:$ref_port/health/ready >/dev/null && break; sleep 0.5; done
+  start_reference "$REFERENCE" "$data/ref" $ref_port
   refit $ref_port $reference
   echo "again (code now jitted):"
   refit $ref_port $reference

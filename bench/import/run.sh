@@ -10,6 +10,7 @@
 # PostgreSQL's CPU seconds over each import: a same-run comparison that the shared machine's load moves less.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/reference.sh
 sessions=${1:-20000}
 port=5097
 data=$(mktemp -d /tmp/alliance-import-bench.XXXXXX)
@@ -131,16 +132,8 @@ echo
 echo "== same run: this build ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ', with uncommitted changes')) and $REFERENCE ($(git rev-parse --short "$REFERENCE")) alternately =="
 # The service above keeps running: it owns the embedded cluster both services use.
 ref_port=$((port + 1))
-mkdir -p "$data/ref"
-git archive "$REFERENCE" | tar -x -C "$data/ref"
-dotnet build -c Release "$data/ref/src/AllianceMonitor.Api" -v q -nologo >/dev/null
-ASPNETCORE_URLS=http://127.0.0.1:$ref_port ASPNETCORE_ENVIRONMENT=Production \
-  ConnectionStrings__AllianceDb="Host=127.0.0.1;Port=$pgport;Username=alliance;Password=$PGPASSWORD;Database=alliancemonitor" \
-  Bootstrap__AdminKey="$admin_key" Logging__LogLevel__Default=Warning Calibration__CheckInterval=12:00:00 \
-  dotnet "$data/ref/src/AllianceMonitor.Api/bin/Release/net10.0/AllianceMonitor.Api.dll" >"$data/reference.log" 2>&1 &
-reference=$!
+start_reference "$REFERENCE" "$data/ref" $ref_port
 trap 'kill $service $reference 2>/dev/null; wait $service $reference 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 120); do curl -fs http://127.0.0.1:$ref_port/health/ready >/dev/null && break; sleep 0.5; done
 declare -A ports=([this]=$port [reference]=$ref_port) pids=([this]=$service [reference]=$reference)
 ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
 postgres_ticks() { local t=0 p v; for p in $(pgrep -P "$(head -1 "$pgdata/postmaster.pid")"); do v=$(ticks "$p" 2>/dev/null); t=$((t + ${v:-0})); done; echo $t; }
