@@ -65,7 +65,7 @@ public sealed record NewtonPolishedOptimizer(
         double[]? cachedHessian = null;
         int[]? cachedFree = null;
         var modelIsGood = false;
-        var probed = false;
+        var probed = new bool[start.Length];
         var steps = 0;
         for (var iteration = 0; iteration < MaxNewtonSteps; iteration++)
         {
@@ -79,16 +79,11 @@ public sealed record NewtonPolishedOptimizer(
             if (nearBound.Length > 0)
             {
                 // Too close to a bound for central differences, yet free: the objective falls just inside the bound.
-                // Once per polish, search outwards along each such coordinate and restart Newton from the best point.
-                if (probed)
-                {
-                    return (x, fx, steps, null);
-                }
-
-                probed = true;
+                // Once per coordinate (so the loop ends), search outwards along it and restart Newton from the best point.
                 var moved = false;
-                foreach (var i in nearBound)
+                foreach (var i in nearBound.Where(i => !probed[i]))
                 {
+                    probed[i] = true;
                     (x, fx, var better) = ProbeOffBound(f, x, fx, i, lower[i]);
                     moved |= better;
                 }
