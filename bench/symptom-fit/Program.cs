@@ -7,7 +7,7 @@ using AllianceMonitor.Analysis.Ruptures;
 // The refit's alliance_to_symptoms REML fit (NewtonPolishedOptimizer.Default from lme4's start) on synthetic clinics of
 // PATIENTS x 10 sessions, one per seed: alliance nearly constant within patients, symptoms falling with it. Seeds 7 and 8
 // give patients their own slopes (up to 0.5 and within +-0.05 per session), so the random slope's variance may sit on its
-// bound. Prints evaluations, seconds, the stop reason, theta, the REML criterion and the within-patient effect the refit stores.
+// bound. Seeds 9 and up are pure noise, as the 1M clinic of bench/export/seed.sql. Prints evaluations, seconds, the stop reason, theta, the REML criterion and the within-patient effect the refit stores.
 // Usage: SymptomFit [PATIENTS] [SEED ...]   (defaults 100000, seeds 5 6 7 8)
 var patients = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var seeds = args.Length > 1 ? args.Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [5, 6, 7, 8];
@@ -24,6 +24,13 @@ foreach (var seed in seeds)
         var slope = seed switch { 7 => 0.5 * random.NextDouble(), 8 => 0.1 * (random.NextDouble() - 0.5), _ => 0 };
         var alliance = sessions.Select(_ => Math.Round(level + (0.3 * (random.NextDouble() - 0.5)), 2)).ToArray();
         var symptoms = alliance.Select((a, i) => Math.Round(symptomLevel - ((2 + (slope * i)) * a) + (3 * random.NextDouble()))).ToArray();
+        if (seed >= 9)
+        {
+            // As bench/export/seed.sql's 1M clinic: every rating independent uniform noise, so the random effects' variances
+            // are near zero and the coarse simplex may end on a bound with the optimum just inside.
+            alliance = sessions.Select(_ => Math.Round((1 + (4 * random.NextDouble())) * 12) / 12).ToArray();
+            symptoms = sessions.Select(_ => Math.Floor(28 * random.NextDouble())).ToArray();
+        }
         series.AddPatient($"p{p:D6}", sessions, alliance, new Dictionary<string, double[]> { ["phq-9"] = symptoms });
     }
 

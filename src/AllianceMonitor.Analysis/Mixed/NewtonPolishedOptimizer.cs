@@ -65,6 +65,7 @@ public sealed record NewtonPolishedOptimizer(
         double[]? cachedHessian = null;
         int[]? cachedFree = null;
         var modelIsGood = false;
+        var probed = new bool[start.Length];
         var steps = 0;
         for (var iteration = 0; iteration < MaxNewtonSteps; iteration++)
         {
@@ -74,9 +75,26 @@ public sealed record NewtonPolishedOptimizer(
                 return (x, fx, steps, OptimizerStopReason.AllOnBounds);
             }
 
-            if (free.Any(i => x[i] - Step < lower[i]))
+            var nearBound = free.Where(i => x[i] - Step < lower[i]).ToArray();
+            if (nearBound.Length > 0)
             {
-                return (x, fx, steps, null); // Too close to a bound for central differences.
+                // Too close to a bound for central differences, yet free: the objective falls just inside the bound.
+                // Once per coordinate (so the loop ends), search outwards along it and restart Newton from the best point.
+                var moved = false;
+                foreach (var i in nearBound.Where(i => !probed[i]))
+                {
+                    probed[i] = true;
+                    (x, fx, var better) = ProbeOffBound(f, x, fx, i, lower[i]);
+                    moved |= better;
+                }
+
+                if (!moved)
+                {
+                    return (x, fx, steps, null);
+                }
+
+                (cachedHessian, modelIsGood) = (null, false);
+                continue;
             }
 
             // Once the quadratic model predicts well, the Hessian barely changes between steps, so it
@@ -205,6 +223,68 @@ public sealed record NewtonPolishedOptimizer(
         }
 
         return (onBounds, fb);
+    }
+
+    /// <summary>
+    /// Points ever further off the bound along coordinate <paramref name="i"/> (offsets 4, 16, 64, ... times the step), while
+    /// the objective keeps falling; then the vertex of a parabola in the squared offset through the best point and its two
+    /// neighbours, kept when it is better still. A profiled deviance is even in a diagonal theta near zero, so at the bound
+    /// its curvature along the coordinate is negative when the optimum is inside: Newton cannot start there, and a point
+    /// barely off the bound can still be on the concave side. In the squared offset the deviance is close to a parabola.
+    /// The best point is returned with whether it beats <paramref name="fx"/>.
+    /// </summary>
+    private (double[] X, double F, bool Better) ProbeOffBound(Func<double[], double> f, double[] x, double fx, int i, double lower)
+    {
+        const int MaxProbes = 12;
+        var offsets = new List<double> { x[i] - lower };
+        var values = new List<double> { fx };
+        var best = 0;
+        double[] At(double offset)
+        {
+            var y = (double[])x.Clone();
+            y[i] = lower + offset;
+            return y;
+        }
+
+        for (var (k, offset) = (0, 4 * Step); k < MaxProbes; k++, offset *= 4)
+        {
+            var value = f(At(offset));
+            offsets.Add(offset);
+            values.Add(value);
+            if (!(value < values[best]))
+            {
+                break;
+            }
+
+            best = offsets.Count - 1;
+        }
+
+        if (best == 0)
+        {
+            return (x, fx, false);
+        }
+
+        var bestOffset = offsets[best];
+        var bestValue = values[best];
+        if (best + 1 < offsets.Count)
+        {
+            var (s0, s1, s2) = (offsets[best - 1] * offsets[best - 1], bestOffset * bestOffset, offsets[best + 1] * offsets[best + 1]);
+            var (f0, f1, f2) = (values[best - 1], bestValue, values[best + 1]);
+            var numerator = ((s1 - s0) * (s1 - s0) * (f1 - f2)) - ((s1 - s2) * (s1 - s2) * (f1 - f0));
+            var denominator = ((s1 - s0) * (f1 - f2)) - ((s1 - s2) * (f1 - f0));
+            var vertex = s1 - (0.5 * numerator / denominator);
+            if (double.IsFinite(vertex) && vertex > s0 && vertex < s2)
+            {
+                var offset = Math.Sqrt(vertex);
+                var value = f(At(offset));
+                if (value < bestValue)
+                {
+                    (bestOffset, bestValue) = (offset, value);
+                }
+            }
+        }
+
+        return (At(bestOffset), bestValue, true);
     }
 
     /// <summary>Coordinates not pinned to their bound; a pinned one is set exactly onto the bound.</summary>

@@ -97,4 +97,54 @@ public sealed class OptimizerTests
         Assert.True(polished.Minimum <= simplex.Minimum + 1e-8, $"polished {polished.Minimum:R} vs simplex {simplex.Minimum:R}");
         Assert.True(polished.Evaluations < simplex.Evaluations, $"{polished.Evaluations} vs {simplex.Evaluations} evaluations");
     }
+    /// <summary>
+    /// Like a profiled deviance in a relative SD: even in x, with its optimum at x = 0.04 when <paramref name="inside"/>
+    /// (negative curvature at the bound x = 0), else at the bound; y is an ordinary interior coordinate coupled to x.
+    /// </summary>
+    private static Func<double[], double> EvenInFirst(bool inside) =>
+        x => 1 + (100 * Math.Pow((x[0] * x[0]) + (inside ? -0.0016 : 0.0016), 2)) + Math.Pow(x[1] - 0.5, 2) + (0.1 * x[0] * x[0] * x[1]);
+
+    /// <summary>Stands in for the coarse simplex ending on the bound: returns its start.</summary>
+    private sealed class StaysAtStart : IBoundedOptimizer
+    {
+        public int Calls { get; private set; }
+
+        public OptimizationResult Minimize(Func<double[], double> objective, double[] start, double[] lowerBounds)
+        {
+            Calls++;
+            return new OptimizationResult((double[])start.Clone(), objective(start), 1, 0, OptimizerStopReason.ParameterTolerance);
+        }
+    }
+
+    /// <summary>
+    /// The 1M clinic's symptom fit: the coarse simplex ended with a relative SD on its bound while its optimum was 0.0395,
+    /// and the polish, too close to the bound for central differences, left everything to the fine simplex (330
+    /// evaluations in all). Now it searches off the bound and Newton finishes; a true boundary optimum stays on it.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Newton_starts_off_a_bound_the_coarse_search_ended_on(bool inside)
+    {
+        var fine = new StaysAtStart();
+        var optimizer = new NewtonPolishedOptimizer(new StaysAtStart(), fine);
+        var f = EvenInFirst(inside);
+
+        var result = optimizer.Minimize(f, [0.0, 0.4], [0.0, double.NegativeInfinity]);
+
+        Assert.Equal(0, fine.Calls); // Newton finished; the fine simplex was not needed.
+        var reference = new BoundedNelderMead(SimplexTolerance: 1e-12).Minimize(f, [0.1, 0.4], [0.0, double.NegativeInfinity]);
+        Assert.True(result.Minimum <= reference.Minimum + 1e-13, $"{result.Minimum:R} against {reference.Minimum:R}");
+        if (inside)
+        {
+            Assert.Equal(reference.Minimizer[0], result.Minimizer[0], 5);
+            Assert.True(result.Minimizer[0] > 0.03);
+        }
+        else
+        {
+            Assert.Equal(0.0, result.Minimizer[0]); // exactly on the bound
+        }
+
+        Assert.Equal(reference.Minimizer[1], result.Minimizer[1], 5);
+    }
 }
