@@ -23,7 +23,7 @@ namespace AllianceMonitor.Api.Alerts;
 /// session), so a corrected session updates or withdraws its alert and never adds a second one. Alerts raised before
 /// the changed session keep the evidence they were raised with; only their repair tracking moves on.
 /// </summary>
-public sealed class AlertSync(AllianceDbContext db, TimeProvider clock)
+public sealed class AlertSync(AllianceDbContext db, CommittedCounts counts, TimeProvider clock)
 {
     /// <summary>
     /// The judgement on rows the caller has read already (the session PUT reads them in its one read batch and adds the
@@ -93,7 +93,7 @@ public sealed class AlertSync(AllianceDbContext db, TimeProvider clock)
                     var created = Create(clinicId, patientId, instrumentCode, rater, alert, now);
                     db.Alerts.Add(created);
                     stored.Add(created);
-                    Telemetry.AlertsRaised.Add(1, new KeyValuePair<string, object?>("alert.kind", created.Kind.StoredName()));
+                    counts.Add(Telemetry.AlertsRaised, "alert.kind", created.Kind.StoredName());
                     changes.Add((created, true));
                 }
             }

@@ -29,7 +29,7 @@ internal static class ChunkWriter
     /// or when the chunk before was not written as a chunk (its lines are then written after this read).
     /// </returns>
     public static async Task<List<ImportOutcome>?> WriteAsync(
-        AllianceDbContext db, AlertSync alerts, TimeProvider clock, Guid clinicId, IReadOnlyList<ImportedLine> lines,
+        AllianceDbContext db, AlertSync alerts, CommittedCounts counts, TimeProvider clock, Guid clinicId, IReadOnlyList<ImportedLine> lines,
         TaskCompletionSource locked, Task<bool> mayWrite, CancellationToken ct)
     {
         var state = await ChunkReadBatch.ReadAsync(db, clinicId, lines, Timestamps.Now(clock), ct);
@@ -78,7 +78,7 @@ internal static class ChunkWriter
 
         foreach (var outcome in outcomes.Where(o => o != ImportOutcome.Unchanged))
         {
-            Telemetry.SessionsIngested.Add(1, new KeyValuePair<string, object?>("outcome", outcome == ImportOutcome.Created ? "created" : "revised"));
+            counts.Add(Telemetry.SessionsIngested, "outcome", outcome == ImportOutcome.Created ? "created" : "revised");
         }
 
         await SupersedeAsync(db, superseded, ct);

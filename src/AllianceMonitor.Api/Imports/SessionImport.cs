@@ -4,6 +4,7 @@ using System.Text.Json;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Data;
 using AllianceMonitor.Api.Infrastructure;
+using AllianceMonitor.Api.Observability;
 using AllianceMonitor.Api.Sessions;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
@@ -272,8 +273,9 @@ public sealed partial class SessionImport(
             var unit = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
             var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
             var alerts = scope.ServiceProvider.GetRequiredService<AlertSync>();
+            var counts = scope.ServiceProvider.GetRequiredService<CommittedCounts>();
             return await unit.ExecuteAsync(
-                () => ChunkWriter.WriteAsync(db, alerts, clock, clinicId, lines, locked, CommittedAsync(before), cancellationToken),
+                () => ChunkWriter.WriteAsync(db, alerts, counts, clock, clinicId, lines, locked, CommittedAsync(before), cancellationToken),
                 outcomes => outcomes is null ? StatusCodes.Status409Conflict : StatusCodes.Status200OK,
                 cancellationToken);
         }

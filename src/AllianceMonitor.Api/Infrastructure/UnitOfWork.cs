@@ -35,6 +35,7 @@ public sealed class UnitOfWork(AllianceDbContext db, IEnumerable<IUnitOfWorkPart
             {
                 await transaction.RollbackAsync(cancellationToken);
                 db.ChangeTracker.Clear();
+                RolledBack();
                 return result;
             }
 
@@ -45,17 +46,31 @@ public sealed class UnitOfWork(AllianceDbContext db, IEnumerable<IUnitOfWorkPart
 
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            foreach (var participant in participants)
+            {
+                participant.Committed();
+            }
+
             return result;
         }
         catch
         {
             await transaction.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
+            RolledBack();
             throw;
         }
         finally
         {
             db.Database.AutoSavepointsEnabled = savepoints;
+        }
+    }
+
+    private void RolledBack()
+    {
+        foreach (var participant in participants)
+        {
+            participant.RolledBack();
         }
     }
 
@@ -82,8 +97,19 @@ public sealed class UnitOfWork(AllianceDbContext db, IEnumerable<IUnitOfWorkPart
     }
 }
 
-/// <summary>Something that adds its own rows to a unit of work just before it commits (the audit entry does).</summary>
+/// <summary>
+/// Something that adds its own rows to a unit of work just before it commits (the audit entry does), or acts only once
+/// the work is committed or rolled back (<see cref="Observability.CommittedCounts"/>).
+/// </summary>
 public interface IUnitOfWorkParticipant
 {
     void BeforeCommit(int status);
+
+    void Committed()
+    {
+    }
+
+    void RolledBack()
+    {
+    }
 }

@@ -17,7 +17,8 @@ namespace AllianceMonitor.Api.Sessions;
 /// until then. Round trips of a PUT (the authentication lookup aside): one read batch (<see cref="SessionReadBatch"/>),
 /// one UPDATE when a revision is superseded, and the unit of work's save; an unchanged PUT saves only its audit entry.
 /// </summary>
-public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, CalibrationStore calibrations, AlertSync alerts, TimeProvider clock)
+public sealed class SessionWriter(
+    AllianceDbContext db, UnitOfWork unitOfWork, CalibrationStore calibrations, AlertSync alerts, CommittedCounts counts, TimeProvider clock)
 {
     /// <exception cref="InvalidOperationException">Called outside a unit of work.</exception>
     public async Task<(Session Session, bool Created)> PutAsync(Guid clinicId, PutSessionRequest request, CancellationToken cancellationToken)
@@ -51,7 +52,7 @@ public sealed class SessionWriter(AllianceDbContext db, UnitOfWork unitOfWork, C
         var rows = state.OtherSessionRows.Concat(InForce(session, state.Patient.Id)).ToList();
         await alerts.ReconcileAsync(
             clinicId, state.Patient, request.SessionNumber, rows, state.DetectorStates, state.Alerts, state.Calibrations, state.SubscribedEvents, cancellationToken);
-        Telemetry.SessionsIngested.Add(1, new KeyValuePair<string, object?>("outcome", change.Created ? "created" : "revised"));
+        counts.Add(Telemetry.SessionsIngested, "outcome", change.Created ? "created" : "revised");
         return (session, change.Created);
     }
 

@@ -54,7 +54,7 @@ public sealed class ImportChunkTests(ApiFactory factory) : IClassFixture<ApiFact
     public async Task A_line_the_database_refuses_is_rejected_alone_with_its_number_and_the_rest_of_its_chunk_is_stored()
     {
         var tenant = await Tenant.CreateAsync(factory);
-        await RefusingPatientRefusedAsync(tenant.ClinicId, async () =>
+        await ImportKit.RefusingPatientRefusedAsync(factory, tenant.ClinicId, async () =>
         {
             var file = ImportKit.File([
                 new SessionPut("p-1", 1, Ratings.Session(54)),
@@ -78,7 +78,7 @@ public sealed class ImportChunkTests(ApiFactory factory) : IClassFixture<ApiFact
     public async Task The_chunk_after_a_refused_chunk_which_is_read_while_that_one_is_written_starts_again_after_its_lines()
     {
         var tenant = await Tenant.CreateAsync(factory);
-        await RefusingPatientRefusedAsync(tenant.ClinicId, async () =>
+        await ImportKit.RefusingPatientRefusedAsync(factory, tenant.ClinicId, async () =>
         {
             // p-1 session 1 twice: the correction starts a chunk that shares p-1 with the refused one, and must read p-1's
             // session as the refused chunk's lines, written one by one after it, left it.
@@ -98,36 +98,6 @@ public sealed class ImportChunkTests(ApiFactory factory) : IClassFixture<ApiFact
                 .Select(m => db.Patients.Single(p => p.Id == m.PatientId).ExternalId + "/" + m.SessionNumber + "/r" + m.Revision).OrderBy(x => x).ToListAsync();
             Assert.Equal(["p-1/1/r1", "p-1/1/r2", "p-2/1/r1"], stored);
         });
-    }
-
-    /// <summary>Runs <paramref name="test"/> while the database refuses the sessions of the clinic's patient "refused" (valid for the validator).</summary>
-    private async Task RefusingPatientRefusedAsync(Guid clinicId, Func<Task> test)
-    {
-        await using (var db = factory.NewDbContext())
-        {
-            var create = $"""
-                CREATE FUNCTION refuse_{clinicId:N}() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF EXISTS (SELECT 1 FROM patients WHERE id = NEW.patient_id AND clinic_id = '{clinicId}' AND external_id = 'refused') THEN
-                        RAISE EXCEPTION 'refused by the test';
-                    END IF;
-                    RETURN NEW;
-                END $$;
-                CREATE TRIGGER refuse_{clinicId:N} BEFORE INSERT ON sessions FOR EACH ROW EXECUTE FUNCTION refuse_{clinicId:N}();
-                """;
-            await db.Database.ExecuteSqlRawAsync(create);
-        }
-
-        try
-        {
-            await test();
-        }
-        finally
-        {
-            await using var db = factory.NewDbContext();
-            var drop = $"DROP TRIGGER refuse_{clinicId:N} ON sessions; DROP FUNCTION refuse_{clinicId:N}();";
-            await db.Database.ExecuteSqlRawAsync(drop);
-        }
     }
 
     /// <summary>The clinic's change counter (kept by triggers): a session written twice by one line would count twice.</summary>

@@ -108,6 +108,36 @@ public static class ImportKit
 
         return envelope.ToJsonString();
     }
+
+    /// <summary>Runs <paramref name="test"/> while the database refuses the sessions of the clinic's patient "refused" (valid for the validator).</summary>
+    public static async Task RefusingPatientRefusedAsync(ApiFactory factory, Guid clinicId, Func<Task> test)
+    {
+        await using (var db = factory.NewDbContext())
+        {
+            var create = $"""
+                CREATE FUNCTION refuse_{clinicId:N}() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF EXISTS (SELECT 1 FROM patients WHERE id = NEW.patient_id AND clinic_id = '{clinicId}' AND external_id = 'refused') THEN
+                        RAISE EXCEPTION 'refused by the test';
+                    END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER refuse_{clinicId:N} BEFORE INSERT ON sessions FOR EACH ROW EXECUTE FUNCTION refuse_{clinicId:N}();
+                """;
+            await db.Database.ExecuteSqlRawAsync(create);
+        }
+
+        try
+        {
+            await test();
+        }
+        finally
+        {
+            await using var db = factory.NewDbContext();
+            var drop = $"DROP TRIGGER refuse_{clinicId:N} ON sessions; DROP FUNCTION refuse_{clinicId:N}();";
+            await db.Database.ExecuteSqlRawAsync(drop);
+        }
+    }
 }
 
 public sealed record ClinicDump(

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using AllianceMonitor.Api.Alerts;
 using AllianceMonitor.Api.Hosting;
+using AllianceMonitor.Api.Tests.Imports;
 using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Observability;
 using AllianceMonitor.Api.Tests.Infrastructure;
@@ -87,6 +88,33 @@ public sealed class TelemetryTests(InMemoryTelemetryFactory factory) : IClassFix
             point => Assert.All(TagsOf(point), tag => Assert.DoesNotContain(Patient, Convert.ToString(tag.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task An_import_chunk_the_database_refused_counts_its_sessions_and_alerts_once_when_its_lines_are_written_alone()
+    {
+        var tenant = await Tenant.CreateAsync(factory);
+        factory.Flush();
+        var (sessionsBefore, alertsBefore) = (Sum("alliancemonitor.sessions.ingested"), Sum("alliancemonitor.alerts.raised"));
+
+        // The chunk is judged whole (a rupture at the third session), refused at its write, rolled back and written
+        // line by line: only what the lines commit may be counted.
+        await ImportKit.RefusingPatientRefusedAsync(factory, tenant.ClinicId, async () =>
+        {
+            var summary = await ImportKit.ImportAsync(factory.Client(tenant.Ingest), ImportKit.File([
+                new SessionPut("otel-import-1", 1, Ratings.Session(54)),
+                new SessionPut("otel-import-1", 2, Ratings.Session(54)),
+                new SessionPut("refused", 1, Ratings.Session(54)),
+                new SessionPut("otel-import-1", 3, Ratings.Session(30)),
+            ]));
+            Assert.Equal((3, 1), (summary.Created, summary.Rejected));
+        });
+        factory.Flush();
+
+        var alerts = (await factory.Client(tenant.Clinician).GetFromJsonAsync<PagedList<AlertResponse>>("/api/v1/alerts"))!.Items;
+        Assert.Single(alerts);
+        Assert.Equal(3, Sum("alliancemonitor.sessions.ingested") - sessionsBefore);
+        Assert.Equal(1, Sum("alliancemonitor.alerts.raised") - alertsBefore);
+    }
+
     /// <summary>The outermost span of the trace inside the service (the client's own span is not recorded).</summary>
     private static Activity RootBelowClient(Activity span, List<Activity> trace)
     {
@@ -109,11 +137,11 @@ public sealed class TelemetryTests(InMemoryTelemetryFactory factory) : IClassFix
         return tags;
     }
 
-    /// <summary>The latest cumulative total of a counter, over the points whose tags include <paramref name="tag"/>.</summary>
+    /// <summary>The latest cumulative total of a counter, over the points whose tags include <paramref name="tag"/>; 0 before its first count.</summary>
     private long Sum(string name, (string Key, string Value)? tag = null)
     {
-        var latest = factory.Metrics.Last(m => m.Name == name);
-        return latest.MetricPoints
+        var latest = factory.Metrics.LastOrDefault(m => m.Name == name);
+        return latest is null ? 0 : latest.MetricPoints
             .Where(p => tag is null || TagsOf(p).Any(t => t.Key == tag.Value.Key && Equals(t.Value, tag.Value.Value)))
             .Sum(p => p.GetSumLong());
     }
