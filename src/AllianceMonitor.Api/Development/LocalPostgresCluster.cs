@@ -16,6 +16,9 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     private const string Superuser = "alliance";
     private const string ServiceUser = "postgres";
 
+    /// <summary>Starts tried on a new port when the one chosen was taken before the server bound it.</summary>
+    private const int PortAttempts = 5;
+
     private readonly string _binDir;
     private readonly string _dataDir;
     private readonly string _password;
@@ -36,7 +39,11 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     /// Starts the cluster kept under <paramref name="root"/>, creating it on first use. A cluster that is already
     /// running (another instance of the service) is reused and left running on dispose.
     /// </summary>
-    public static async Task<LocalPostgresCluster> StartAsync(string root, string binDir, CancellationToken cancellationToken = default)
+    public static Task<LocalPostgresCluster> StartAsync(string root, string binDir, CancellationToken cancellationToken = default) =>
+        StartAsync(root, binDir, FreeLoopbackPort, cancellationToken);
+
+    /// <param name="choosePort">A port free when asked; tests pass one that is taken by the time the server binds it.</param>
+    internal static async Task<LocalPostgresCluster> StartAsync(string root, string binDir, Func<int> choosePort, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(root);
         var dataDir = Path.Combine(root, "pgdata");
@@ -53,10 +60,22 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             return new LocalPostgresCluster(binDir, dataDir, password, runningPort, startedHere: false);
         }
 
-        var port = FreeLoopbackPort();
-        await RunAsync(binDir, "pg_ctl", cancellationToken,
-            "start", "-D", dataDir, "-w", "-t", "60", "-l", Path.Combine(dataDir, "log", "server.log"), "-o", $"-p {port}");
-        return new LocalPostgresCluster(binDir, dataDir, password, port, startedHere: true);
+        // A free port is only free when asked: another process (a parallel test run's cluster, a benchmark) can bind it
+        // before the server does. The server then exits; a new port is tried, unless it failed for another reason.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = choosePort();
+            try
+            {
+                await RunAsync(binDir, "pg_ctl", cancellationToken,
+                    "start", "-D", dataDir, "-w", "-t", "60", "-l", Path.Combine(dataDir, "log", "server.log"), "-o", $"-p {port}");
+                return new LocalPostgresCluster(binDir, dataDir, password, port, startedHere: true);
+            }
+            catch (InvalidOperationException) when (attempt < PortAttempts && IsTaken(port))
+            {
+                // Someone else listens there now: choose again.
+            }
+        }
     }
 
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
@@ -159,6 +178,20 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsTaken(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return false;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
     }
 
     private static Task HandToServiceUserAsync(string path, CancellationToken cancellationToken) =>
