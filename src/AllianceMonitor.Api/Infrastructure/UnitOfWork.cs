@@ -14,7 +14,14 @@ public sealed class UnitOfWork(AllianceDbContext db, IEnumerable<IUnitOfWorkPart
 
     /// <summary>Runs <paramref name="work"/> in a transaction; commits when its outcome is below 400, else rolls back.</summary>
     /// <param name="outcome">The HTTP status the result stands for, passed to the participants.</param>
-    public async Task<T> ExecuteAsync<T>(Func<Task<T>> work, Func<T, int> outcome, CancellationToken cancellationToken)
+    /// <param name="lastUse">
+    /// Whether nothing uses the context's tracked entities after this unit (a request's unit: the context goes back to
+    /// its pool next). The entities are then let go after the commit instead of being marked saved one by one (EF's
+    /// AcceptAllChanges after the save: about 2% of a session PUT's CPU, profiled 2026-12-03), as the pool's reset would
+    /// let them go anyway. A caller that runs further units on the context leaves it false, so the saved entities stay
+    /// tracked as unchanged for them.
+    /// </param>
+    public async Task<T> ExecuteAsync<T>(Func<Task<T>> work, Func<T, int> outcome, CancellationToken cancellationToken, bool lastUse = false)
     {
         if (IsOpen)
         {
@@ -44,8 +51,14 @@ public sealed class UnitOfWork(AllianceDbContext db, IEnumerable<IUnitOfWorkPart
                 participant.BeforeCommit(status);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveChangesAsync(acceptAllChangesOnSuccess: !lastUse, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            if (lastUse)
+            {
+                // Still "added" or "modified" as far as the context knows: a later save would write them again.
+                db.ChangeTracker.Clear();
+            }
+
             foreach (var participant in participants)
             {
                 participant.Committed();

@@ -3,6 +3,8 @@ namespace AllianceMonitor.Api.Infrastructure;
 /// <summary>
 /// Runs the handler in the request's <see cref="UnitOfWork"/>: commits when it answers below 400, rolls back otherwise.
 /// The last step of the group's <see cref="RequestPipeline"/>, so a request rejected before it opens no transaction.
+/// The request's unit is its context's last use: the audit step after it only records attempts that did not commit
+/// (and clears the tracker first), and the result was built inside the unit.
 /// </summary>
 public sealed class UnitOfWorkFilter : IEndpointFilter
 {
@@ -10,7 +12,7 @@ public sealed class UnitOfWorkFilter : IEndpointFilter
     {
         var http = context.HttpContext;
         var unit = http.RequestServices.GetRequiredService<UnitOfWork>();
-        return await unit.ExecuteAsync(async () => await next(context), HttpOutcome.StatusOf, http.RequestAborted);
+        return await unit.ExecuteAsync(async () => await next(context), HttpOutcome.StatusOf, http.RequestAborted, lastUse: true);
     }
 }
 

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Infrastructure;
 using AllianceMonitor.Api.Sessions;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -62,6 +64,41 @@ public sealed class UnitOfWorkTests(UnitOfWorkTests.RecordingFactory factory) : 
         Assert.Contains("must run inside a unit of work", error.Message, StringComparison.Ordinal);
         await using var db = factory.NewDbContext();
         Assert.False(await db.Patients.AnyAsync(p => p.ExternalId == "p-outside"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_committed_unit_leaves_nothing_for_a_later_save_to_write_again(bool lastUse)
+    {
+        var tenant = await Tenant.CreateAsync(factory);
+        var patient = $"p-unit-{lastUse}";
+        await using var scope = factory.Services.CreateAsyncScope();
+        var unit = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+        var writer = scope.ServiceProvider.GetRequiredService<SessionWriter>();
+        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        var body = new SessionBody(null, null, "t-unit", [new MeasurementInput("phq-9", Items: [1, 1, 1, 1, 1, 1, 1, 1, 1])]);
+
+        var created = await unit.ExecuteAsync(
+            async () => (await writer.PutAsync(tenant.ClinicId, new PutSessionRequest(patient, 1, body), CancellationToken.None)).Created,
+            _ => StatusCodes.Status201Created, CancellationToken.None, lastUse);
+
+        Assert.True(created);
+        // A request's unit (lastUse) lets the saved entities go; any other keeps them tracked as saved, for its next unit.
+        if (lastUse)
+        {
+            Assert.Empty(db.ChangeTracker.Entries());
+        }
+        else
+        {
+            Assert.NotEmpty(db.ChangeTracker.Entries());
+            Assert.All(db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
+        }
+
+        Assert.Equal(0, await db.SaveChangesAsync());
+        await using var check = factory.NewDbContext();
+        var stored = await check.Measurements.Where(m => check.Patients.Any(p => p.Id == m.PatientId && p.ExternalId == patient)).ToListAsync();
+        Assert.Single(stored);
     }
 
     private static bool IsWrite(string sql) =>
