@@ -200,9 +200,10 @@ public sealed class SessionReadBatchTests(ApiFactory factory) : IClassFixture<Ap
         var reads = SessionReadBatch.Sql(withTherapist: true, withCalibrations: true)
             .Split(';')
             .Select(statement => statement.Trim())
-            .Where(statement => statement.StartsWith("SELECT", StringComparison.Ordinal))
+            .Where(statement => statement.StartsWith("SELECT", StringComparison.Ordinal) || statement.StartsWith("WITH", StringComparison.Ordinal))
             .ToList();
         Assert.True(reads.Count >= 8, $"{reads.Count} reads");
+        Assert.Contains(SessionReadBatch.OtherRatingsSql.Trim().TrimEnd(';'), reads);
 
         var inPut = await PlansAsync(connection, tenant.ClinicId, reads, SessionReadBatch.IndexPlansSql);
         var planner = await PlansAsync(connection, tenant.ClinicId, reads, null);
