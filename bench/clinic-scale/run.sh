@@ -42,8 +42,11 @@ if [ -n "${CLINIC_DATA:-}" ]; then
   for round in $(seq 1 "${ROUNDS:-3}"); do
     order="this reference"; [ $((round % 2)) -eq 0 ] && order="reference this" # neither always goes first
     for build in $order; do
-      ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production \
+      # The refit's own log line (read and fit times, the symptom model's evaluations) is printed after each refit, where
+      # the build has it.
+      env ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production \
         Database__EmbeddedDataPath="${clinics[$build]}/postgres" Bootstrap__AdminKey="$admin_key" Logging__LogLevel__Default=Warning \
+        Logging__LogLevel__AllianceMonitor.Api.Calibrations.CalibrationStore=Information \
         Calibration__CheckInterval=12:00:00 dotnet "${dlls[$build]}" >>"$data/service.log" 2>&1 &
       service=$!
       for _ in $(seq 1 240); do curl -fs http://127.0.0.1:$port/health/ready >/dev/null && break; sleep 0.5; done
@@ -59,11 +62,14 @@ if [ -n "${CLINIC_DATA:-}" ]; then
         before=$(awk '/VmHWM/{printf "%.0f", $2/1024}' /proc/$service/status)
         cpu0=$(awk -v tck="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / tck}' /proc/$service/stat)
         load=$(cut -d' ' -f1 /proc/loadavg)
+        logged=$(wc -l <"$data/service.log")
         t=$(curl -fsS -o /dev/null -w '%{time_total}' -X POST "http://127.0.0.1:$port/api/v1/analysis/refit" -H "Authorization: Bearer $key")
         cpu1=$(awk -v tck="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / tck}' /proc/$service/stat)
         printf 'round %s %-9s %s refit: %6.2f s wall, %5.2f s service CPU, peak RSS %s -> %s MB; load average %s -> %s\n' \
           "$round" "$build" "$call" "$t" "$(echo "$cpu1 - $cpu0" | bc)" "$before" \
           "$(awk '/VmHWM/{printf "%.0f", $2/1024}' /proc/$service/status)" "$load" "$(cut -d' ' -f1 /proc/loadavg)"
+        sleep 0.2 # the console logger writes from its own thread
+        tail -n +$((logged + 1)) "$data/service.log" | sed -n 's/^ *Refit of clinic [^,]*, /    /p'
       done
       kill $service; wait $service 2>/dev/null || true; service=""
     done

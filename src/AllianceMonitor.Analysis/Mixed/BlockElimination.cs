@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AllianceMonitor.Analysis.Mixed;
 
 /// <summary>
@@ -25,6 +27,8 @@ internal static class BlockElimination
     }
 
     /// <summary>Fills <paramref name="ws"/> with L, cx, cy and the w of each outer term for group g of term l.</summary>
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Factor(CrossProducts products, double[][] factors, int l, int g, Downdates? received, BlockWorkspace ws)
     {
         var term = products.Terms[l];
@@ -86,6 +90,8 @@ internal static class BlockElimination
     }
 
     /// <summary>result (rows x cols) = a (rows x cols) T, T lower triangular cols x cols.</summary>
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TimesFactor(ReadOnlySpan<double> a, int rows, ReadOnlySpan<double> factor, int cols, Span<double> result)
     {
         for (var r = 0; r < rows; r++)
@@ -104,6 +110,8 @@ internal static class BlockElimination
     }
 
     /// <summary>Row r of T' times column c of b (q rows, <paramref name="stride"/> columns).</summary>
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double TransposedFactorTimes(ReadOnlySpan<double> factor, int q, int r, ReadOnlySpan<double> b, int c, int stride)
     {
         var s = 0.0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AllianceMonitor.Analysis.Mixed;
 
 /// <summary>
@@ -54,6 +56,8 @@ internal static class ConditionalModeSolver
         return modes;
     }
 
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackSubstitute(
         CrossProducts products, int l, int g, BlockWorkspace ws, double[][] factors, double[] beta, double[][] spherical, double[][] modes)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace AllianceMonitor.Analysis.Mixed;
@@ -150,6 +151,8 @@ internal sealed class CrossProducts
         return values.Length == 0 ? 0 : sum / values.Length;
     }
 
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Accumulate(MixedModelSpec spec)
     {
         const int BlockRows = 1024;
@@ -267,6 +270,8 @@ internal sealed class TermProducts
         CrossProducts.AddInto(Zty, first.Zty, second.Zty, weight);
     }
 
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddRow(int g, ReadOnlySpan<double> z, ReadOnlySpan<double> x, double y)
     {
         int p = x.Length, q = Q, ztzOffset = g * q * q, ztxOffset = g * q * p;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AllianceMonitor.Analysis.Mixed;
 
 /// <summary>
@@ -126,6 +128,8 @@ public sealed class MixedModelSpec
         return new MixedModelSpec(responseName, fixedTerms.Select(t => t.Term).ToArray(), responseArray, fixedColumns, terms);
     }
 
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (IReadOnlyList<string> Levels, int[] Index) IndexGroups(IReadOnlyList<string> groups)
     {
         var levels = new List<string>();

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AllianceMonitor.Analysis.Mixed;
 
 /// <summary>
@@ -7,6 +9,8 @@ namespace AllianceMonitor.Analysis.Mixed;
 internal static class SmallDense
 {
     /// <summary>In-place lower Cholesky factor of a symmetric positive-definite matrix; false if not PD.</summary>
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool CholeskyInPlace(Span<double> a, int n)
     {
         for (var j = 0; j < n; j++)
@@ -45,6 +49,8 @@ internal static class SmallDense
     }
 
     /// <summary>Solves <c>L x = b</c> in place for each of <paramref name="columns"/> right-hand sides stored as columns of b (n x columns).</summary>
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardSolveInPlace(ReadOnlySpan<double> lower, int n, Span<double> b, int columns)
     {
         for (var c = 0; c < columns; c++)

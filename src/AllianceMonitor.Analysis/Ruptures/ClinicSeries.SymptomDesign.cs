@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AllianceMonitor.Analysis.Mixed;
 using AllianceMonitor.Analysis.Models;
 
@@ -117,6 +118,8 @@ public sealed partial class ClinicSeries
     }
 
     /// <summary>Counts (and with <paramref name="frame"/>, writes) one patient's complete lag pairs.</summary>
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int CompletePairs(int patient, List<double>? symptoms, double symptomMean, PairColumns? frame)
     {
         if (symptoms is null || double.IsNaN(symptomMean))

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AllianceMonitor.Analysis.Ruptures;
 
 /// <summary>
@@ -64,6 +66,8 @@ internal static class QuasiLikelihood
         }
     }
 
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Evaluate(PredictionModel model, PackedRatings ratings, int[] patients, double resolution, double ceiling)
     {
         var total = 0.0;

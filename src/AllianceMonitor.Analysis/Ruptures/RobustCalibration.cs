@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AllianceMonitor.Analysis.Instruments;
 
 namespace AllianceMonitor.Analysis.Ruptures;
@@ -259,6 +260,8 @@ public static class RobustCalibration
     }
 
     /// <summary>Rearranges <paramref name="items"/> so that position <paramref name="k"/> holds the value a sort would put there.</summary>
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Select(Span<double> items, int k)
     {
         int left = 0, right = items.Length - 1;

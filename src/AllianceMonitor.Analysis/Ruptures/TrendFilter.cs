@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AllianceMonitor.Analysis.Ruptures;
 
 /// <summary>A predictive distribution of one rating: mean and SD of the latent (uncensored) value.</summary>
@@ -71,6 +73,8 @@ public sealed class TrendFilter
     }
 
     /// <summary>The distribution of the rating at <paramref name="session"/> given every rating taken in so far.</summary>
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Prediction Predict(int session)
     {
         Span<double> x = stackalloc double[3];
@@ -156,6 +160,8 @@ public sealed class TrendFilter
     }
 
     /// <summary>The state carried from the last rating taken in to <paramref name="session"/>.</summary>
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Propagate(int session, Span<double> x, Span<double> p)
     {
         _x.CopyTo(x);
@@ -176,6 +182,8 @@ public sealed class TrendFilter
         p[8] += _noiseVariance * (1 - (decay * decay));
     }
 
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (double Mean, double Variance) Observe(int session, ReadOnlySpan<double> x, ReadOnlySpan<double> p)
     {
         var t = session - 1.0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AllianceMonitor.Analysis.Ruptures;
 
 /// <summary>
@@ -109,6 +111,8 @@ internal sealed class TrendLines
     /// ratings tie often, which collapses rank-based slopes (Theil-Sen) to zero; least squares with bounded influence does not.
     /// </summary>
     /// <param name="residuals">The patient's range of the residual buffer: the weights while fitting, the residuals after.</param>
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double Slope, double Level, double Sxx, double MeanTime) Line(
         ReadOnlySpan<int> sessions, ReadOnlySpan<double> values, double clip, Span<double> residuals)
     {

@@ -12,7 +12,11 @@ using Microsoft.EntityFrameworkCore;
 namespace AllianceMonitor.Api.Calibrations;
 
 /// <summary>A clinic's detector settings and its versioned calibrations: the current one for the live path, a new one per refit.</summary>
-public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
+/// <param name="logger">
+/// Where a refit's timings and the symptom model's fit summary go (Information): none of it is in the stored calibration
+/// or the response, and the clinic-scale bench reads it from the log. Null where a test builds the store by hand.
+/// </param>
+public sealed partial class CalibrationStore(AllianceDbContext db, TimeProvider clock, ILogger<CalibrationStore>? logger = null)
 {
     // One read per clinic per request (the store is scoped): the live path asks for every series of a patient.
     private readonly Dictionary<Guid, ClinicCalibrations> _loaded = [];
@@ -81,7 +85,9 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({clinicId.ToString()}))", cancellationToken);
         await ClinicChanges.MarkRefitAsync(db, clinicId, cancellationToken);
         var settings = await SettingsAsync(clinicId, cancellationToken);
+        var readStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var clinic = await ClinicSeriesReader.ReadAsync(db, clinicId, cancellationToken);
+        var readTime = System.Diagnostics.Stopwatch.GetElapsedTime(readStarted);
         var previous = await LatestAsync(clinicId, cancellationToken);
         var now = Timestamps.Now(clock);
 
@@ -93,9 +99,20 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
             // The symptom model's REML fit and the alliance series' calibration read the same packed ratings and nothing
             // else of each other: the fit runs beside the calibration (each takes both cores in its parallel parts, and
             // fills the other's serial ones), and its slope is put into the calibration after.
-            var symptomFit = Task.Run(() => SymptomEffect(series.Ratings, clinic.SymptomInstrument), cancellationToken);
-            var (calibration, defaultReason) = SafeCalibration.Fit(instrument, series.Ratings, version, settings, effect: null);
-            var effect = await symptomFit;
+            var fitStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+            var symptomFit = Task.Run(() => Timed(() => SymptomEffect(series.Ratings, clinic.SymptomInstrument)), cancellationToken);
+            var ((calibration, defaultReason), calibrationTime) = Timed(() => SafeCalibration.Fit(instrument, series.Ratings, version, settings, effect: null));
+            var ((effect, summary), symptomTime) = await symptomFit;
+            var fitTime = System.Diagnostics.Stopwatch.GetElapsedTime(fitStarted);
+            if (logger is { } log && log.IsEnabled(LogLevel.Information))
+            {
+                var rater = series.Rater.StoredName();
+                var (stop, startTheta, finalTheta) = (summary?.StopReason.ToString(), Thetas(summary?.StartTheta), Thetas(summary?.FinalTheta));
+                LogSeriesRefitted(
+                    log, clinicId, instrument.Code, rater, series.Ratings.Ratings, readTime.TotalMilliseconds, calibrationTime.TotalMilliseconds,
+                    symptomTime.TotalMilliseconds, fitTime.TotalMilliseconds, summary?.Evaluations, stop, startTheta, finalTheta);
+            }
+
             calibration = calibration with { SymptomEffectPerPoint = effect };
             records.Add(new CalibrationRecord(calibration)
             {
@@ -113,24 +130,45 @@ public sealed class CalibrationStore(AllianceDbContext db, TimeProvider clock)
         return (records, clinic.Series.Sum(s => s.Ratings.Ratings));
     }
 
-    /// <summary>The alliance_to_symptoms within-patient slope, when the data support a fit; otherwise null (alerts then omit it).</summary>
-    private static double? SymptomEffect(ClinicSeries series, string? symptomInstrument)
+    /// <summary>
+    /// The alliance_to_symptoms within-patient slope, when the data support a fit; otherwise null (alerts then omit it).
+    /// With it the optimizer's account of the fit (for the log), null when no fit ran to the end.
+    /// </summary>
+    private static (double? Effect, FitSummary? Summary) SymptomEffect(ClinicSeries series, string? symptomInstrument)
     {
         if (!series.HasSymptoms(symptomInstrument))
         {
-            return null;
+            return (null, null);
         }
 
         try
         {
             var model = ModelCatalog.AllianceToSymptoms;
             var fit = MixedModelFitter.Fit(series.LaggedSymptomDesign(symptomInstrument!, model), FitMethod.Reml);
-            return fit.Converged ? fit.Fixed(model.PredictorWithin).Estimate : null;
+            return (fit.Converged ? fit.Fixed(model.PredictorWithin).Estimate : null, fit.Optimization);
         }
         catch (Exception e) when (e is InsufficientDataException or InvalidOperationException or ArithmeticException)
         {
             // Symptoms at the floor or ceiling leave nothing to estimate; alerts then omit the effect.
-            return null;
+            return (null, null);
         }
     }
+
+    private static (T Result, TimeSpan Elapsed) Timed<T>(Func<T> work)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = work();
+        return (result, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+
+    private static string? Thetas(IReadOnlyList<double>? theta) =>
+        theta is null ? null : string.Join(' ', theta.Select(t => t.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)));
+
+    // Model-level figures only: no rating, score or patient is named.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refit of clinic {ClinicId}, series {Instrument} {Rater}: {Ratings} ratings read in {ReadMs:F0} ms "
+        + "(the whole clinic); calibration {CalibrationMs:F0} ms beside the symptom model {SymptomMs:F0} ms, {FitMs:F0} ms together; symptom model "
+        + "{Evaluations} evaluations, stop {StopReason}, theta {StartTheta} -> {FinalTheta}")]
+    private static partial void LogSeriesRefitted(
+        ILogger logger, Guid clinicId, string instrument, string rater, int ratings, double readMs, double calibrationMs, double symptomMs,
+        double fitMs, int? evaluations, string? stopReason, string? startTheta, string? finalTheta);
 }

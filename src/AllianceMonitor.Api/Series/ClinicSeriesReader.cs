@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using AllianceMonitor.Analysis;
 using AllianceMonitor.Analysis.Instruments;
@@ -132,6 +133,8 @@ public static class ClinicSeriesReader
         private string? _patient;
 
         /// <param name="rank">0 for the instrument's usual timing, 1 otherwise.</param>
+        // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(string patient, int session, int instrument, Rater rater, int rank, double total)
         {
             if (!string.Equals(_patient, patient, StringComparison.Ordinal))
@@ -158,6 +161,8 @@ public static class ClinicSeriesReader
             return new ClinicRatings(series, symptom);
         }
 
+        // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Flush()
         {
             if (_patient is not { } patient)
@@ -237,6 +242,8 @@ public static class ClinicSeriesReader
         }
 
         /// <summary>Appends the measure's client rating at each of the sessions (the first, usual-timing one), NaN where there is none.</summary>
+        // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AppendSymptomColumn(ReadOnlySpan<Row> rows, int measure, List<int> sessions, List<double> columns)
         {
             foreach (var session in sessions)
