@@ -69,16 +69,12 @@ internal static class ChunkWriter
                 clinicId, patient.Patient, request.SessionNumber, patient.Rows.Values.SelectMany(r => r).ToList(), patient.States, patient.Alerts,
                 state.Calibrations, state.SubscribedEvents, ct, rowsAreWhole: true);
             outcomes.Add(change.Created ? ImportOutcome.Created : ImportOutcome.Updated);
+            counts.Add(Telemetry.SessionsIngested, "outcome", change.Created ? "created" : "revised");
         }
 
         if (!await mayWrite)
         {
             return null;
-        }
-
-        foreach (var outcome in outcomes.Where(o => o != ImportOutcome.Unchanged))
-        {
-            counts.Add(Telemetry.SessionsIngested, "outcome", outcome == ImportOutcome.Created ? "created" : "revised");
         }
 
         await SupersedeAsync(db, superseded, ct);

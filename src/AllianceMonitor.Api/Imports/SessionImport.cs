@@ -228,21 +228,11 @@ public sealed partial class SessionImport(
         }
     }
 
-    /// <summary>Waits for a chunk that is to be written again, or abandoned with the request: its failure is not this one's.</summary>
-    private static async Task QuietlyAsync(Flight? flight)
-    {
-        try
-        {
-            if (flight is not null)
-            {
-                await flight.Written;
-            }
-        }
-        catch (Exception)
-        {
-            // It wrote nothing (it waits for the chunk before it), or it is started again.
-        }
-    }
+    /// <summary>
+    /// Waits for a chunk that is to be written again, or abandoned with the request: its failure is not this one's (it
+    /// wrote nothing, as it waits for the chunk before it, or it is started again).
+    /// </summary>
+    private static async Task QuietlyAsync(Flight? flight) => await CommittedAsync(flight);
 
     private Flight Start(Guid clinicId, List<ImportedLine> lines, Flight? before, CancellationToken cancellationToken)
     {

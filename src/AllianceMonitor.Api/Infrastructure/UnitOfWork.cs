@@ -116,7 +116,9 @@ public sealed class UnitOfWork(AllianceDbContext db, IEnumerable<IUnitOfWorkPart
 /// </summary>
 public interface IUnitOfWorkParticipant
 {
-    void BeforeCommit(int status);
+    void BeforeCommit(int status)
+    {
+    }
 
     void Committed()
     {

@@ -14,10 +14,6 @@ public sealed class CommittedCounts : IUnitOfWorkParticipant
 
     public void Add(Counter<long> counter, string tag, string value) => _pending.Add((counter, new(tag, value)));
 
-    void IUnitOfWorkParticipant.BeforeCommit(int status)
-    {
-    }
-
     void IUnitOfWorkParticipant.Committed()
     {
         foreach (var (counter, tag) in _pending)
