@@ -69,7 +69,7 @@ public sealed record NewtonPolishedOptimizer(
         var steps = 0;
         for (var iteration = 0; iteration < MaxNewtonSteps; iteration++)
         {
-            var free = FreeCoordinates(f, x, fx, lower);
+            (var free, fx) = FreeCoordinates(f, x, fx, lower);
             if (free.Length == 0)
             {
                 return (x, fx, steps, OptimizerStopReason.AllOnBounds);
@@ -287,8 +287,12 @@ public sealed record NewtonPolishedOptimizer(
         return (At(bestOffset), bestValue, true);
     }
 
-    /// <summary>Coordinates not pinned to their bound; a pinned one is set exactly onto the bound.</summary>
-    private int[] FreeCoordinates(Func<double[], double> f, double[] x, double fx, double[] lower)
+    /// <summary>
+    /// Coordinates not pinned to their bound; a pinned one is set exactly onto the bound, and the objective returned is
+    /// the one there, so that the next step is judged against the point as it now is and the result's minimum is the
+    /// objective at its minimizer.
+    /// </summary>
+    private (int[] Free, double Fx) FreeCoordinates(Func<double[], double> f, double[] x, double fx, double[] lower)
     {
         var free = new List<int>();
         for (var i = 0; i < x.Length; i++)
@@ -307,6 +311,7 @@ public sealed record NewtonPolishedOptimizer(
             if (fb <= fx && f(inside) >= fb)
             {
                 x[i] = lower[i];
+                fx = fb;
             }
             else
             {
@@ -314,7 +319,7 @@ public sealed record NewtonPolishedOptimizer(
             }
         }
 
-        return [.. free];
+        return ([.. free], fx);
     }
 
     private double[] Gradient(Func<double[], double> f, double[] x, int[] free)

@@ -147,4 +147,25 @@ public sealed class OptimizerTests
 
         Assert.Equal(reference.Minimizer[1], result.Minimizer[1], 5);
     }
+
+    /// <summary>
+    /// A coarse search ending just inside a bound whose optimum is on it: the polish pins the coordinate, and its
+    /// derivatives of the others must be taken around the objective on the bound. Around the value just inside (as
+    /// before), the second difference was off by twice the gap over the step squared, the Hessian looked indefinite and
+    /// the fine simplex ran for nothing.
+    /// </summary>
+    [Fact]
+    public void Newton_continues_from_the_objective_at_a_coordinate_pinned_to_its_bound()
+    {
+        static double F(double[] x) => x[0] + Math.Pow(x[1] - 0.3, 2);
+        var fine = new StaysAtStart();
+        var optimizer = new NewtonPolishedOptimizer(new StaysAtStart(), fine);
+
+        var result = optimizer.Minimize(F, [5e-5, 0.2], [0.0, double.NegativeInfinity]);
+
+        Assert.Equal(0, fine.Calls);
+        Assert.Equal(0.0, result.Minimizer[0]);
+        Assert.Equal(0.3, result.Minimizer[1], 10);
+        Assert.Equal(F(result.Minimizer), result.Minimum);
+    }
 }
