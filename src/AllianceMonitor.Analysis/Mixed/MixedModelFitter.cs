@@ -24,7 +24,11 @@ public static class MixedModelFitter
             throw new ArgumentException($"The start must have {deviance.ThetaLength} elements.", nameof(startTheta));
         }
 
-        var result = optimizer.Minimize(deviance.Objective(method), (double[])start.Clone(), deviance.LowerBounds());
+        var objective = deviance.Objective(method);
+        var bounds = deviance.LowerBounds();
+        // A diagonal held on zero is a constrained optimum only if its column's other sign does not descend either.
+        var result = ZeroDiagonalColumns.Released(
+            optimizer, objective, optimizer.Minimize(objective, (double[])start.Clone(), bounds), bounds, ZeroDiagonalColumns.Of(spec));
         var solution = deviance.Solve(result.Minimizer);
         var optimization = new FitSummary(start, solution.Theta, result.Evaluations, result.Iterations, result.StopReason);
         return Summarize(spec, solution, method, optimization, deviance.ConditionalModes(solution));
