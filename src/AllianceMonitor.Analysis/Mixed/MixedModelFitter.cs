@@ -13,8 +13,14 @@ public static class MixedModelFitter
     /// <param name="method">REML (lme4's default) or ML.</param>
     /// <param name="optimizer">Defaults to <see cref="NewtonPolishedOptimizer.Default"/>.</param>
     /// <param name="startTheta">Defaults to lme4's start, identity relative factors.</param>
+    /// <param name="cancellationToken">
+    /// Looked at before each evaluation of the deviance: a fit of a clinic-size model takes a second or more, and a
+    /// service stopping or a caller giving up should not wait for it.
+    /// </param>
+    /// <exception cref="OperationCanceledException">The token was cancelled before the optimizer was done.</exception>
     public static MixedModelFit Fit(
-        MixedModelSpec spec, FitMethod method = FitMethod.Reml, IBoundedOptimizer? optimizer = null, IReadOnlyList<double>? startTheta = null)
+        MixedModelSpec spec, FitMethod method = FitMethod.Reml, IBoundedOptimizer? optimizer = null, IReadOnlyList<double>? startTheta = null,
+        CancellationToken cancellationToken = default)
     {
         var deviance = new ProfiledDeviance(spec);
         optimizer ??= NewtonPolishedOptimizer.Default;
@@ -24,7 +30,18 @@ public static class MixedModelFitter
             throw new ArgumentException($"The start must have {deviance.ThetaLength} elements.", nameof(startTheta));
         }
 
-        var result = optimizer.Minimize(deviance.Objective(method), (double[])start.Clone(), deviance.LowerBounds());
+        var objective = deviance.Objective(method);
+        if (cancellationToken.CanBeCanceled)
+        {
+            var uncancellable = objective;
+            objective = theta =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return uncancellable(theta);
+            };
+        }
+
+        var result = optimizer.Minimize(objective, (double[])start.Clone(), deviance.LowerBounds());
         var solution = deviance.Solve(result.Minimizer);
         var optimization = new FitSummary(start, solution.Theta, result.Evaluations, result.Iterations, result.StopReason);
         return Summarize(spec, solution, method, optimization, deviance.ConditionalModes(solution));
