@@ -6,7 +6,9 @@
 # Usage: [REFERENCE=<git ref>] bench/clinic-scale/run.sh [patients] [sessions-per-patient]   (defaults 100000 x 10)
 # Refit rounds only, on a clinic seeded before (its embedded data directory `postgres` and clinic API key `key` in one
 # directory; one service at a time on it), alternating this build and the reference ROUNDS times, each service fresh:
-#   CLINIC_DATA=<dir> REFERENCE=<git ref> [REFERENCE_DATA=<dir>] [ROUNDS=3] [PORT=5097] bench/clinic-scale/run.sh
+#   CLINIC_DATA=<dir> REFERENCE=<git ref> [REFERENCE_DATA=<dir>] [ROUNDS=3] [WARM=2] [PORT=5097] bench/clinic-scale/run.sh
+# WARM is the number of warm refits after each cold one: the runtime is still compiling the refit's code in the first
+# few, so the later ones show the steady state of a service that has been running for a while.
 # REFERENCE_DATA (default CLINIC_DATA) is a copy of the clinic for the reference build, for when this build migrates
 # the schema to one the reference's plans were not made for.
 set -euo pipefail
@@ -58,7 +60,7 @@ if [ -n "${CLINIC_DATA:-}" ]; then
           -p "$(sed -n 4p "${clinics[$build]}/postgres/pgdata/postmaster.pid")" -U alliance -d alliancemonitor -c 'VACUUM ANALYZE measurements, sessions, patients'
         vacuumed[${clinics[$build]}]=1
       fi
-      for call in cold warm warm; do
+      for call in cold $(printf 'warm %.0s' $(seq 1 "${WARM:-2}")); do
         before=$(awk '/VmHWM/{printf "%.0f", $2/1024}' /proc/$service/status)
         cpu0=$(awk -v tck="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / tck}' /proc/$service/stat)
         load=$(cut -d' ' -f1 /proc/loadavg)

@@ -13,8 +13,14 @@ public static class MixedModelFitter
     /// <param name="method">REML (lme4's default) or ML.</param>
     /// <param name="optimizer">Defaults to <see cref="NewtonPolishedOptimizer.Default"/>.</param>
     /// <param name="startTheta">Defaults to lme4's start, identity relative factors.</param>
+    /// <param name="cancellationToken">
+    /// Looked at before each evaluation of the deviance: a fit of a clinic-size model takes a second or more, and a
+    /// service stopping or a caller giving up should not wait for it.
+    /// </param>
+    /// <exception cref="OperationCanceledException">The token was cancelled before the optimizer was done.</exception>
     public static MixedModelFit Fit(
-        MixedModelSpec spec, FitMethod method = FitMethod.Reml, IBoundedOptimizer? optimizer = null, IReadOnlyList<double>? startTheta = null)
+        MixedModelSpec spec, FitMethod method = FitMethod.Reml, IBoundedOptimizer? optimizer = null, IReadOnlyList<double>? startTheta = null,
+        CancellationToken cancellationToken = default)
     {
         var deviance = new ProfiledDeviance(spec);
         optimizer ??= NewtonPolishedOptimizer.Default;
@@ -25,6 +31,16 @@ public static class MixedModelFitter
         }
 
         var objective = deviance.Objective(method);
+        if (cancellationToken.CanBeCanceled)
+        {
+            var uncancellable = objective;
+            objective = theta =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return uncancellable(theta);
+            };
+        }
+
         var bounds = deviance.LowerBounds();
         // A diagonal held on zero is a constrained optimum only if its column's other sign does not descend either.
         var result = ZeroDiagonalColumns.Released(

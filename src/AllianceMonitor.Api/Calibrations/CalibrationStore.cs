@@ -100,7 +100,7 @@ public sealed partial class CalibrationStore(AllianceDbContext db, TimeProvider 
             // else of each other: the fit runs beside the calibration (each takes both cores in its parallel parts, and
             // fills the other's serial ones), and its slope is put into the calibration after.
             var fitStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-            var symptomFit = Task.Run(() => Timed(() => SymptomEffect(series.Ratings, clinic.SymptomInstrument)), cancellationToken);
+            var symptomFit = Task.Run(() => Timed(() => SymptomEffect(series.Ratings, clinic.SymptomInstrument, cancellationToken)), cancellationToken);
             var ((calibration, defaultReason), calibrationTime) = Timed(() => SafeCalibration.Fit(instrument, series.Ratings, version, settings, effect: null));
             var ((effect, summary), symptomTime) = await symptomFit;
             var fitTime = System.Diagnostics.Stopwatch.GetElapsedTime(fitStarted);
@@ -134,7 +134,7 @@ public sealed partial class CalibrationStore(AllianceDbContext db, TimeProvider 
     /// The alliance_to_symptoms within-patient slope, when the data support a fit; otherwise null (alerts then omit it).
     /// With it the optimizer's account of the fit (for the log), null when no fit ran to the end.
     /// </summary>
-    private static (double? Effect, FitSummary? Summary) SymptomEffect(ClinicSeries series, string? symptomInstrument)
+    private static (double? Effect, FitSummary? Summary) SymptomEffect(ClinicSeries series, string? symptomInstrument, CancellationToken cancellationToken)
     {
         if (!series.HasSymptoms(symptomInstrument))
         {
@@ -144,7 +144,7 @@ public sealed partial class CalibrationStore(AllianceDbContext db, TimeProvider 
         try
         {
             var model = ModelCatalog.AllianceToSymptoms;
-            var fit = MixedModelFitter.Fit(series.LaggedSymptomDesign(symptomInstrument!, model), FitMethod.Reml);
+            var fit = MixedModelFitter.Fit(series.LaggedSymptomDesign(symptomInstrument!, model), FitMethod.Reml, cancellationToken: cancellationToken);
             return (fit.Converged ? fit.Fixed(model.PredictorWithin).Estimate : null, fit.Optimization);
         }
         catch (Exception e) when (e is InsufficientDataException or InvalidOperationException or ArithmeticException)

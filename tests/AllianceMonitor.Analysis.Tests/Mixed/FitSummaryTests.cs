@@ -66,17 +66,43 @@ public sealed class FitSummaryTests
         Assert.All([bySize, byValue], r => Assert.InRange(r.Iterations!.Value, 1, r.Evaluations - 3)); // the first simplex costs 3 evaluations
     }
 
+    [Fact]
+    public void A_fit_stops_at_the_next_evaluation_once_its_token_is_cancelled()
+    {
+        var spec = Specs.For("therapists", "alliance_to_symptoms");
+        using var source = new CancellationTokenSource();
+        var counter = new CountingOptimizer(NewtonPolishedOptimizer.Default) { CancelAfter = (5, source) };
+
+        Assert.Throws<OperationCanceledException>(() => MixedModelFitter.Fit(spec, FitMethod.Reml, counter, cancellationToken: source.Token));
+        Assert.Equal(6, counter.Calls); // the sixth evaluation found the token cancelled
+
+        // A token never cancelled changes nothing.
+        using var idle = new CancellationTokenSource();
+        var (plain, watched) = (MixedModelFitter.Fit(spec), MixedModelFitter.Fit(spec, cancellationToken: idle.Token));
+        Assert.Equal(plain.Theta, watched.Theta);
+        Assert.Equal(plain.Optimization.Evaluations, watched.Optimization.Evaluations);
+    }
+
     /// <summary>Counts the objective calls the wrapped optimizer makes.</summary>
     private sealed class CountingOptimizer(IBoundedOptimizer inner) : IBoundedOptimizer
     {
         public int Calls { get; private set; }
+
+        /// <summary>Cancels the source once this many evaluations have returned.</summary>
+        public (int Evaluations, CancellationTokenSource Source)? CancelAfter { get; init; }
 
         public OptimizationResult Minimize(Func<double[], double> objective, double[] start, double[] lowerBounds) =>
             inner.Minimize(
                 x =>
                 {
                     Calls++;
-                    return objective(x);
+                    var value = objective(x);
+                    if (CancelAfter is { } cancel && Calls == cancel.Evaluations)
+                    {
+                        cancel.Source.Cancel();
+                    }
+
+                    return value;
                 },
                 start,
                 lowerBounds);
