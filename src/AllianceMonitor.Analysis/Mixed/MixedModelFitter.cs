@@ -41,7 +41,10 @@ public static class MixedModelFitter
             };
         }
 
-        var result = optimizer.Minimize(objective, (double[])start.Clone(), deviance.LowerBounds());
+        var bounds = deviance.LowerBounds();
+        // A diagonal held on zero is a constrained optimum only if its column's other sign does not descend either.
+        var result = ZeroDiagonalColumns.Released(
+            optimizer, objective, optimizer.Minimize(objective, (double[])start.Clone(), bounds), bounds, ZeroDiagonalColumns.Of(spec));
         var solution = deviance.Solve(result.Minimizer);
         var optimization = new FitSummary(start, solution.Theta, result.Evaluations, result.Iterations, result.StopReason);
         return Summarize(spec, solution, method, optimization, deviance.ConditionalModes(solution));

@@ -106,7 +106,9 @@ public static class JointFitter
     /// <see cref="JointDesign.StartScale"/>. Singular fits have local optima on the boundary of theta, so at the chosen
     /// scale the stacked model is also fitted from lme4's start, as the scale search did at each of its scales; when that
     /// is clearly lower (another basin), theta and the scale are optimized once more from there. The returned fit is the
-    /// default optimizer's at the chosen scale, the lower of the two.
+    /// default optimizer's at the chosen scale, the lower of the two. Each optimization of theta and the scale that ends with
+    /// a diagonal of theta on zero is continued from the same covariance with the column below it negated when the objective
+    /// falls into the interior there (<see cref="ZeroDiagonalColumns"/>).
     /// </summary>
     /// <param name="fixedThetaSandwich">
     /// Also compute <see cref="JointFit.FixedThetaSandwich"/>. The reports leave it out: at a million sessions it is a
@@ -119,7 +121,9 @@ public static class JointFitter
         var objective = new JointObjective(design, method);
         var k = objective.ThetaLength;
         var bounds = objective.LowerBounds();
-        var result = JointOptimizer.Minimize(objective.Evaluate, objective.Start(design.StartScale()), bounds);
+        var columns = ZeroDiagonalColumns.Of(design.Spec(1));
+        var result = ZeroDiagonalColumns.Released(
+            JointOptimizer, objective.Evaluate, JointOptimizer.Minimize(objective.Evaluate, objective.Start(design.StartScale()), bounds), bounds, columns);
         var evaluations = result.Evaluations;
         var scale = Math.Exp(result.Minimizer[k]);
         var spec = design.Spec(scale);
@@ -130,7 +134,8 @@ public static class JointFitter
             return Final(design, scale, spec, fromStart.Objective < fromJoint.Objective ? fromStart : fromJoint, evaluations, fixedThetaSandwich);
         }
 
-        var again = JointOptimizer.Minimize(objective.Evaluate, [.. fromStart.Theta, result.Minimizer[k]], bounds);
+        var again = ZeroDiagonalColumns.Released(
+            JointOptimizer, objective.Evaluate, JointOptimizer.Minimize(objective.Evaluate, [.. fromStart.Theta, result.Minimizer[k]], bounds), bounds, columns);
         evaluations += again.Evaluations;
         scale = Math.Exp(again.Minimizer[k]);
         spec = design.Spec(scale);

@@ -147,4 +147,47 @@ public sealed class OptimizerTests
 
         Assert.Equal(reference.Minimizer[1], result.Minimizer[1], 5);
     }
+
+    /// <summary>
+    /// An objective that bends on the scale of the finite-difference step (1e6 + e^(x/s) - x/s - 1, s = 3e-4, minimum at 0):
+    /// central differences with the step h = 1e-4 vanish where e^(x/s) = (h/s) / sinh(h/s), x = -0.018 s, 1.7e-4 above
+    /// the minimum, and Newton started just left of there converges to it (the next step's failure looks like rounding
+    /// noise next to 1e6). At a tenth of the step the gradient there is -60: Newton has not finished, the fine search
+    /// takes over and reaches the minimum.
+    /// </summary>
+    [Fact]
+    public void Newton_hands_over_when_a_finer_step_shows_it_stopped_off_the_optimum()
+    {
+        const double S = 3e-4;
+        static double F(double[] x) => 1e6 + Math.Exp(x[0] / S) - (x[0] / S) - 1 + Math.Pow(x[1] - 0.3, 2);
+        var fine = new StaysAtStart();
+
+        var stopped = new NewtonPolishedOptimizer(new StaysAtStart(), fine).Minimize(F, [-6e-6, 0.2], Unbounded);
+        var finished = new NewtonPolishedOptimizer(new StaysAtStart(), new BoundedNelderMead()).Minimize(F, [-6e-6, 0.2], Unbounded);
+
+        Assert.Equal(1, fine.Calls);
+        Assert.True(stopped.Minimum - 1e6 > 1e-4, $"Newton stopped at {stopped.Minimizer[0]}, {stopped.Minimum - 1e6} above 1e6");
+        Assert.True(finished.Minimum - 1e6 < 1e-8, $"{finished.Minimum - 1e6} above 1e6 at {finished.Minimizer[0]}");
+    }
+
+    /// <summary>
+    /// A coarse search ending just inside a bound whose optimum is on it: the polish pins the coordinate, and its
+    /// derivatives of the others must be taken around the objective on the bound. Around the value just inside (as
+    /// before), the second difference was off by twice the gap over the step squared, the Hessian looked indefinite and
+    /// the fine simplex ran for nothing.
+    /// </summary>
+    [Fact]
+    public void Newton_continues_from_the_objective_at_a_coordinate_pinned_to_its_bound()
+    {
+        static double F(double[] x) => x[0] + Math.Pow(x[1] - 0.3, 2);
+        var fine = new StaysAtStart();
+        var optimizer = new NewtonPolishedOptimizer(new StaysAtStart(), fine);
+
+        var result = optimizer.Minimize(F, [5e-5, 0.2], [0.0, double.NegativeInfinity]);
+
+        Assert.Equal(0, fine.Calls);
+        Assert.Equal(0.0, result.Minimizer[0]);
+        Assert.Equal(0.3, result.Minimizer[1], 10);
+        Assert.Equal(F(result.Minimizer), result.Minimum);
+    }
 }
