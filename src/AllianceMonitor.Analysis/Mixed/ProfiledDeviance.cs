@@ -53,17 +53,10 @@ public sealed class ProfiledDeviance
     /// <summary>Zero for the diagonals of the relative factors, unbounded below elsewhere.</summary>
     public double[] LowerBounds()
     {
-        var bounds = new double[ThetaLength];
-        var k = 0;
-        foreach (var term in Spec.RandomEffects)
+        var bounds = Enumerable.Repeat(double.NegativeInfinity, ThetaLength).ToArray();
+        foreach (var (diagonal, _) in ZeroDiagonalColumns.Of(Spec))
         {
-            for (var j = 0; j < term.Q; j++)
-            {
-                for (var i = j; i < term.Q; i++)
-                {
-                    bounds[k++] = i == j ? 0 : double.NegativeInfinity;
-                }
-            }
+            bounds[diagonal] = 0;
         }
 
         return bounds;

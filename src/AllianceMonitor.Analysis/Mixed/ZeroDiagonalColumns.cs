@@ -14,7 +14,7 @@ namespace AllianceMonitor.Analysis.Mixed;
 public static class ZeroDiagonalColumns
 {
     /// <summary>How far into the interior the diagonal is moved to test the other sign: the Newton polish's step.</summary>
-    private const double Step = 1e-4;
+    private static readonly double Step = NewtonPolishedOptimizer.Default.Step;
 
     /// <summary>Each column of each term's factor: the index of its diagonal entry in theta and of the entries below it.</summary>
     public static IReadOnlyList<(int Diagonal, int[] Below)> Of(MixedModelSpec spec)

@@ -121,7 +121,7 @@ public static class JointFitter
         var objective = new JointObjective(design, method);
         var k = objective.ThetaLength;
         var bounds = objective.LowerBounds();
-        var columns = ZeroDiagonalColumns.Of(design.Spec(1));
+        var columns = objective.ThetaColumns();
         var result = ZeroDiagonalColumns.Released(
             JointOptimizer, objective.Evaluate, JointOptimizer.Minimize(objective.Evaluate, objective.Start(design.StartScale()), bounds), bounds, columns);
         var evaluations = result.Evaluations;

@@ -61,6 +61,9 @@ public sealed class JointObjective
     /// <summary>theta's bounds (<see cref="ProfiledDeviance.LowerBounds"/>), then none on log(scale).</summary>
     public double[] LowerBounds() => [.. new ProfiledDeviance(_structure, _outcome).LowerBounds(), double.NegativeInfinity];
 
+    /// <summary>theta's columns (<see cref="ZeroDiagonalColumns.Of"/>), read from the model's structure.</summary>
+    public IReadOnlyList<(int Diagonal, int[] Below)> ThetaColumns() => ZeroDiagonalColumns.Of(_structure);
+
     /// <summary>lme4's start for theta, then log(<paramref name="scale"/>).</summary>
     public double[] Start(double scale) => [.. new ProfiledDeviance(_structure, _outcome).InitialTheta(), Math.Log(scale)];
 
