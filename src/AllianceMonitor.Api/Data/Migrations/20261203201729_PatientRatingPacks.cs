@@ -47,24 +47,19 @@ public sealed partial class PatientRatingPacks : Migration
         // Stored as they are, not compressed: a long history's pack is read back at the speed of a copy.
         migrationBuilder.Sql("ALTER TABLE patient_rating_packs ALTER COLUMN ratings SET STORAGE EXTERNAL;");
 
-        // The pack rows are locked in a statement of their own before they are recomputed: in READ COMMITTED the
-        // recomputing statement then sees the ratings of any writer of the same patient that committed meanwhile (every
-        // writer holds the patient lock today, so this is a guard for a future path that does not).
+        // One statement that packs and writes. Two transactions never repack one patient at once: every writer of a
+        // patient's ratings holds the patient's row lock until it commits (the session PUT's read batch, the import's
+        // chunk read, the form submission through the session writer, the erasure's delete), so the ratings this
+        // statement reads are all there are. A separate lock-then-read statement for writers that do not was measured
+        // and costs a PUT more than it guards today.
         migrationBuilder.Sql($$"""
             CREATE FUNCTION pack_patient_ratings() RETURNS trigger LANGUAGE plpgsql AS $fn$
             BEGIN
-                -- A patient erased by this statement has no row left to pack for: its pack went with it (cascade).
+                -- A patient erased by this statement is not found: its pack went with it (cascade).
                 INSERT INTO patient_rating_packs (patient_id, ratings)
-                SELECT DISTINCT c.patient_id, ''::bytea FROM changed_ratings c JOIN patients p ON p.id = c.patient_id
-                ON CONFLICT (patient_id) DO NOTHING;
-
-                PERFORM 1 FROM patient_rating_packs k
-                WHERE k.patient_id IN (SELECT c.patient_id FROM changed_ratings c)
-                ORDER BY k.patient_id FOR UPDATE;
-
-                UPDATE patient_rating_packs k
-                SET ratings = (SELECT {{Pack}} FROM measurements m {{PackKey}} WHERE m.patient_id = k.patient_id AND m.superseded_at IS NULL)
-                WHERE k.patient_id IN (SELECT c.patient_id FROM changed_ratings c);
+                SELECT p.id, (SELECT {{Pack}} FROM measurements m {{PackKey}} WHERE m.patient_id = p.id AND m.superseded_at IS NULL)
+                FROM patients p WHERE p.id IN (SELECT c.patient_id FROM changed_ratings c)
+                ON CONFLICT (patient_id) DO UPDATE SET ratings = excluded.ratings;
                 RETURN NULL;
             END
             $fn$;
