@@ -26,6 +26,7 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
     public DbSet<ClinicChangeCounter> ClinicChangeCounters => Set<ClinicChangeCounter>();
     public DbSet<ClinicRefitMark> ClinicRefitMarks => Set<ClinicRefitMark>();
     public DbSet<SeriesDetectorState> SeriesDetectorStates => Set<SeriesDetectorState>();
+    public DbSet<PatientRatingPack> PatientRatingPacks => Set<PatientRatingPack>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         VocabularyColumns.Configure(configurationBuilder);

@@ -20,52 +20,40 @@ public sealed record ClinicAllianceSeries(string Instrument, Rater Rater, Clinic
 public sealed record ClinicRatings(IReadOnlyList<ClinicAllianceSeries> Series, string? SymptomInstrument);
 
 /// <summary>
-/// Reads a clinic's ratings in force for the refit in one query ordered by patient and folds each patient, as its rows
-/// stream past, into the packed <see cref="ClinicSeries"/> accumulators (issue 15): the service holds one patient's rows
-/// at a time, no row objects and no string per rating (instrument, rater and timing come as small codes). Runs on the
-/// caller's connection and transaction, so the refit reads what its advisory lock and change mark were taken over.
+/// Reads a clinic's ratings in force for the refit, one <see cref="Data.PatientRatingPack"/> per patient in patient
+/// order, and folds each patient into the packed <see cref="ClinicSeries"/> accumulators (issue 15): the service holds
+/// one patient's rows at a time, no row objects and no string per rating. Runs on the caller's connection and
+/// transaction, so the refit reads what its advisory lock and change mark were taken over.
 /// </summary>
 /// <remarks>
-/// The rows come from <c>ix_measurements_patient_current</c> alone, which holds each rating in force with its patient,
-/// session number and total in patient order: merged with the clinic's patients in the same order, they stream from the
-/// first row, with no join of the sessions and no sort of two million rows before it (bench/README.md).
+/// One row per patient, not per rating: PostgreSQL spent about a microsecond sending each of a 1M-session clinic's two
+/// million rating rows, and as long aggregating them per patient at read time, while the packs the write path keeps
+/// come out at about the speed of a copy (bench/README.md).
 /// </remarks>
 public static class ClinicSeriesReader
 {
     private static readonly string[] SymptomCodes = InstrumentCatalog.Symptoms.Select(i => i.Code).ToArray();
     private static readonly string[] Instruments = [.. AllianceSeries.Instruments, .. SymptomCodes];
-    private static readonly Rater[] Raters = Enum.GetValues<Rater>();
     private static readonly Timing[] Timings = Enum.GetValues<Timing>();
 
-    // A rating's instrument, rater and timing come as one small code, (instrument x raters + rater) x timings + timing
-    // with each a 0-based position in the arrays above, so no string is read per rating. Made by CASE over the names
-    // (a string comparison per branch) rather than array_position over parameter arrays: three array_position calls per
-    // row were about half of PostgreSQL's time for the read, and two more columns per row cost both sides (bench/README.md).
-    private static readonly string Sql =
-        $"""
-        SELECT m.patient_id, m.session_number,
-               ({Code("m.instrument", Instruments)} * {Raters.Length} + {Code("m.rater", Raters.Select(r => r.StoredName()))}) * {Timings.Length}
-               + {Code("m.timing", Timings.Select(t => t.StoredName()))},
-               m.total
+    private const string Sql =
+        """
+        SELECT k.patient_id, k.ratings
         FROM patients p
-        JOIN measurements m ON m.patient_id = p.id
-        WHERE p.clinic_id = @clinic AND m.superseded_at IS NULL AND m.instrument = ANY(@instruments)
+        JOIN patient_rating_packs k ON k.patient_id = p.id
+        WHERE p.clinic_id = @clinic
         ORDER BY p.id
         """;
 
-    // AllianceSeries.TimingRank of every instrument and timing code, looked up once instead of a catalog search per row.
+    // AllianceSeries.TimingRank of every instrument and timing, looked up once instead of a catalog search per rating.
     private static readonly int[] Ranks = Instruments
         .SelectMany(instrument => Timings.Select(timing => AllianceSeries.TimingRank(instrument, timing))).ToArray();
-
-    /// <summary>A CASE giving each of <paramref name="names"/> its 0-based position (the names are the code's own constants).</summary>
-    private static string Code(string column, IEnumerable<string> names) =>
-        $"CASE {column} {string.Concat(names.Select((name, i) => $"WHEN '{name.Replace("'", "''", StringComparison.Ordinal)}' THEN {i} "))}END";
 
     public static async Task<ClinicRatings> ReadAsync(AllianceDbContext db, Guid clinicId, CancellationToken cancellationToken)
     {
         var folder = new PatientFolder();
-        Guid? patient = null;
-        var id = string.Empty;
+        var keys = new PackKeys();
+        var pack = new byte[4096];
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -73,27 +61,24 @@ public static class ClinicSeriesReader
             var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
             if (transaction is not null)
             {
-                // JIT compiling this one scan costs PostgreSQL more than it saves.
+                // Compiling this one scan costs PostgreSQL more than it saves.
                 await using var settings = new NpgsqlCommand("SET LOCAL jit = off", connection, transaction);
                 await settings.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await using var command = new NpgsqlCommand(Sql, connection, transaction);
             command.Parameters.AddWithValue("clinic", clinicId);
-            command.Parameters.AddWithValue("instruments", Instruments);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var next = reader.GetGuid(0);
-                if (next != patient)
+                var length = (int)reader.GetBytes(1, 0, null, 0, 0);
+                if (length > pack.Length)
                 {
-                    (patient, id) = (next, next.ToString());
+                    pack = new byte[Math.Max(length, 2 * pack.Length)];
                 }
 
-                var code = reader.GetInt32(2);
-                var timing = code % Timings.Length;
-                var instrument = code / Timings.Length / Raters.Length;
-                folder.Add(id, reader.GetInt32(1), instrument, Raters[code / Timings.Length % Raters.Length], Ranks[(instrument * Timings.Length) + timing], reader.GetDouble(3));
+                reader.GetBytes(1, 0, pack, 0, length);
+                Fold(folder, keys, reader.GetGuid(0).ToString(), pack.AsSpan(0, length));
             }
         }
         finally
@@ -102,6 +87,45 @@ public static class ClinicSeriesReader
         }
 
         return folder.Finish();
+    }
+
+    // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Fold(PatientFolder folder, PackKeys keys, string patient, ReadOnlySpan<byte> pack)
+    {
+        for (var entries = new RatingPack.Entries(pack); entries.MoveNext();)
+        {
+            var (instrument, rater, timing) = keys.Find(entries.Key);
+            if (instrument >= 0)
+            {
+                folder.Add(patient, entries.Session, instrument, rater, Ranks[(instrument * Timings.Length) + timing], entries.Total);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The instrument (an index into <see cref="Instruments"/>, -1 for one the refit does not read), rater and timing of
+    /// each key met so far: a clinic uses a handful, so a short list compared byte for byte beats decoding every key.
+    /// </summary>
+    private sealed class PackKeys
+    {
+        private readonly List<(byte[] Key, int Instrument, Rater Rater, int Timing)> _known = [];
+
+        public (int Instrument, Rater Rater, int Timing) Find(ReadOnlySpan<byte> key)
+        {
+            foreach (var known in _known)
+            {
+                if (key.SequenceEqual(known.Key))
+                {
+                    return (known.Instrument, known.Rater, known.Timing);
+                }
+            }
+
+            var (instrument, rater, timing) = RatingPack.ParseKey(key);
+            var entry = (key.ToArray(), Array.IndexOf(Instruments, instrument), rater, Array.IndexOf(Timings, timing));
+            _known.Add(entry);
+            return (entry.Item2, entry.rater, entry.Item4);
+        }
     }
 
     /// <param name="Instrument">Index into <see cref="Instruments"/>: the alliance instruments first, then the symptom measures.</param>

@@ -39,6 +39,7 @@ public sealed class ImportChunkTests(ApiFactory factory) : IClassFixture<ApiFact
         Assert.Equal(expected.Measurements, actual.Measurements);
         Assert.Equal(expected.Alerts, actual.Alerts);
         Assert.Equal(expected.Events, actual.Events);
+        Assert.Equal(expected.RatingPacks, actual.RatingPacks);
         Assert.Equal(await ChangesAsync(put.ClinicId), await ChangesAsync(imported.ClinicId));
         var states = await DetectorStatesAsync(imported.ClinicId);
         Assert.Equal(2 * 76, states.Count);
@@ -126,7 +127,7 @@ public sealed class ImportChunkTests(ApiFactory factory) : IClassFixture<ApiFact
         public bool Equals(ClinicDump? x, ClinicDump? y) =>
             x is not null && y is not null
             && x.Patients.SequenceEqual(y.Patients) && x.Sessions.SequenceEqual(y.Sessions) && x.Measurements.SequenceEqual(y.Measurements)
-            && x.Alerts.SequenceEqual(y.Alerts) && x.Events.SequenceEqual(y.Events);
+            && x.Alerts.SequenceEqual(y.Alerts) && x.Events.SequenceEqual(y.Events) && x.RatingPacks.SequenceEqual(y.RatingPacks);
 
         public int GetHashCode(ClinicDump obj) => obj.Patients.Count;
     }

@@ -52,6 +52,8 @@ public sealed class ImportEquivalenceTests(ApiFactory factory) : IClassFixture<A
         Assert.Equal(expected.Measurements, actual.Measurements);
         Assert.Equal(expected.Alerts, actual.Alerts);
         Assert.Equal(expected.Events, actual.Events);
+        Assert.Equal(expected.RatingPacks, actual.RatingPacks);
+        Assert.Equal(expected.Patients.Count, expected.RatingPacks.Count);
     }
 
     /// <summary>Two phases of PUTs; the second's line counts (4 new sessions, 6 changes, 2 repeats) are asserted above.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AllianceMonitor.Analysis;
 using AllianceMonitor.Api.Imports;
+using AllianceMonitor.Api.Series;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -72,6 +73,7 @@ public static class ImportKit
             .Where(s => db.Patients.Any(p => p.Id == s.PatientId && p.ClinicId == clinicId)).ToListAsync();
         var alerts = await db.Alerts.AsNoTracking().Where(a => a.ClinicId == clinicId).ToListAsync();
         var events = await db.OutboxEvents.AsNoTracking().Where(e => e.ClinicId == clinicId).ToListAsync();
+        var packs = await db.PatientRatingPacks.AsNoTracking().Where(k => names.Keys.Contains(k.PatientId)).ToListAsync();
 
         return new ClinicDump(
             Sorted(patients.Select(p => $"{p.ExternalId} therapist={p.Therapist?.ExternalId}")),
@@ -86,7 +88,9 @@ public static class ImportKit
                 $"{a.RuptureStatus?.StoredName()} at={a.StatusSession} severity={a.Severity} evidence={JsonSerializer.Serialize(a.Evidence)}")),
             // In the order they were written; events of one write share a time, so they are ordered by content within it.
             events.OrderBy(e => e.CreatedAt).ThenBy(e => e.Type, StringComparer.Ordinal).ThenBy(e => WithoutIdentity(e.Body), StringComparer.Ordinal)
-                .Select(e => $"{e.Type} {WithoutIdentity(e.Body)}").ToList());
+                .Select(e => $"{e.Type} {WithoutIdentity(e.Body)}").ToList(),
+            // Each patient's pack, entry by entry in its own order: what the refit reads.
+            Sorted(packs.Select(k => $"{names[k.PatientId]} {string.Join(' ', RatingPack.Decode(k.Ratings))}")));
     }
 
     private static List<string> Sorted(IEnumerable<string> rows) => [.. rows.Order(StringComparer.Ordinal)];
@@ -145,4 +149,5 @@ public sealed record ClinicDump(
     List<string> Sessions,
     List<string> Measurements,
     List<string> Alerts,
-    List<string> Events);
+    List<string> Events,
+    List<string> RatingPacks);

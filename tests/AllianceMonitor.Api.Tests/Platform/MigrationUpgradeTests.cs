@@ -6,6 +6,7 @@ using AllianceMonitor.Analysis.Instruments;
 using AllianceMonitor.Analysis.Ruptures;
 using AllianceMonitor.Api.Auth;
 using AllianceMonitor.Api.Data;
+using AllianceMonitor.Api.Series;
 using AllianceMonitor.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -106,6 +107,10 @@ public sealed class MigrationUpgradeTests
             var settings = await db.ClinicSettings.AsNoTracking().SingleAsync(s => s.ClinicId == ClinicId);
             Assert.Equal(0.25, settings.Detector.FalseAlertBudget);
             Assert.Equal(1, await db.AuditLog.CountAsync());
+
+            // The installed rating, packed for the refit by the migration that added the packs.
+            var pack = await db.PatientRatingPacks.AsNoTracking().SingleAsync();
+            Assert.Equal([new PackedRating(1, "wai-sr", Rater.Client, Timing.Post, 4.1)], RatingPack.Decode(pack.Ratings));
         }
 
         // The service on the upgraded database: a key issued before the upgrade still works, the data is served, and

@@ -950,6 +950,23 @@ namespace AllianceMonitor.Api.Data.Migrations
                     b.ToTable("patients", (string)null);
                 });
 
+            modelBuilder.Entity("AllianceMonitor.Api.Data.PatientRatingPack", b =>
+                {
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<byte[]>("Ratings")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("ratings");
+
+                    b.HasKey("PatientId")
+                        .HasName("pk_patient_rating_packs");
+
+                    b.ToTable("patient_rating_packs", (string)null);
+                });
+
             modelBuilder.Entity("AllianceMonitor.Api.Data.ResearchKey", b =>
                 {
                     b.Property<Guid>("ClinicId")
@@ -1413,6 +1430,16 @@ namespace AllianceMonitor.Api.Data.Migrations
                         .HasConstraintName("fk_patients_therapists_therapist_id");
 
                     b.Navigation("Therapist");
+                });
+
+            modelBuilder.Entity("AllianceMonitor.Api.Data.PatientRatingPack", b =>
+                {
+                    b.HasOne("AllianceMonitor.Api.Data.Patient", null)
+                        .WithOne()
+                        .HasForeignKey("AllianceMonitor.Api.Data.PatientRatingPack", "PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_patient_rating_packs_patients_patient_id");
                 });
 
             modelBuilder.Entity("AllianceMonitor.Api.Data.ResearchKey", b =>
