@@ -47,6 +47,9 @@ public sealed class RatingPackTests(ApiFactory factory) : IClassFixture<ApiFacto
         // The same session again without its PHQ-9 withdraws it: the last write to the patient changes no rating but that one.
         (await ingest.PutAsJsonAsync("/api/v1/patients/p-put/sessions/2", Ratings.Session(30))).EnsureSuccessStatusCode();
 
+        // Sessions that arrive out of order: the later one is appended, the earlier one repacks the patient.
+        await ImportKit.PutAllAsync(ingest, [new SessionPut("p-put", 6, Ratings.Session(46)), new SessionPut("p-put", 5, Ratings.Session(45, 7))]);
+
         // An erased patient leaves no pack.
         await Ratings.PutSeriesAsync(ingest, "p-erased", 50, 51);
         Assert.Equal(HttpStatusCode.NoContent, (await factory.Client(tenant.ClinicAdmin).DeleteAsync("/api/v1/patients/p-erased")).StatusCode);
@@ -66,6 +69,8 @@ public sealed class RatingPackTests(ApiFactory factory) : IClassFixture<ApiFacto
         Assert.Contains(inForce["p-put"], r => r is { Session: 3, Instrument: "wai-sr", Timing: Timing.Pre });
         Assert.Contains(inForce["p-import"], r => r is { Session: 2, Instrument: "phq-9", Total: 22 });
         Assert.Contains(inForce["p-put"], r => r.Rater == Rater.Therapist);
+        Assert.Contains(inForce["p-put"], r => r is { Session: 5, Instrument: "phq-9" });
+        Assert.Equal(6, (await LastSessionsAsync(tenant.ClinicId))["p-put"]);
     }
 
     [Fact]
@@ -79,6 +84,7 @@ public sealed class RatingPackTests(ApiFactory factory) : IClassFixture<ApiFacto
         var (packs, inForce) = await ReadAsync(tenant.ClinicId);
         Assert.Empty(Assert.Single(packs).Value);
         Assert.Empty(inForce);
+        Assert.Equal(0, (await LastSessionsAsync(tenant.ClinicId))["p-1"]);
     }
 
     [Theory]
@@ -89,6 +95,15 @@ public sealed class RatingPackTests(ApiFactory factory) : IClassFixture<ApiFacto
 
     private static List<PackedRating> Sorted(IEnumerable<PackedRating> ratings) =>
         [.. ratings.OrderBy(r => r.Session).ThenBy(r => r.Instrument, StringComparer.Ordinal).ThenBy(r => r.Rater).ThenBy(r => r.Timing)];
+
+    /// <summary>Each patient's last packed session, which decides whether a write appends to the pack or repacks it.</summary>
+    private async Task<Dictionary<string, int>> LastSessionsAsync(Guid clinicId)
+    {
+        await using var db = factory.NewDbContext();
+        return await db.PatientRatingPacks
+            .Join(db.Patients.Where(p => p.ClinicId == clinicId), k => k.PatientId, p => p.Id, (k, p) => new { p.ExternalId, k.LastSession })
+            .ToDictionaryAsync(k => k.ExternalId, k => k.LastSession);
+    }
 
     /// <summary>Each patient's decoded pack, and each patient's measurements in force read from the table itself.</summary>
     private async Task<(Dictionary<string, List<PackedRating>> Packs, Dictionary<string, List<PackedRating>> InForce)> ReadAsync(Guid clinicId)

@@ -956,6 +956,10 @@ namespace AllianceMonitor.Api.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("patient_id");
 
+                    b.Property<int>("LastSession")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_session");
+
                     b.Property<byte[]>("Ratings")
                         .IsRequired()
                         .HasColumnType("bytea")

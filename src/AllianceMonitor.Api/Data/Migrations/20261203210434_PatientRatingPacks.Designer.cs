@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AllianceMonitor.Api.Data.Migrations
 {
     [DbContext(typeof(AllianceDbContext))]
-    [Migration("20261203201729_PatientRatingPacks")]
+    [Migration("20261203210434_PatientRatingPacks")]
     partial class PatientRatingPacks
     {
         /// <inheritdoc />
@@ -958,6 +958,10 @@ namespace AllianceMonitor.Api.Data.Migrations
                     b.Property<Guid>("PatientId")
                         .HasColumnType("uuid")
                         .HasColumnName("patient_id");
+
+                    b.Property<int>("LastSession")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_session");
 
                     b.Property<byte[]>("Ratings")
                         .IsRequired()

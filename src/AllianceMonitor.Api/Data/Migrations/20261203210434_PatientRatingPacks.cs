@@ -13,7 +13,7 @@ namespace AllianceMonitor.Api.Data.Migrations;
 /// </remarks>
 public sealed partial class PatientRatingPacks : Migration
 {
-    // One patient's ratings in force, packed; m is the patient's measurements (see Series.RatingPack).
+    // Ratings m packed in order (see Series.RatingPack), with the key e from PackKey; '' for none.
     private const string Pack =
         """
         coalesce(string_agg(
@@ -23,6 +23,13 @@ public sealed partial class PatientRatingPacks : Migration
 
     private const string PackKey = "CROSS JOIN LATERAL (SELECT convert_to(m.instrument || ' ' || m.rater || ' ' || m.timing, 'UTF8') AS key) e";
 
+    // A patient's whole pack and its last session, from the measurements table; p is the patient.
+    private const string Repacked =
+        $"""
+        SELECT {Pack} AS ratings, coalesce(max(m.session_number), 0) AS last_session
+        FROM measurements m {PackKey} WHERE m.patient_id = p.id AND m.superseded_at IS NULL
+        """;
+
     /// <inheritdoc />
     protected override void Up(MigrationBuilder migrationBuilder)
     {
@@ -31,7 +38,8 @@ public sealed partial class PatientRatingPacks : Migration
             columns: table => new
             {
                 patient_id = table.Column<Guid>(type: "uuid", nullable: false),
-                ratings = table.Column<byte[]>(type: "bytea", nullable: false)
+                ratings = table.Column<byte[]>(type: "bytea", nullable: false),
+                last_session = table.Column<int>(type: "integer", nullable: false)
             },
             constraints: table =>
             {
@@ -47,19 +55,32 @@ public sealed partial class PatientRatingPacks : Migration
         // Stored as they are, not compressed: a long history's pack is read back at the speed of a copy.
         migrationBuilder.Sql("ALTER TABLE patient_rating_packs ALTER COLUMN ratings SET STORAGE EXTERNAL;");
 
-        // One statement that packs and writes. Two transactions never repack one patient at once: every writer of a
-        // patient's ratings holds the patient's row lock until it commits (the session PUT's read batch, the import's
-        // chunk read, the form submission through the session writer, the erasure's delete), so the ratings this
-        // statement reads are all there are. A separate lock-then-read statement for writers that do not was measured
-        // and costs a PUT more than it guards today.
+        // Ratings in force of sessions after every packed one (a new session, the usual PUT and import line) are
+        // appended to the pack, at a cost that does not grow with the patient's history; any other change (a correction, a withdrawn or
+        // deleted rating, a late earlier session) repacks the patient from the measurements table. One statement does
+        // both. Two transactions never repack one patient at once: every writer of a patient's ratings holds the
+        // patient's row lock until it commits (the session PUT's read batch, the import's chunk read, the form
+        // submission through the session writer, the erasure's delete), so the ratings this statement reads are all
+        // there are.
         migrationBuilder.Sql($$"""
             CREATE FUNCTION pack_patient_ratings() RETURNS trigger LANGUAGE plpgsql AS $fn$
             BEGIN
+                WITH added AS (
+                    SELECT m.patient_id, min(m.session_number) AS first_session, max(m.session_number) AS last_session,
+                           {{Pack}} AS ratings
+                    FROM changed_ratings m {{PackKey}}
+                    WHERE TG_OP = 'INSERT' AND m.superseded_at IS NULL
+                    GROUP BY m.patient_id),
+                appended AS (
+                    UPDATE patient_rating_packs k SET ratings = k.ratings || a.ratings, last_session = a.last_session
+                    FROM added a WHERE k.patient_id = a.patient_id AND a.first_session > k.last_session
+                    RETURNING k.patient_id)
                 -- A patient erased by this statement is not found: its pack went with it (cascade).
-                INSERT INTO patient_rating_packs (patient_id, ratings)
-                SELECT p.id, (SELECT {{Pack}} FROM measurements m {{PackKey}} WHERE m.patient_id = p.id AND m.superseded_at IS NULL)
-                FROM patients p WHERE p.id IN (SELECT c.patient_id FROM changed_ratings c)
-                ON CONFLICT (patient_id) DO UPDATE SET ratings = excluded.ratings;
+                INSERT INTO patient_rating_packs (patient_id, ratings, last_session)
+                SELECT p.id, r.ratings, r.last_session
+                FROM patients p CROSS JOIN LATERAL ({{Repacked}}) r
+                WHERE p.id IN (SELECT c.patient_id FROM changed_ratings c) AND p.id NOT IN (SELECT a.patient_id FROM appended a)
+                ON CONFLICT (patient_id) DO UPDATE SET ratings = excluded.ratings, last_session = excluded.last_session;
                 RETURN NULL;
             END
             $fn$;
@@ -74,8 +95,8 @@ public sealed partial class PatientRatingPacks : Migration
 
         // Existing data: a pack for every patient with ratings in force.
         migrationBuilder.Sql($"""
-            INSERT INTO patient_rating_packs (patient_id, ratings)
-            SELECT m.patient_id, {Pack} FROM measurements m {PackKey} WHERE m.superseded_at IS NULL GROUP BY m.patient_id;
+            INSERT INTO patient_rating_packs (patient_id, ratings, last_session)
+            SELECT m.patient_id, {Pack}, max(m.session_number) FROM measurements m {PackKey} WHERE m.superseded_at IS NULL GROUP BY m.patient_id;
             """);
     }
 
