@@ -14,12 +14,12 @@ public sealed class PatientRatingPack
 {
     public Guid PatientId { get; init; }
 
-    /// <summary>Entries in (session, instrument, rater, timing) order; the layout is <see cref="Series.RatingPack"/>'s.</summary>
+    /// <summary>Entries in session order; the layout is <see cref="Series.RatingPack"/>'s.</summary>
     public required byte[] Ratings { get; init; }
 
     /// <summary>
-    /// The highest session number packed (0 for none): a statement that adds ratings of later sessions only appends
-    /// them, so a PUT's repack does not grow with the patient's history.
+    /// The highest session number packed (0 for none): a statement that adds ratings of that session or later ones only
+    /// appends them, so a PUT's repack does not grow with the patient's history.
     /// </summary>
     public int LastSession { get; init; }
 }

@@ -10,7 +10,7 @@ public readonly record struct PackedRating(int Session, string Instrument, Rater
 
 /// <summary>
 /// The layout of a <see cref="Data.PatientRatingPack"/>, which the database's trigger writes (migration
-/// PatientRatingPacks): for each rating in force, in (session, instrument, rater, timing) order, the session number
+/// PatientRatingPacks): for each rating in force, in session order (within a session, in the order written), the session number
 /// (4 bytes), the total (8 bytes, IEEE 754), the key's length in bytes (2), then the key, "instrument rater timing" in
 /// UTF-8. Numbers are big-endian, as PostgreSQL's <c>int4send</c>, <c>float8send</c> and <c>int2send</c> give them.
 /// </summary>

@@ -89,8 +89,10 @@ public static class ImportKit
             // In the order they were written; events of one write share a time, so they are ordered by content within it.
             events.OrderBy(e => e.CreatedAt).ThenBy(e => e.Type, StringComparer.Ordinal).ThenBy(e => WithoutIdentity(e.Body), StringComparer.Ordinal)
                 .Select(e => $"{e.Type} {WithoutIdentity(e.Body)}").ToList(),
-            // Each patient's pack, entry by entry in its own order: what the refit reads.
-            Sorted(packs.Select(k => $"{names[k.PatientId]} {string.Join(' ', RatingPack.Decode(k.Ratings))}")));
+            // Each patient's pack, what the refit reads, its entries sorted: a session's ratings are packed in the order
+            // written, which a PUT and an import need not share; RatingPackTests checks the order of sessions.
+            Sorted(packs.Select(k => $"{names[k.PatientId]} {string.Join(' ', RatingPack.Decode(k.Ratings)
+                .OrderBy(r => r.Session).ThenBy(r => $"{r.Instrument} {r.Rater} {r.Timing}", StringComparer.Ordinal))}")));
     }
 
     private static List<string> Sorted(IEnumerable<string> rows) => [.. rows.Order(StringComparer.Ordinal)];

@@ -55,13 +55,14 @@ public sealed partial class PatientRatingPacks : Migration
         // Stored as they are, not compressed: a long history's pack is read back at the speed of a copy.
         migrationBuilder.Sql("ALTER TABLE patient_rating_packs ALTER COLUMN ratings SET STORAGE EXTERNAL;");
 
-        // Ratings in force of sessions after every packed one (a new session, the usual PUT and import line) are
-        // appended to the pack, at a cost that does not grow with the patient's history; any other change (a correction, a withdrawn or
-        // deleted rating, a late earlier session) repacks the patient from the measurements table. One statement does
-        // both. Two transactions never repack one patient at once: every writer of a patient's ratings holds the
-        // patient's row lock until it commits (the session PUT's read batch, the import's chunk read, the form
-        // submission through the session writer, the erasure's delete), so the ratings this statement reads are all
-        // there are.
+        // Ratings in force inserted for the last packed session or later ones (a new session, the usual PUT and import
+        // line, whose ratings may come one statement each) are appended to the pack, at a cost that does not grow with
+        // the patient's history; any other change (a correction, a withdrawn or deleted rating, a late earlier session)
+        // repacks the patient from the measurements table. So sessions are in order and, within a session, ratings are
+        // in the order written. One statement does both. Two transactions never repack one patient at once: every writer
+        // of a patient's ratings holds the patient's row lock until it commits (the session PUT's read batch, the
+        // import's chunk read, the form submission through the session writer, the erasure's delete), so the ratings
+        // this statement reads are all there are.
         migrationBuilder.Sql($$"""
             CREATE FUNCTION pack_patient_ratings() RETURNS trigger LANGUAGE plpgsql AS $fn$
             BEGIN
@@ -73,7 +74,7 @@ public sealed partial class PatientRatingPacks : Migration
                     GROUP BY m.patient_id),
                 appended AS (
                     UPDATE patient_rating_packs k SET ratings = k.ratings || a.ratings, last_session = a.last_session
-                    FROM added a WHERE k.patient_id = a.patient_id AND a.first_session > k.last_session
+                    FROM added a WHERE k.patient_id = a.patient_id AND a.first_session >= k.last_session
                     RETURNING k.patient_id)
                 -- A patient erased by this statement is not found: its pack went with it (cascade).
                 INSERT INTO patient_rating_packs (patient_id, ratings, last_session)
