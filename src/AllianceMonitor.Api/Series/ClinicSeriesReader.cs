@@ -121,10 +121,10 @@ public static class ClinicSeriesReader
                 }
             }
 
-            var (instrument, rater, timing) = RatingPack.ParseKey(key);
-            var entry = (key.ToArray(), Array.IndexOf(Instruments, instrument), rater, Array.IndexOf(Timings, timing));
-            _known.Add(entry);
-            return (entry.Item2, entry.rater, entry.Item4);
+            var (code, rater, timing) = RatingPack.ParseKey(key);
+            var found = (Instrument: Array.IndexOf(Instruments, code), Rater: rater, Timing: Array.IndexOf(Timings, timing));
+            _known.Add((key.ToArray(), found.Instrument, found.Rater, found.Timing));
+            return found;
         }
     }
 
