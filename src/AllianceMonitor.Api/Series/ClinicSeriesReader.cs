@@ -93,12 +93,13 @@ public static class ClinicSeriesReader
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Fold(PatientFolder folder, PackKeys keys, string patient, ReadOnlySpan<byte> pack)
     {
+        folder.Begin(patient);
         for (var entries = new RatingPack.Entries(pack); entries.MoveNext();)
         {
             var (instrument, rater, timing) = keys.Find(entries.Key);
             if (instrument >= 0)
             {
-                folder.Add(patient, entries.Session, instrument, rater, Ranks[(instrument * Timings.Length) + timing], entries.Total);
+                folder.Add(entries.Session, instrument, rater, Ranks[(instrument * Timings.Length) + timing], entries.Total);
             }
         }
     }
@@ -156,19 +157,18 @@ public static class ClinicSeriesReader
         private readonly int[] _symptomRows = new int[Instruments.Length];
         private string? _patient;
 
+        /// <summary>Folds the previous patient's rows; the rows added next are <paramref name="patient"/>'s.</summary>
+        public void Begin(string patient)
+        {
+            Flush();
+            _patient = patient;
+        }
+
         /// <param name="rank">0 for the instrument's usual timing, 1 otherwise.</param>
         // Hot in every refit from the first after a start: compiled optimized at once, not in tier 0 (issue 15, bench/README.md).
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Add(string patient, int session, int instrument, Rater rater, int rank, double total)
-        {
-            if (!string.Equals(_patient, patient, StringComparison.Ordinal))
-            {
-                Flush();
-                _patient = patient;
-            }
-
+        public void Add(int session, int instrument, Rater rater, int rank, double total) =>
             _rows.Add(new Row(session, instrument, rater, rank, total));
-        }
 
         public ClinicRatings Finish()
         {
