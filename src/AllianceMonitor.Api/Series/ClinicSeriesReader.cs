@@ -112,6 +112,8 @@ public static class ClinicSeriesReader
     {
         private readonly List<(byte[] Key, int Instrument, Rater Rater, int Timing)> _known = [];
 
+        // Called for every rating, like the fold: optimized at once rather than tier 0 for the first refits after a start.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public (int Instrument, Rater Rater, int Timing) Find(ReadOnlySpan<byte> key)
         {
             foreach (var known in _known)
